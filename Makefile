@@ -1,0 +1,24 @@
+# `make run` starts PutRight with demo data; `make test` runs every test (SQLite, then PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install demo serve clean
+
+run: install  ## Demo data on SQLite in ./var/, then serve on http://127.0.0.1:8000/
+	$(BIN)/putright demo
+	$(BIN)/putright serve
+
+test: install  ## The whole test suite, on a real SQLite file and a throwaway PostgreSQL server
+	scripts/test
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+clean:  ## Remove the demo database and the virtual environment
+	rm -rf var $(VENV)

@@ -1,0 +1,1 @@
+"""PutRight: complaint handling to the Housing Ombudsman's Complaint Handling Code."""

@@ -1,0 +1,450 @@
+"""The case record: complaints, service requests and compliments, their stages and what follows.
+
+Models hold data and small derived properties only. Every change to a case goes through
+`putright.cases.actions`, which checks the Code's rules and writes a timeline event in the same
+transaction (Code 5.12: a full record of each complaint).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from putright.residents.models import ContactChannel, Representative, Resident, Tenure
+from putright.rules.exclusions import REFUSAL_REASON_LABELS, RefusalReason
+from putright.rules.lifecycle import Decision, Kind, State
+
+# --- reference data, edited by an administrator -------------------------------------------------
+
+
+class LandlordSettings(models.Model):
+    """The landlord running this PutRight (one row)."""
+
+    name = models.CharField(max_length=200, default="Our landlord")
+    is_council = models.BooleanField(
+        default=False, help_text="Councils answer to the Local Government and Social Care Ombudsman too."
+    )
+    complaints_email = models.EmailField(blank=True)
+    complaints_phone = models.CharField(max_length=40, blank=True)
+    housing_ombudsman_contact = models.TextField(
+        default=(
+            "Housing Ombudsman Service, PO Box 1484, Unit D, Preston, PR2 0ET. "
+            "Telephone 0300 111 3000. Email info@housing-ombudsman.org.uk. "
+            "Website www.housing-ombudsman.org.uk"
+        )
+    )
+    lgsco_contact = models.TextField(
+        blank=True,
+        default=(
+            "Local Government and Social Care Ombudsman, PO Box 4771, Coventry, CV4 0EH. "
+            "Telephone 0300 061 0614. Website www.lgo.org.uk"
+        ),
+    )
+
+    class Meta:
+        verbose_name = "landlord settings"
+        verbose_name_plural = "landlord settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def load(cls) -> LandlordSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class ServiceArea(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClosureDay(models.Model):
+    """A day the landlord's offices are closed, which does not count as a working day.
+
+    After adding or removing one, run `putright recompute_deadlines` so open cases follow.
+    """
+
+    day = models.DateField(unique=True)
+    label = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d %b %Y} {self.label}".strip()
+
+
+class HomesOwned(models.Model):
+    """Homes owned in the reporting year starting 1 April of `year` (for complaints per 1,000 homes)."""
+
+    year = models.PositiveSmallIntegerField(unique=True, help_text="2024 means 1 April 2024 to 31 March 2025.")
+    lcra = models.PositiveIntegerField("low cost rental homes", default=0)
+    lcho = models.PositiveIntegerField("low cost home ownership homes", default=0)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name_plural = "homes owned"
+
+    def __str__(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+
+class ReferenceCounter(models.Model):
+    """The last number issued for a year, so references are short, sequential and never reused."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+# --- the case -----------------------------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online form"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    REPRESENTATIVE = "representative", "Via a representative"
+    COLLEAGUE = "colleague", "Via a colleague"
+    OTHER = "other", "Other"
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=20, choices=[(k.value, k.value.replace("_", " ").capitalize()) for k in Kind])
+    state = models.CharField(max_length=30, choices=[(s.value, s.value.replace("_", " ")) for s in State])
+    # Where a case goes back to if it is reopened after being closed, withdrawn or refused.
+    previous_state = models.CharField(max_length=30, blank=True)
+    # Denormalised for the queue: kept in step by every action.
+    is_open = models.BooleanField(default=True)
+    next_deadline_by = models.DateField(null=True, blank=True)
+
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.OTHER)
+    received_on = models.DateField(db_index=True)
+    received_by = models.CharField(max_length=200, blank=True, help_text="The colleague who took it (3.2).")
+    description = models.TextField(help_text="What the resident said, in their own words.")
+    resident = models.ForeignKey(Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    representative = models.ForeignKey(
+        Representative, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.PROTECT)
+    tenure = models.CharField(max_length=4, choices=Tenure.choices, blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="cases")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    # Code 1.5: a complaint raised about a service request, which carries on.
+    from_service_request = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_raised"
+    )
+    # Code 6.8: a new complaint logged for an issue raised during another.
+    related_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="linked")
+
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    imported = models.BooleanField(default=False, help_text="Brought in from another system's history.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            # The queue: open cases by next deadline.
+            models.Index(fields=["next_deadline_by"], condition=Q(is_open=True), name="case_open_deadline"),
+            models.Index(fields=["kind", "received_on"], name="case_kind_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.kind == Kind.COMPLAINT
+
+    def stage(self, number: int) -> Stage | None:
+        for stage in self.stages.all():
+            if stage.number == number:
+                return stage
+        return None
+
+    @property
+    def current_stage(self) -> Stage | None:
+        stages = sorted(self.stages.all(), key=lambda s: s.number)
+        return stages[-1] if stages else None
+
+    @property
+    def latest_refusal(self) -> Refusal | None:
+        refusals = sorted(self.refusals.all(), key=lambda r: (r.refused_on, r.id))
+        return refusals[-1] if refusals else None
+
+
+class Stage(models.Model):
+    """One of the Code's two stages of a complaint, with its clock (Code 6.2–6.19)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField(choices=[(1, "Stage 1"), (2, "Stage 2")])
+    # Stage 1: the date the complaint was received. Stage 2: the date escalation was asked for.
+    requested_on = models.DateField()
+    escalation_reason = models.TextField(blank=True, help_text="Optional: residents need not give reasons (6.12).")
+    # The complaint definition (5.6) and responsibility (5.7), set at acknowledgement.
+    definition = models.TextField(blank=True, help_text="What the resident is unhappy about.")
+    outcomes_sought = models.TextField(blank=True)
+    responsible_for = models.TextField(blank=True, help_text="Aspects the landlord is responsible for (5.7).")
+    not_responsible_for = models.TextField(blank=True, help_text="Aspects it is not, and who is (5.7).")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="stages"
+    )
+    acknowledged_on = models.DateField(null=True, blank=True)
+    acknowledge_by = models.DateField()
+    # The Code's date before any extension (projected from acknowledge_by until acknowledged) and
+    # the date that applies now, after agreed extensions.
+    code_respond_by = models.DateField()
+    respond_by = models.DateField()
+    responded_on = models.DateField(null=True, blank=True)
+    decision = models.CharField(max_length=20, blank=True, choices=[(d.value, d.value.replace("_", " ")) for d in Decision])
+
+    class Meta:
+        ordering = ["case", "number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="one_stage_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} stage {self.number}"
+
+    @property
+    def is_extended(self) -> bool:
+        return self.respond_by != self.code_respond_by
+
+    @property
+    def acknowledged_late(self) -> bool:
+        return self.acknowledged_on is not None and self.acknowledged_on > self.acknowledge_by
+
+    @property
+    def responded_late(self) -> bool:
+        """Late against the date that applies, agreed extensions included."""
+        return self.responded_on is not None and self.responded_on > self.respond_by
+
+
+class DecisionPoint(models.Model):
+    """One point of the complaint definition, the decision on it and the reasons (6.7, 6.9 c–d)."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="points")
+    position = models.PositiveSmallIntegerField(default=0)
+    point = models.TextField()
+    decision = models.CharField(max_length=20, choices=[(d.value, d.value.replace("_", " ")) for d in Decision])
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["stage", "position", "id"]
+
+
+class Extension(models.Model):
+    """An extension of a stage's response date, agreed and explained to the resident (6.4, 6.5, 6.15, 6.16, 5.9).
+
+    Waiting for the resident is recorded as an extension too: the Code has no way to pause the clock.
+    """
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="extensions")
+    previous_respond_by = models.DateField()
+    new_respond_by = models.DateField()
+    reason = models.TextField(help_text="The reason, as explained to the resident.")
+    good_reason = models.TextField(blank=True, help_text="Why more than the Code's limit is needed, if it is.")
+    beyond_code_limit = models.BooleanField(default=False)
+    resident_told_on = models.DateField(null=True, blank=True)
+    ombudsman_details_given = models.BooleanField(default=False)
+    update_every_working_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How often the resident agreed to be updated (5.9)."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage", "id"]
+
+
+class Refusal(models.Model):
+    """A refusal to accept a complaint, or to escalate it, with the reasons (Code section 2, 5.11)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="refusals")
+    stage_number = models.PositiveSmallIntegerField(default=1, help_text="1: not accepted; 2: escalation refused.")
+    refused_on = models.DateField()
+    reason = models.CharField(max_length=30, choices=[(r.value, REFUSAL_REASON_LABELS[r]) for r in RefusalReason])
+    explanation = models.TextField(blank=True)
+    ombudsman_rights_given = models.BooleanField(default=False)
+    issue_arose_on = models.DateField(null=True, blank=True)
+    discretion_decision = models.TextField(blank=True)
+    proceedings_started_on = models.DateField(null=True, blank=True)
+    previous_case_reference = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["case", "refused_on", "id"]
+
+
+class RemedyKind(models.TextChoices):
+    # The ways of putting things right listed in Code 7.1.
+    APOLOGY = "apology", "Apologising"
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledging where things went wrong"
+    EXPLANATION = "explanation", "Providing an explanation, assistance or reasons"
+    ACTION_ON_DELAY = "action_on_delay", "Taking action if there has been delay"
+    RECONSIDER = "reconsider", "Reconsidering or changing a decision"
+    AMEND_RECORD = "amend_record", "Amending a record or adding a correction or addendum"
+    FINANCIAL = "financial", "Providing a financial remedy"
+    CHANGE_POLICY = "change_policy", "Changing policies, procedures or practices"
+
+
+class PaymentMethod(models.TextChoices):
+    MONEY = "money", "Payment"
+    VOUCHER = "voucher", "Voucher"
+    RENT_CREDIT = "rent_credit", "Credit to the rent account"
+
+
+class Remedy(models.Model):
+    """What the landlord will do to put things right, by when, followed to completion (7.1–7.3)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies")
+    stage_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=RemedyKind.choices)
+    description = models.TextField(help_text="What will happen.")
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices, blank=True)
+    due_by = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "id"]
+        verbose_name_plural = "remedies"
+
+
+class OutstandingAction(models.Model):
+    """Work still to do after a response, tracked and reported to the resident (6.6, 6.17)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    owner_name = models.CharField(max_length=200, blank=True, help_text="A team or contractor, if not a user.")
+    due_by = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "due_by", "id"]
+        indexes = [models.Index(fields=["due_by"], condition=Q(completed_on__isnull=True), name="action_open_due")]
+
+
+class ActionUpdate(models.Model):
+    """An update given to the resident on an outstanding action."""
+
+    action = models.ForeignKey(OutstandingAction, on_delete=models.CASCADE, related_name="updates")
+    given_on = models.DateField()
+    note = models.TextField()
+
+    class Meta:
+        ordering = ["action", "given_on", "id"]
+
+
+class Direction(models.TextChoices):
+    IN = "in", "Received"
+    OUT = "out", "Sent"
+    NOTE = "note", "Internal note"
+
+
+class Correspondence(models.Model):
+    """A letter, email, call or note, with the resident or anyone else (5.12)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="correspondence")
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    method = models.CharField(max_length=20, choices=ContactChannel.choices, blank=True)
+    occurred_on = models.DateField()
+    correspondent = models.CharField(max_length=200, blank=True, help_text="Who it was from or to.")
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    # Internal notes never reach the resident (portal, subject access bundle).
+    internal = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "occurred_on", "id"]
+        verbose_name_plural = "correspondence"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.correspondence.case_id}/{instance.sha256[:16]}-{filename}"
+
+
+class Attachment(models.Model):
+    correspondence = models.ForeignKey(Correspondence, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["correspondence", "id"]
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The timeline is append-only: events are never changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The timeline is append-only: events are never deleted.")
+
+
+class CaseEvent(models.Model):
+    """One entry in a case's timeline: who did what, when, with the data of the change.
+
+    Append-only: saving an existing event or deleting one raises AppendOnlyError.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor_label = models.CharField(max_length=200, blank=True, help_text="Who, when not a staff user.")
+    kind = models.CharField(max_length=40)
+    summary = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("The timeline is append-only: events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The timeline is append-only: events are never deleted.")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d}"
