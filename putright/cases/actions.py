@@ -480,8 +480,9 @@ def allocate(case: Case, *, handler, actor=None) -> Case:
         stage = _stage(case, number)
         if number == 2:
             _check_independent(case, handler)
-        stage.handler = handler
-        stage.save(update_fields=["handler"])
+        if stage.responded_on is None:  # who handled an answered stage is history (6.13)
+            stage.handler = handler
+            stage.save(update_fields=["handler"])
     previous = case.handler
     case.handler = handler
     case.save(update_fields=["handler", "updated_at"])
