@@ -14,11 +14,13 @@ test: install  ## The whole test suite, on a real SQLite file and a throwaway Po
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml package-lock.json putright/frontend/putright.scss
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run build --silent
 	touch $@
 
 clean:  ## Remove the demo database and the virtual environment
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) node_modules putright/static/putright putright/static/govuk

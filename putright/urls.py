@@ -1,12 +1,15 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
-admin.site.site_header = "PutRight"
-admin.site.site_title = "PutRight"
-admin.site.index_title = "Complaints, service requests and compliments"
+admin.site.site_header = "PutRight settings"
+admin.site.site_title = "PutRight settings"
+admin.site.index_title = "Settings and reference data"
+admin.site.site_url = "/cases/"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="cases:queue", permanent=False)),
+    path("", include("putright.accounts.urls")),
+    path("cases/", include("putright.cases.urls")),
     path("admin/", admin.site.urls),
 ]

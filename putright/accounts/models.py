@@ -10,8 +10,22 @@ class Role(models.TextChoices):
     OVERSIGHT = "oversight", "Oversight (read only)"
 
 
+CASEWORK_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.HANDLER})
+MANAGER_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
+
+# Reference data a complaints manager keeps in the admin; an administrator may change anything.
+REFERENCE_MODELS = frozenset({"servicearea", "theme", "closureday", "homesowned", "landlordsettings"})
+
+
 class User(AbstractUser):
-    """A member of the landlord's staff. Residents do not have staff accounts."""
+    """A member of the landlord's staff. Residents do not have staff accounts.
+
+    What a user may do follows from their role alone (see docs/roles.md):
+    - read cases: every role;
+    - change cases (log, acknowledge, extend, respond, remedies, correspondence...): casework roles;
+    - allocate, refuse, reopen: managers and administrators;
+    - the Django admin: administrators (everything) and managers (reference data).
+    """
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.HANDLER)
 
@@ -20,8 +34,39 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def can_read_cases(self) -> bool:
+        return self.is_active and self.role in Role.values
+
+    @property
     def can_change_cases(self) -> bool:
-        return self.is_active and self.role in {Role.ADMINISTRATOR, Role.MANAGER, Role.HANDLER}
+        return self.is_active and self.role in CASEWORK_ROLES
+
+    @property
+    def can_manage_cases(self) -> bool:
+        return self.is_active and self.role in MANAGER_ROLES
+
+    def save(self, *args, **kwargs):
+        # The admin is for administrators and managers; the role decides, not a separate flag.
+        self.is_staff = self.role in MANAGER_ROLES or self.is_superuser
+        super().save(*args, **kwargs)
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser or self.role == Role.ADMINISTRATOR:
+            return True
+        if self.role == Role.MANAGER:
+            _, _, codename = perm.partition(".")
+            verb, _, model = codename.partition("_")
+            return verb == "view" or model in REFERENCE_MODELS
+        return False
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser or self.role == Role.ADMINISTRATOR:
+            return True
+        return self.role == Role.MANAGER and app_label in {"cases", "residents"}
 
     def __str__(self) -> str:
         return self.display_name

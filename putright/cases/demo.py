@@ -10,7 +10,6 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,23 +96,6 @@ COMPLIMENTS = [
 ]
 
 
-def _grant(user: User) -> None:
-    """Django admin access until the staff pages arrive: everyone may view; managers and
-    administrators may also edit reference data. Case changes never happen in the admin."""
-    user.is_staff = True
-    if user.role == Role.ADMINISTRATOR:
-        user.is_superuser = True
-    codenames = [p for p in Permission.objects.filter(content_type__app_label__in=["cases", "residents"])]
-    allowed = [p for p in codenames if p.codename.startswith("view_")]
-    if user.role == Role.MANAGER:
-        editable = ("servicearea", "theme", "closureday", "homesowned")
-        allowed += [p for p in codenames if p.content_type.model in editable]
-    if user.role in (Role.MANAGER, Role.HANDLER):
-        allowed += [p for p in codenames if p.content_type.model in ("resident", "adjustment", "representative")]
-    user.save()
-    user.user_permissions.set(allowed)
-
-
 class Demo:
     def __init__(self, today: dt.date, seed: int = 2024, scale: int = 1):
         self.today = today
@@ -149,7 +131,7 @@ class Demo:
             if created:
                 user.set_password(PASSWORD)
                 user.email = f"{username}@riverside-homes.example"
-                _grant(user)
+                user.save()
         self.handlers = list(User.objects.filter(role__in=[Role.HANDLER, Role.MANAGER]).order_by("username"))
 
     # 3. residents

@@ -1,0 +1,368 @@
+"""One form per step on a case. Each asks only what the step needs, says what the Code requires
+at that step, and calls the service function; the service decides."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from putright.accounts.models import CASEWORK_ROLES, User
+from putright.cases import actions
+from putright.cases.forms.base import ActionForm, DateField
+from putright.cases.models import Channel, Direction, OutstandingAction, PaymentMethod, Remedy, RemedyKind
+from putright.residents.models import ContactChannel
+from putright.rules.exclusions import REFUSAL_REASON_LABELS, RefusalReason
+from putright.rules.lifecycle import Decision
+
+DECISIONS = [(Decision.UPHELD.value, "Upheld"), (Decision.PARTLY_UPHELD.value, "Partly upheld"), (Decision.NOT_UPHELD.value, "Not upheld")]
+
+
+def _handlers():
+    return User.objects.filter(is_active=True, role__in=CASEWORK_ROLES).order_by("first_name", "username")
+
+
+def _today():
+    return timezone.localdate()
+
+
+class AcknowledgeForm(ActionForm):
+    title = "Define and acknowledge"
+    submit = "Acknowledge"
+    guidance = [
+        "Set out your understanding of the complaint and the outcomes the resident wants; check anything unclear with them (Code 5.6).",
+        "Say which aspects you are responsible for, and which you are not and who is (5.7).",
+        "Acknowledge within 5 working days of receiving the complaint or the stage 2 request (6.2, 6.11). The response date then runs from the acknowledgement.",
+        "At stage 2 the handler must not be the person who handled stage 1 (6.13).",
+    ]
+    acknowledged_on = DateField(label="Date acknowledged", help_text="For example, 27 3 2026")
+    definition = forms.CharField(label="What the resident is unhappy about", widget=forms.Textarea(attrs={"rows": 5}))
+    outcomes_sought = forms.CharField(label="The outcomes the resident wants", widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_for = forms.CharField(label="What we are responsible for", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    not_responsible_for = forms.CharField(label="What we are not responsible for, and who is", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    handler = forms.ModelChoiceField(label="Handler", queryset=User.objects.none(), required=False, empty_label="Me")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = _handlers()
+        self.fields["acknowledged_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.acknowledge(
+            self.case, acknowledged_on=d["acknowledged_on"], definition=d["definition"], outcomes_sought=d["outcomes_sought"],
+            responsible_for=d["responsible_for"], not_responsible_for=d["not_responsible_for"],
+            handler=d["handler"] or self.user, actor=self.user,
+        )
+
+
+class ExtendForm(ActionForm):
+    title = "Extend the response date"
+    submit = "Extend"
+    guidance = [
+        "Tell the resident the reason and the new date, and give them the Housing Ombudsman's contact details (Code 6.5, 6.16).",
+        "An extension may be at most 10 working days at stage 1 and 20 at stage 2 beyond the Code's date, unless you record a good reason (6.4, 6.15).",
+        "Agree with the resident how often you will update them (5.9). Waiting for the resident is an extension too: the Code has no pause.",
+    ]
+    new_respond_by = DateField(label="New response date")
+    reason = forms.CharField(label="The reason, as explained to the resident", widget=forms.Textarea(attrs={"rows": 3}))
+    resident_told_on = DateField(label="Date the resident was told")
+    ombudsman_details_given = forms.BooleanField(label="The resident was given the Housing Ombudsman's contact details", required=False)
+    update_every_working_days = forms.IntegerField(label="Update the resident every (working days)", min_value=1, max_value=60)
+    good_reason = forms.CharField(
+        label="Good reason for going beyond the Code's limit (only if you are)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.extend(
+            self.case, new_respond_by=d["new_respond_by"], reason=d["reason"], resident_told_on=d["resident_told_on"],
+            ombudsman_details_given=d["ombudsman_details_given"], update_every_working_days=d["update_every_working_days"],
+            good_reason=d["good_reason"], actor=self.user,
+        )
+
+
+class RespondForm(ActionForm):
+    """Up to five points; each needs a decision and the reasons for it."""
+
+    title = "Record the response"
+    submit = "Record response"
+    guidance = [
+        "Answer every point of the complaint definition, with reasons, citing policy, law and good practice (Code 6.7, 6.18).",
+        "The letter must state the stage, the definition, the decision and reasons for each point, any remedy, outstanding actions, and how to escalate: to stage 2, or after stage 2 to the Ombudsman (6.9, 6.19).",
+        "Respond when the answer is known, not when follow-up work is done: record that work as outstanding actions (6.6).",
+    ]
+    responded_on = DateField(label="Date the response was sent")
+    POINTS = 5
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responded_on"].initial = _today()
+        for i in range(1, self.POINTS + 1):
+            self.fields[f"point_{i}"] = forms.CharField(label=f"Point {i} of the complaint", required=i == 1, widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"decision_{i}"] = forms.ChoiceField(label=f"Decision on point {i}", choices=[("", "Choose")] + DECISIONS, required=i == 1)
+            self.fields[f"reasons_{i}"] = forms.CharField(label=f"Reasons for the decision on point {i}", required=i == 1, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        for i in range(2, self.POINTS + 1):
+            given = [data.get(f"{k}_{i}") for k in ("point", "decision", "reasons")]
+            if any(given) and not all(given):
+                self.add_error(f"point_{i}" if not given[0] else f"decision_{i}" if not given[1] else f"reasons_{i}",
+                               f"Point {i}: give the point, the decision and the reasons, or leave all three empty")
+        return data
+
+    def perform(self):
+        d = self.cleaned_data
+        points = [
+            actions.PointDecision(d[f"point_{i}"], d[f"decision_{i}"], d[f"reasons_{i}"])
+            for i in range(1, self.POINTS + 1)
+            if d.get(f"point_{i}")
+        ]
+        return actions.respond(self.case, responded_on=d["responded_on"], points=points, actor=self.user)
+
+
+class RequestStageTwoForm(ActionForm):
+    title = "Record a request for stage 2"
+    submit = "Escalate to stage 2"
+    guidance = [
+        "The resident does not have to explain why; make reasonable efforts to understand why they are still unhappy (Code 6.12).",
+        "Acknowledge within 5 working days of the request (6.11), with a handler who did not handle stage 1 (6.13).",
+    ]
+    requested_on = DateField(label="Date the resident asked")
+    reason = forms.CharField(label="Why the resident is still unhappy (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.request_stage_two(self.case, requested_on=d["requested_on"], reason=d["reason"], actor=self.user)
+
+
+class RefuseForm(ActionForm):
+    title = "Refuse"
+    submit = "Refuse"
+    guidance = [
+        "Accept every complaint unless there is a valid reason not to, decided case by case (Code 2.1, 2.5). The same applies to refusing to escalate (5.11).",
+        "The reasons the Code allows: the issue arose more than 12 months ago (consider discretion for older issues, 2.3); legal proceedings have started; it was already considered under the complaints policy (2.2).",
+        "Explain the decision to the resident and tell them they can take it to the Housing Ombudsman (2.4).",
+    ]
+    refused_on = DateField(label="Date of the decision")
+    reason = forms.ChoiceField(label="Reason", choices=[(r.value, REFUSAL_REASON_LABELS[r]) for r in RefusalReason], widget=forms.RadioSelect)
+    explanation = forms.CharField(label="The explanation given to the resident", widget=forms.Textarea(attrs={"rows": 4}))
+    ombudsman_rights_given = forms.BooleanField(label="The resident was told they can take this decision to the Housing Ombudsman", required=False)
+    issue_arose_on = DateField(label="When the issue arose, or the resident became aware of it (12 months reason)", required=False)
+    discretion_decision = forms.CharField(label="Why discretion to accept an older issue was not used (12 months reason)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    proceedings_started_on = DateField(label="Date legal proceedings started (legal proceedings reason)", required=False)
+    previous_case_reference = forms.CharField(label="Reference of the earlier complaint (previously considered reason)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["refused_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.refuse(
+            self.case, refused_on=d["refused_on"], reason=d["reason"], explanation=d["explanation"],
+            ombudsman_rights_given=d["ombudsman_rights_given"], issue_arose_on=d["issue_arose_on"],
+            discretion_decision=d["discretion_decision"], proceedings_started_on=d["proceedings_started_on"],
+            previous_case_reference=d["previous_case_reference"], actor=self.user,
+        )
+
+
+class AddRemedyForm(ActionForm):
+    title = "Add a remedy"
+    submit = "Add remedy"
+    guidance = [
+        "Put things right in the ways the Code lists (7.1), reflecting the impact on the resident (7.2).",
+        "Say what will happen and by when, agreed with the resident where appropriate, and follow it through (7.3). Remedies can be offered at any stage (5.13).",
+    ]
+    kind = forms.ChoiceField(label="Kind of remedy", choices=RemedyKind.choices, widget=forms.RadioSelect)
+    description = forms.CharField(label="What will happen", widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.DecimalField(label="Amount in pounds (financial remedies only)", required=False, min_value=Decimal("0.01"), decimal_places=2, max_digits=10)
+    payment_method = forms.ChoiceField(label="How it will be paid (financial remedies only)", required=False, choices=[("", "Choose")] + PaymentMethod.choices)
+    due_by = DateField(label="To be done by", required=False)
+    completed_on = DateField(label="Or, date already done", required=False)
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.add_remedy(
+            self.case, kind=d["kind"], description=d["description"], amount=d["amount"], payment_method=d["payment_method"],
+            due_by=d["due_by"], completed_on=d["completed_on"], actor=self.user,
+        )
+
+
+class CompleteRemedyForm(ActionForm):
+    title = "Complete a remedy"
+    submit = "Mark as done"
+    remedy = forms.ModelChoiceField(label="Remedy", queryset=Remedy.objects.none(), widget=forms.RadioSelect)
+    completed_on = DateField(label="Date done")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remedy"].queryset = Remedy.objects.filter(case=self.case, completed_on__isnull=True)
+        self.fields["remedy"].label_from_instance = lambda r: f"{r.get_kind_display()}: {r.description}" + (f" (due {r.due_by:%-d %b %Y})" if r.due_by else "")
+        self.fields["completed_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.complete_remedy(d["remedy"], completed_on=d["completed_on"], actor=self.user)
+
+
+class AddActionForm(ActionForm):
+    title = "Add an outstanding action"
+    submit = "Add action"
+    guidance = ["Work still to do after the response is tracked, done promptly, and the resident kept updated (Code 6.6, 6.17)."]
+    description = forms.CharField(label="What needs to be done", widget=forms.Textarea(attrs={"rows": 3}))
+    due_by = DateField(label="Due by")
+    owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), required=False, empty_label="A team or contractor (name it below)")
+    owner_name = forms.CharField(label="Team or contractor", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _handlers()
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.add_action(self.case, description=d["description"], due_by=d["due_by"], owner=d["owner"], owner_name=d["owner_name"], actor=self.user)
+
+
+class CompleteActionForm(ActionForm):
+    title = "Update or complete an action"
+    submit = "Save"
+    action = forms.ModelChoiceField(label="Action", queryset=OutstandingAction.objects.none(), widget=forms.RadioSelect)
+    given_on = DateField(label="Date")
+    note = forms.CharField(label="What the resident was told", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    completed = forms.BooleanField(label="The action is complete", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = OutstandingAction.objects.filter(case=self.case, completed_on__isnull=True)
+        self.fields["action"].label_from_instance = lambda a: f"{a.description} (due {a.due_by:%-d %b %Y})"
+        self.fields["given_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        if d["completed"]:
+            return actions.complete_action(d["action"], completed_on=d["given_on"], note=d["note"], actor=self.user)
+        return actions.update_action(d["action"], given_on=d["given_on"], note=d["note"], actor=self.user)
+
+
+class CorrespondenceForm(ActionForm):
+    title = "Add correspondence or a note"
+    submit = "Add to the record"
+    guidance = ["Keep all correspondence with the resident and with others on the record, with supporting documents (Code 5.12). Internal notes are never shown to the resident."]
+    direction = forms.ChoiceField(label="What is it?", choices=Direction.choices, widget=forms.RadioSelect)
+    occurred_on = DateField(label="Date")
+    method = forms.ChoiceField(label="How", choices=[("", "Not applicable")] + ContactChannel.choices, required=False)
+    correspondent = forms.CharField(label="From or to", required=False)
+    subject = forms.CharField(label="Subject", required=False)
+    body = forms.CharField(label="Text or summary", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(label="Attach a file (optional)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        files = []
+        if d.get("attachment"):
+            upload = d["attachment"]
+            files.append(actions.NewFile(upload.name, upload.content_type or "application/octet-stream", upload.read()))
+        return actions.add_correspondence(
+            self.case, direction=d["direction"], occurred_on=d["occurred_on"], method=d["method"], correspondent=d["correspondent"],
+            subject=d["subject"], body=d["body"], files=files, actor=self.user,
+        )
+
+
+class WithdrawForm(ActionForm):
+    title = "Withdraw"
+    submit = "Withdraw"
+    withdrawn_on = DateField(label="Date withdrawn")
+    reason = forms.CharField(label="What the resident said", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.withdraw(self.case, withdrawn_on=d["withdrawn_on"], reason=d["reason"], actor=self.user)
+
+
+class CloseForm(ActionForm):
+    title = "Close"
+    submit = "Close"
+    guidance = ["Outstanding actions and remedies stay on your list after closing until they are done (Code 6.6, 7.3)."]
+    closed_on = DateField(label="Date closed")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = _today()
+
+    def perform(self):
+        return actions.close(self.case, closed_on=self.cleaned_data["closed_on"], actor=self.user)
+
+
+class ReopenForm(ActionForm):
+    title = "Reopen"
+    submit = "Reopen"
+    reason = forms.CharField(label="Why it is being reopened", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def perform(self):
+        return actions.reopen(self.case, reason=self.cleaned_data["reason"], actor=self.user)
+
+
+class AllocateForm(ActionForm):
+    title = "Allocate to a handler"
+    submit = "Allocate"
+    guidance = ["At stage 2 the handler must not be the person who handled stage 1 (Code 6.13)."]
+    handler = forms.ModelChoiceField(label="Handler", queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = _handlers()
+
+    def perform(self):
+        return actions.allocate(self.case, handler=self.cleaned_data["handler"], actor=self.user)
+
+
+class RelatedIssueForm(ActionForm):
+    title = "Add a new issue"
+    submit = "Add issue"
+    guidance = [
+        "If it is related and the stage 1 response has not been sent, it is added to this complaint.",
+        "If the response has been sent, it is unrelated, or adding it would unreasonably delay the response, it is logged as a new complaint linked to this one (Code 6.8).",
+    ]
+    description = forms.CharField(label="The new issue, in the resident's words", widget=forms.Textarea(attrs={"rows": 4}))
+    raised_on = DateField(label="Date raised")
+    related = forms.ChoiceField(
+        label="Is it related to this complaint?",
+        choices=[("yes", "Yes: add it to this complaint if the response has not been sent"), ("no", "No, or it would delay the response: log a new complaint")],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raised_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.add_related_issue(self.case, description=d["description"], raised_on=d["raised_on"], related=d["related"] == "yes", actor=self.user)
+
+
+class ConvertForm(ActionForm):
+    title = "Raise a complaint about this request"
+    submit = "Raise complaint"
+    guidance = ["The resident is unhappy with how the request is being handled: a complaint is raised, and the request carries on (Code 1.5)."]
+    received_on = DateField(label="Date the resident expressed dissatisfaction")
+    description = forms.CharField(label="What the resident said, in their own words", widget=forms.Textarea(attrs={"rows": 4}))
+    channel = forms.ChoiceField(label="How", choices=Channel.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.convert_to_complaint(self.case, received_on=d["received_on"], description=d["description"], channel=d["channel"], actor=self.user)

@@ -1,0 +1,112 @@
+"""GOV.UK-style form parts: a three-box date field, and a base form that turns a rule refusal
+into an error in the form's error summary, next to the field it concerns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from putright.rules.errors import RuleViolation
+
+
+class DateWidget(forms.MultiWidget):
+    """Day, month and year boxes (the GOV.UK date input pattern), not a browser date picker."""
+
+    template_name = "forms/date_widget.html"
+
+    def __init__(self, attrs=None):
+        box = {"inputmode": "numeric", "class": "govuk-input govuk-date-input__input"}
+        super().__init__(
+            [
+                forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-2"}),
+                forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-2"}),
+                forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-4"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    widget = DateWidget
+
+    def __init__(self, *args, **kwargs):
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(fields, *args, **kwargs)
+        self.error_messages.setdefault("required", f"Enter {self.label.lower() if self.label else 'the date'}")
+
+    def clean(self, value):
+        # Check the boxes ourselves so the message says exactly what is wrong.
+        day, month, year = [(v or "").strip() for v in (value or ["", "", ""])]
+        if not any((day, month, year)):
+            if self.required:
+                raise forms.ValidationError(f"Enter {self._what()}")
+            return None
+        missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise forms.ValidationError(f"{self._what().capitalize()} must include a {' and '.join(missing)}")
+        try:
+            d, m, y = int(day), int(month), int(year)
+        except ValueError:
+            raise forms.ValidationError(f"{self._what().capitalize()} must be a real date, written in numbers")
+        if y < 1900 or y > 2100:
+            raise forms.ValidationError("Year must include 4 numbers")
+        try:
+            return dt.date(y, m, d)
+        except ValueError:
+            raise forms.ValidationError(f"{self._what().capitalize()} must be a real date")
+
+    def compress(self, data_list):  # pragma: no cover - clean() does the work
+        return None
+
+    def _what(self) -> str:
+        return (self.label or "the date").lower()
+
+
+def specific_required_messages(form: forms.Form) -> None:
+    """'Enter the date acknowledged', not 'This field is required' (GOV.UK error message style)."""
+    for field in form.fields.values():
+        if not field.label:
+            continue
+        label = field.label[0].lower() + field.label[1:]
+        choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField))
+        field.error_messages["required"] = f"{'Select' if choose else 'Enter'} {label}".rstrip("?")
+
+
+class ActionForm(forms.Form):
+    """A form for one step on a case. Subclasses set `title`, `guidance` and `perform()`."""
+
+    title = ""
+    guidance: list[str] = []
+    submit = "Save"
+    field_order: list[str] | None = None
+
+    def __init__(self, *args, case=None, user=None, **kwargs):
+        self.case = case
+        self.user = user
+        super().__init__(*args, **kwargs)
+        specific_required_messages(self)
+
+    def perform(self):
+        raise NotImplementedError
+
+    def run(self) -> bool:
+        """Validate, then call the service; a rule refusal becomes a form error. True on success."""
+        if not self.is_valid():
+            return False
+        try:
+            self.result = self.perform()
+        except RuleViolation as error:
+            field = error.field if error.field in self.fields else None
+            self.add_error(field, str(error))
+            return False
+        return True
+
+    def done_message(self) -> str:
+        return f"{self.title}: done."

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from putright.cases.views import case, log, queue
+
+app_name = "cases"
+urlpatterns = [
+    path("", queue.queue, name="queue"),
+    path("log/", log.log_case, name="log"),
+    path("<str:reference>/", case.detail, name="detail"),
+    path("<str:reference>/attachments/<int:pk>/", case.attachment, name="attachment"),
+    path("<str:reference>/<slug:action>/", case.action, name="action"),
+]

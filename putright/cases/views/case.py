@@ -1,0 +1,151 @@
+"""The case page, and one page per step that can be taken on it now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from putright.cases.access import get_case_for_staff, require_change, require_manage, staff_view
+from putright.cases.calendar import landlord_calendar
+from putright.cases.forms import actions as forms
+from putright.cases.models import Attachment, Case, Correspondence, OutstandingAction, Stage
+from putright.rules import lifecycle
+from putright.rules.due import due_status
+from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Action, Kind, State
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    form: type
+    action: Action | None = None  # the lifecycle action, when the step changes the state
+    manage: bool = False  # managers and administrators only
+    complaint_only: bool = False
+
+    def available(self, case: Case, user) -> bool:
+        if not user.can_change_cases or (self.manage and not user.can_manage_cases):
+            return False
+        if self.complaint_only and case.kind != Kind.COMPLAINT:
+            return False
+        if self.action is not None:
+            return self.action in lifecycle.allowed_actions(Kind(case.kind), State(case.state))
+        if self.slug == "complete-remedy":
+            return any(r.completed_on is None for r in case.remedies.all())
+        if self.slug == "update-action":
+            return any(a.completed_on is None for a in case.actions.all())
+        return True
+
+
+STEPS = {
+    s.slug: s
+    for s in [
+        Step("acknowledge", forms.AcknowledgeForm, Action.ACKNOWLEDGE),
+        Step("respond", forms.RespondForm, Action.RESPOND),
+        Step("extend", forms.ExtendForm, Action.EXTEND),
+        Step("request-stage-2", forms.RequestStageTwoForm, Action.REQUEST_STAGE2),
+        Step("remedy", forms.AddRemedyForm, complaint_only=True),
+        Step("complete-remedy", forms.CompleteRemedyForm, complaint_only=True),
+        Step("action", forms.AddActionForm),
+        Step("update-action", forms.CompleteActionForm),
+        Step("correspondence", forms.CorrespondenceForm),
+        Step("add-issue", forms.RelatedIssueForm, Action.ADD_RELATED_ISSUE),
+        Step("raise-complaint", forms.ConvertForm, Action.CONVERT_TO_COMPLAINT),
+        Step("allocate", forms.AllocateForm, Action.ALLOCATE, manage=True),
+        Step("refuse", forms.RefuseForm, Action.REFUSE, manage=True),
+        Step("withdraw", forms.WithdrawForm, Action.WITHDRAW),
+        Step("close", forms.CloseForm, Action.CLOSE),
+        Step("reopen", forms.ReopenForm, Action.REOPEN, manage=True),
+    ]
+}
+
+
+def _case_queryset():
+    return Case.objects.select_related(
+        "resident", "representative", "service_area", "handler", "from_service_request", "related_to"
+    ).prefetch_related(
+        "themes",
+        "resident__adjustments",
+        Prefetch("stages", queryset=Stage.objects.select_related("handler").prefetch_related("extensions", "points")),
+        "remedies",
+        Prefetch("actions", queryset=OutstandingAction.objects.select_related("owner").prefetch_related("updates")),
+        Prefetch("correspondence", queryset=Correspondence.objects.select_related("created_by").prefetch_related("attachments")),
+        "events__actor",
+        "refusals",
+        "complaints_raised",
+        "linked",
+    )
+
+
+def _stage_rows(case: Case, today, cal):
+    rows = []
+    for stage in sorted(case.stages.all(), key=lambda s: s.number):
+        waiting = stage.acknowledged_on is None and case.is_open and case.state in (State.STAGE1_LOGGED, State.STAGE2_REQUESTED)
+        answering = stage.acknowledged_on is not None and stage.responded_on is None and case.is_open
+        rows.append(
+            {
+                "stage": stage,
+                "acknowledge_due": due_status(today, stage.acknowledge_by, cal) if waiting else None,
+                "respond_due": due_status(today, stage.respond_by, cal) if answering else None,
+            }
+        )
+    return rows
+
+
+@staff_view
+def detail(request, reference):
+    case = get_case_for_staff(request.user, reference, _case_queryset())
+    today = timezone.localdate()
+    cal = landlord_calendar()
+    resident = case.resident
+    adjustments = [a for a in resident.adjustments.all() if a.ended_on is None] if resident else []
+    context = {
+        "case": case,
+        "kind": KIND_LABELS[Kind(case.kind)],
+        "state": STATE_LABELS[State(case.state)],
+        "stages": _stage_rows(case, today, cal),
+        "adjustments": adjustments,
+        "steps": [s for s in STEPS.values() if s.available(case, request.user)],
+        "step_titles": {slug: step.form.title for slug, step in STEPS.items()},
+        "events": sorted(case.events.all(), key=lambda e: (e.at, e.id), reverse=True),
+        "correspondence": sorted(case.correspondence.all(), key=lambda c: (c.occurred_on, c.id), reverse=True),
+        "refusal": case.latest_refusal,
+        "today": today,
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@staff_view
+def action(request, reference, action):
+    step = STEPS.get(action)
+    if step is None:
+        raise Http404("No such step.")
+    require_change(request.user)
+    if step.manage:
+        require_manage(request.user)
+    case = get_case_for_staff(request.user, reference, _case_queryset())
+    if not step.available(case, request.user):
+        messages.info(request, f"“{step.form.title}” is not possible now: the {KIND_LABELS[Kind(case.kind)]} is {STATE_LABELS[State(case.state)]}.")
+        return redirect("cases:detail", case.reference)
+    form = step.form(request.POST or None, request.FILES or None, case=case, user=request.user)
+    if request.method == "POST" and form.run():
+        result = form.result
+        target = result if isinstance(result, Case) else case
+        messages.success(request, f"{step.form.title}: saved on {target.reference}.")
+        return redirect("cases:detail", target.reference)
+    return render(request, "cases/action.html", {"case": case, "form": form, "step": step, "state": STATE_LABELS[State(case.state)]})
+
+
+@staff_view
+def attachment(request, reference, pk):
+    case = get_case_for_staff(request.user, reference)
+    item = get_object_or_404(Attachment, pk=pk, correspondence__case=case)
+    try:
+        return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.")
