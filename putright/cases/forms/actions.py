@@ -47,6 +47,11 @@ class AcknowledgeForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = _handlers()
         self.fields["acknowledged_on"].initial = _today()
+        # Start from what is already recorded: issues added before acknowledgement (6.8) are in it.
+        stage = self.case.current_stage if self.case is not None else None
+        if stage is not None:
+            self.fields["definition"].initial = stage.definition
+            self.fields["outcomes_sought"].initial = stage.outcomes_sought
 
     def perform(self):
         d = self.cleaned_data

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             for key, n in sorted(demo.counts.items()):
                 self.stdout.write(f"  {n:4d}  {key}")
         self.stdout.write("")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/admin/ (after `putright serve`) as:")
+        self.stdout.write("Sign in at http://127.0.0.1:8000/ (after `putright serve`) as:")
         for username, first, last, role in USERS:
             if User.objects.filter(username=username).exists():
                 self.stdout.write(f"  {username:<10} {role.label:<24} password: {PASSWORD}")
