@@ -15,6 +15,9 @@ MANAGER_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
 
 # Reference data a complaints manager keeps in the admin; an administrator may change anything.
 REFERENCE_MODELS = frozenset({"servicearea", "theme", "closureday", "homesowned", "landlordsettings"})
+# The apps a complaints manager may see in the admin (reference data editable, the rest read
+# only). Not "accounts" or "axes": staff accounts and sign-in records are for administrators.
+MANAGER_ADMIN_APPS = frozenset({"cases", "residents", "letters"})
 
 
 class User(AbstractUser):
@@ -56,8 +59,12 @@ class User(AbstractUser):
         if self.is_superuser or self.role == Role.ADMINISTRATOR:
             return True
         if self.role == Role.MANAGER:
-            _, _, codename = perm.partition(".")
+            # Read the apps in MANAGER_ADMIN_APPS and change their reference data; nothing
+            # in other apps (staff accounts, sign-in records): administrators manage users.
+            app_label, _, codename = perm.partition(".")
             verb, _, model = codename.partition("_")
+            if app_label not in MANAGER_ADMIN_APPS:
+                return False
             return verb == "view" or model in REFERENCE_MODELS
         return False
 
@@ -66,7 +73,7 @@ class User(AbstractUser):
             return False
         if self.is_superuser or self.role == Role.ADMINISTRATOR:
             return True
-        return self.role == Role.MANAGER and app_label in {"cases", "residents"}
+        return self.role == Role.MANAGER and app_label in MANAGER_ADMIN_APPS
 
     def __str__(self) -> str:
         return self.display_name

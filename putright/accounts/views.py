@@ -17,6 +17,8 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].widget = forms.PasswordInput(
             attrs={"autocomplete": "current-password", "class": "govuk-input govuk-!-width-one-half"}
         )
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
 
 class SignInView(auth_views.LoginView):

@@ -173,6 +173,14 @@ class Case(models.Model):
         indexes = [
             # The queue: open cases by next deadline.
             models.Index(fields=["next_deadline_by"], condition=Q(is_open=True), name="case_open_deadline"),
+            # The queue filtered by handler ("only my cases"), kind, stage or state, and service
+            # area: small indexes of open cases only. Without them each filter reads every case
+            # of that handler, kind or area ever recorded to find the open ones (1.7 s, 2.5 s and
+            # 0.2 s on SQLite with a million cases: benchmarks/queue.py).
+            models.Index(fields=["handler", "next_deadline_by"], condition=Q(is_open=True), name="case_open_handler_deadline"),
+            models.Index(fields=["kind", "next_deadline_by"], condition=Q(is_open=True), name="case_open_kind_deadline"),
+            models.Index(fields=["state", "next_deadline_by"], condition=Q(is_open=True), name="case_open_state_deadline"),
+            models.Index(fields=["service_area", "next_deadline_by"], condition=Q(is_open=True), name="case_open_area_deadline"),
             models.Index(fields=["kind", "received_on"], name="case_kind_received"),
         ]
 
@@ -228,6 +236,15 @@ class Stage(models.Model):
     class Meta:
         ordering = ["case", "number"]
         constraints = [models.UniqueConstraint(fields=["case", "number"], name="one_stage_per_number")]
+        indexes = [
+            # The queue's "extended" filter: the few stages extended and not answered yet.
+            # responded_on first, so SQLite prefers it to an index on responded_on alone.
+            models.Index(
+                fields=["responded_on", "case"],
+                condition=Q(responded_on__isnull=True) & ~Q(respond_by=models.F("code_respond_by")),
+                name="stage_open_extended",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.reference} stage {self.number}"

@@ -75,6 +75,7 @@ class ExtendForm(ActionForm):
     resident_told_on = DateField(label="Date the resident was told")
     ombudsman_details_given = forms.BooleanField(label="The resident was given the Housing Ombudsman's contact details", required=False)
     update_every_working_days = forms.IntegerField(label="Update the resident every (working days)", min_value=1, max_value=60)
+    update_every_working_days.required_message = "Enter how often, in working days, the resident will be updated"
     good_reason = forms.CharField(
         label="Good reason for going beyond the Code's limit (only if you are)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -223,6 +224,7 @@ class AddActionForm(ActionForm):
     guidance = ["Work still to do after the response is tracked, done promptly, and the resident kept updated (Code 6.6, 6.17)."]
     description = forms.CharField(label="What needs to be done", widget=forms.Textarea(attrs={"rows": 3}))
     due_by = DateField(label="Due by")
+    due_by.required_message = "Enter the date it is due by"
     owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), required=False, empty_label="A team or contractor (name it below)")
     owner_name = forms.CharField(label="Team or contractor", required=False)
 
@@ -261,6 +263,7 @@ class CorrespondenceForm(ActionForm):
     submit = "Add to the record"
     guidance = ["Keep all correspondence with the resident and with others on the record, with supporting documents (Code 5.12). Internal notes are never shown to the resident."]
     direction = forms.ChoiceField(label="What is it?", choices=Direction.choices, widget=forms.RadioSelect)
+    direction.required_message = "Select whether it was received, sent or is an internal note"
     occurred_on = DateField(label="Date")
     method = forms.ChoiceField(label="How", choices=[("", "Not applicable")] + ContactChannel.choices, required=False)
     correspondent = forms.CharField(label="From or to", required=False)
@@ -346,6 +349,7 @@ class RelatedIssueForm(ActionForm):
         choices=[("yes", "Yes: add it to this complaint if the response has not been sent"), ("no", "No, or it would delay the response: log a new complaint")],
         widget=forms.RadioSelect,
     )
+    related.required_message = "Select whether the new issue is related to this complaint"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -363,6 +367,7 @@ class ConvertForm(ActionForm):
     received_on = DateField(label="Date the resident expressed dissatisfaction")
     description = forms.CharField(label="What the resident said, in their own words", widget=forms.Textarea(attrs={"rows": 4}))
     channel = forms.ChoiceField(label="How", choices=Channel.choices)
+    channel.required_message = "Select how the resident told us"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

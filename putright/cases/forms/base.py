@@ -46,7 +46,7 @@ class DateField(forms.MultiValueField):
         day, month, year = [(v or "").strip() for v in (value or ["", "", ""])]
         if not any((day, month, year)):
             if self.required:
-                raise forms.ValidationError(f"Enter {self._what()}")
+                raise forms.ValidationError(getattr(self, "required_message", None) or f"Enter {self._what()}")
             return None
         missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
@@ -72,6 +72,12 @@ class DateField(forms.MultiValueField):
 def specific_required_messages(form: forms.Form) -> None:
     """'Enter the date acknowledged', not 'This field is required' (GOV.UK error message style)."""
     for field in form.fields.values():
+        # A field may set `required_message` where its label does not make a sentence
+        # ("What is it?" would give "Select what is it").
+        explicit = getattr(field, "required_message", None)
+        if explicit:
+            field.error_messages["required"] = explicit
+            continue
         if not field.label:
             continue
         label = field.label[0].lower() + field.label[1:]
@@ -91,7 +97,20 @@ class ActionForm(forms.Form):
         self.case = case
         self.user = user
         super().__init__(*args, **kwargs)
+
+    def full_clean(self):
+        # Here rather than in __init__, so fields a subclass adds after __init__ (the response's
+        # points) get specific messages too.
         specific_required_messages(self)
+        super().full_clean()
+        self._mark_date_errors()
+
+    def _mark_date_errors(self):
+        # The date boxes carry the red error border (the date widget's template reads this).
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is not None and isinstance(field.widget, DateWidget):
+                field.widget.attrs["error"] = True
 
     def perform(self):
         raise NotImplementedError
@@ -105,6 +124,7 @@ class ActionForm(forms.Form):
         except RuleViolation as error:
             field = error.field if error.field in self.fields else None
             self.add_error(field, str(error))
+            self._mark_date_errors()
             return False
         return True
 

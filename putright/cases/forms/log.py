@@ -25,7 +25,9 @@ class LogCaseForm(ActionForm):
         choices=[(Kind.COMPLAINT.value, "A complaint: the resident is unhappy with our service"), (Kind.SERVICE_REQUEST.value, "A service request: asking us to do something"), (Kind.COMPLIMENT.value, "A compliment")],
         widget=forms.RadioSelect,
     )
+    kind.required_message = "Select whether it is a complaint, a service request or a compliment"
     channel = forms.ChoiceField(label="How did it reach us?", choices=Channel.choices, widget=forms.RadioSelect)
+    channel.required_message = "Select how it reached us"
     received_on = DateField(label="Date received")
     received_by = forms.CharField(label="Who took it (if not you)", required=False, help_text="The colleague or team who received it.")
     description = forms.CharField(label="What the resident said, in their own words", widget=forms.Textarea(attrs={"rows": 6}))

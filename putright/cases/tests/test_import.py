@@ -470,3 +470,28 @@ def test_it_works_from_the_console_script(tmp_path):
     assert "line 2: kind 'complain'" in refused.stderr and "nothing imported" in refused.stderr
     again = subprocess.run([exe, "import", "cases", good], env=env, capture_output=True, text=True)
     assert "Already present, not changed: 2" in again.stdout
+
+
+def test_it_accepts_an_extension_that_runs_into_the_future(tmp_path):
+    # An extension agreed last week may end next month: the case is open and extended.
+    today = dt.date.today()
+    received = today - dt.timedelta(days=21)
+    acknowledged = received + dt.timedelta(days=1)
+    extended_to = today + dt.timedelta(days=10)
+    while extended_to.weekday() >= 5:
+        extended_to += dt.timedelta(days=1)
+    path = write(tmp_path, [complaint(
+        received_on=received.isoformat(), stage1_acknowledged_on=acknowledged.isoformat(),
+        stage1_extended_to=extended_to.isoformat(),
+    )])
+    run(path)
+    stage = Stage.objects.get(case__reference="OLD-1", number=1)
+    assert stage.respond_by == extended_to
+    assert Case.objects.get(reference="OLD-1").next_deadline_by == extended_to
+
+
+def test_it_still_refuses_a_response_dated_in_the_future(tmp_path):
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    path = write(tmp_path, [complaint(stage1_acknowledged_on="2025-03-05", stage1_responded_on=tomorrow)])
+    message, err = fails(path)
+    assert f"stage1_responded_on {tomorrow} is in the future" in err + message

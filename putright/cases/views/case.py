@@ -132,8 +132,11 @@ def action(request, reference, action):
     if not step.available(case, request.user):
         messages.info(request, f"“{step.form.title}” is not possible now: the {KIND_LABELS[Kind(case.kind)]} is {STATE_LABELS[State(case.state)]}.")
         return redirect("cases:detail", case.reference)
-    form = step.form(request.POST or None, request.FILES or None, case=case, user=request.user)
-    if request.method == "POST" and form.run():
+    # Bound on POST even when nothing was posted (a form of one empty field): `request.POST or
+    # None` would show a blank form again instead of saying what is missing.
+    posted = request.method == "POST"
+    form = step.form(request.POST if posted else None, request.FILES if posted else None, case=case, user=request.user)
+    if posted and form.run():
         result = form.result
         target = result if isinstance(result, Case) else case
         messages.success(request, f"{step.form.title}: saved on {target.reference}.")

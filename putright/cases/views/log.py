@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from putright.cases.access import require_change, staff_view
@@ -21,9 +22,12 @@ def log_case(request):
                 Q(name__icontains=query) | Q(email__iexact=query) | Q(postcode__iexact=query.upper()) | Q(tenancy_reference__iexact=query)
             ).order_by("name")[:20]
         return render(request, "cases/log_find.html", {"query": query, "matches": matches})
+    if chosen != "new" and not chosen.isdigit():
+        raise Http404("No such resident.")  # not a 500 for ?resident=abc
     resident = None if chosen == "new" else get_object_or_404(Resident, pk=chosen)
-    form = LogCaseForm(request.POST or None, user=request.user, resident=resident)
-    if request.method == "POST" and form.run():
+    posted = request.method == "POST"
+    form = LogCaseForm(request.POST if posted else None, user=request.user, resident=resident)
+    if posted and form.run():
         case = form.result
         messages.success(request, f"Logged as {case.reference}.")
         return redirect("cases:detail", case.reference)

@@ -10,6 +10,7 @@ from putright.accounts.models import User
 from putright.cases.access import staff_view
 from putright.cases.calendar import landlord_calendar
 from putright.cases.models import Case, ServiceArea, Stage, Theme
+from putright.rules import lifecycle
 from putright.rules.due import due_status, soon_until
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
 
@@ -45,10 +46,28 @@ class QueueFilter(forms.Form):
     due = forms.ChoiceField(required=False, choices=DUE_CHOICES, label="Due")
 
 
+def extended_stages():
+    """Stages not answered yet whose date was moved by an agreed extension (index stage_open_extended)."""
+    return Stage.objects.filter(responded_on__isnull=True).exclude(respond_by=F("code_respond_by"))
+
+
+def with_columns(cases):
+    """What the queue shows of each case: its resident, handler and service area, and whether a
+    stage of it is extended (`extended`)."""
+    extended = extended_stages().filter(case=OuterRef("pk"))
+    return cases.select_related("resident", "handler", "service_area").annotate(extended=Exists(extended))
+
+
 def filtered_cases(user, data, today, cal):
-    """The queue's query: only indexed columns and one EXISTS, whatever the filters."""
-    extended = Stage.objects.filter(case=OuterRef("pk"), responded_on__isnull=True).exclude(respond_by=F("code_respond_by"))
-    qs = Case.objects.select_related("resident", "handler", "service_area").annotate(extended=Exists(extended))
+    """The queue's query: only indexed columns, whatever the filters.
+
+    Each filter of open cases is answered from a small partial index of open cases
+    (case_open_deadline, and case_open_{handler,kind,state,area}_deadline) or from the few stages
+    extended and not yet answered (stage_open_extended), and the total is a COUNT over the same
+    index; only the theme filter still visits every open case (one probe of the (case, theme)
+    index each). Measured with benchmarks/queue.py on a million cases.
+    """
+    qs = with_columns(Case.objects.all())
     state = data.get("state")
     if state == "all":
         pass
@@ -65,7 +84,13 @@ def filtered_cases(user, data, today, cal):
     if data.get("service_area"):
         qs = qs.filter(service_area=data["service_area"])
     if data.get("theme"):
-        qs = qs.filter(themes=data["theme"])
+        if state == "all" or (state and not lifecycle.is_open(State(state))):
+            # Most cases are closed: start from the theme's cases.
+            qs = qs.filter(themes=data["theme"])
+        else:
+            # Open cases are few: start from them and look each one's theme up in the
+            # (case, theme) index, rather than visiting every case the theme was ever given to.
+            qs = qs.filter(Exists(Case.themes.through.objects.filter(case_id=OuterRef("pk"), theme=data["theme"])))
     if data.get("handler"):
         qs = qs.filter(handler=data["handler"])
     due = data.get("due")
@@ -76,7 +101,8 @@ def filtered_cases(user, data, today, cal):
     elif due == "soon":
         qs = qs.filter(is_open=True, next_deadline_by__gte=today, next_deadline_by__lte=soon_until(today, cal))
     elif due == "extended":
-        qs = qs.filter(is_open=True, extended=True)
+        # The cases of the few extended, unanswered stages, not an EXISTS run for every open case.
+        qs = qs.filter(is_open=True, pk__in=extended_stages().values("case_id"))
     return qs.order_by(F("next_deadline_by").asc(nulls_last=True), "received_on", "id")
 
 
@@ -86,7 +112,14 @@ def queue(request):
     cal = landlord_calendar()
     form = QueueFilter(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(filtered_cases(request.user, data, today, cal), PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = filtered_cases(request.user, data, today, cal)
+    # Page through the ids only, then load the page's 25 cases with their relations: an OFFSET
+    # then skips bare index entries, not whole joined rows (page 400 of the overdue queue of a
+    # million cases: 190 ms of SQL down to 80 ms on SQLite).
+    page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    loaded = {case.pk: case for case in with_columns(Case.objects.filter(pk__in=ids)).order_by()} if ids else {}
+    page.object_list = [loaded[pk] for pk in ids if pk in loaded]
     rows = [
         {
             "case": case,
