@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "putright.accounts",
     "putright.residents",
     "putright.cases",
+    "putright.letters",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:queue", permanent=False)),
     path("", include("putright.accounts.urls")),
     path("cases/", include("putright.cases.urls")),
+    path("letters/", include("putright.letters.urls")),
     path("admin/", admin.site.urls),
 ]
