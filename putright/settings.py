@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "putright.residents",
     "putright.cases",
     "putright.letters",
+    "putright.ombudsman",
+    "putright.learning",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,8 @@ urlpatterns = [
     path("", include("putright.accounts.urls")),
     path("cases/", include("putright.cases.urls")),
     path("letters/", include("putright.letters.urls")),
+    path("ombudsman/", include("putright.ombudsman.urls")),
+    path("learning/", include("putright.learning.urls")),
+    path("residents/", include("putright.residents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -340,6 +340,9 @@ def build_demo(*, today: dt.date | None = None, residents: int = 300, complaints
         demo.users()
         people = demo.residents(residents)
     demo.cases(people, complaints, requests, compliments)
+    from putright.ombudsman.demo import build_ombudsman_demo  # Ombudsman cases, learning, safeguards (8.5, 5.10, 5.14)
+
+    build_ombudsman_demo(demo)
     return demo
 
 

@@ -19,3 +19,26 @@ class ResidentAdmin(admin.ModelAdmin):
     list_filter = ("tenure", "preferred_channel", "preferred_format")
     search_fields = ("name", "email", "postcode", "tenancy_reference")
     inlines = [AdjustmentInline, RepresentativeInline]
+
+
+from putright.residents.models import Restriction, ResidentEvent  # noqa: E402
+
+
+@admin.register(Restriction)
+class RestrictionAdmin(admin.ModelAdmin):
+    list_display = ("resident", "starts_on", "review_by", "reviewed_on", "ended_on")
+    search_fields = ("resident__name",)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # changed through the resident's page, which records each change (5.14, 5.15)
+
+
+@admin.register(ResidentEvent)
+class ResidentEventAdmin(admin.ModelAdmin):
+    list_display = ("resident", "at", "kind", "summary")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,10 @@
 """Residents, the people acting for them, and what the landlord has agreed to do for them (5.10)."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class Tenure(models.TextChoices):
@@ -65,6 +69,7 @@ class Adjustment(models.Model):
     agreed_on = models.DateField(null=True, blank=True)
     review_by = models.DateField(null=True, blank=True, db_index=True)
     ended_on = models.DateField(null=True, blank=True)
+    last_reviewed_on = models.DateField(null=True, blank=True, help_text="When it was last reviewed (5.10).")
 
     class Meta:
         ordering = ["kind", "id"]
@@ -91,3 +96,111 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (for {self.resident})"
+
+
+# --- restrictions for unacceptable behaviour (5.14, 5.15) -----------------------------------------
+
+
+class RestrictionQuerySet(models.QuerySet):
+    """Whether a restriction applies is worked out from today's date, never stored: a restriction
+    past its review date without a review has lapsed, with no job needed to flip a flag (5.15)."""
+
+    def current(self, today: dt.date):
+        """Not ended (recorded as ended on or before today)."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+
+    def active(self, today: dt.date):
+        """Applies today: started, not ended, and reviewed in time (review date not passed)."""
+        return self.current(today).filter(starts_on__lte=today, review_by__gte=today)
+
+    def lapsed(self, today: dt.date):
+        """Past the review date without a review, and not recorded as ended."""
+        return self.current(today).filter(review_by__lt=today)
+
+    def due_for_review(self, today: dt.date, within_days: int = 14):
+        """Still active, with the review date within `within_days` days."""
+        return self.current(today).filter(review_by__gte=today, review_by__lte=today + dt.timedelta(days=within_days))
+
+
+class Restriction(models.Model):
+    """A restriction on a resident's contact for unacceptable behaviour (Code 5.14, 5.15).
+
+    Evidenced, proportionate, with regard to the Equality Act 2010, and reviewed: on its
+    `review_by` date it lapses unless a review has moved that date on.
+    """
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="restrictions")
+    reasons = models.TextField(help_text="The behaviour and why a restriction is needed.")
+    evidence = models.TextField(help_text="What the decision rests on: dates, calls, letters.")
+    restricted = models.TextField(help_text="What is restricted, e.g. contact by email to one named officer.")
+    equality_considerations = models.TextField(
+        help_text="How the Equality Act 2010 was considered: disabilities, adjustments, other ways to make contact."
+    )
+    starts_on = models.DateField()
+    review_by = models.DateField(db_index=True, help_text="It lapses after this date unless reviewed.")
+    reviewed_on = models.DateField(null=True, blank=True, help_text="The last review.")
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["resident", "-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Restriction on {self.resident}: {self.restricted[:60]}"
+
+    def status(self, today: dt.date) -> str:
+        """'ended', 'lapsed', 'not_started' or 'active' on `today`."""
+        if self.ended_on is not None and self.ended_on <= today:
+            return "ended"
+        if self.review_by < today:
+            return "lapsed"
+        if self.starts_on > today:
+            return "not_started"
+        return "active"
+
+    def is_active(self, today: dt.date) -> bool:
+        return self.status(today) == "active"
+
+    def is_lapsed(self, today: dt.date) -> bool:
+        return self.status(today) == "lapsed"
+
+
+class ResidentEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyResidentError("The resident's record of safeguards is append-only.")
+
+    def delete(self):
+        raise AppendOnlyResidentError("The resident's record of safeguards is append-only.")
+
+
+class AppendOnlyResidentError(Exception):
+    pass
+
+
+class ResidentEvent(models.Model):
+    """One entry in a resident's record of safeguards (adjustment reviews, restrictions): append-only."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor_label = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=40)
+    summary = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = ResidentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["resident", "at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyResidentError("The resident's record of safeguards is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyResidentError("The resident's record of safeguards is append-only.")

@@ -1,0 +1,28 @@
+"""The queue's review counts, and the Ombudsman and learning links on the case page."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.simple_tag
+def review_counts():
+    from putright.ombudsman.views import review_counts as counts
+
+    return counts(timezone.localdate())
+
+
+@register.simple_tag
+def case_ombudsman(case):
+    """The Ombudsman cases and learning items of a complaint, and whether learning can be recorded."""
+    from putright.learning.actions import has_response
+
+    return {
+        "ombudsman_cases": list(case.ombudsman_cases.all()),
+        "learning_items": list(case.learning_items.all()),
+        "can_record_learning": has_response(case),
+        "exceptional": list(case.exceptional_circumstances.all()),
+    }
