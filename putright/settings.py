@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.ombudsman",
     "putright.learning",
+    "putright.portal",
+    "putright.notifications",
 ]
 
 MIDDLEWARE = [
@@ -175,3 +177,24 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Attachments: the largest file accepted, in bytes.
 PUTRIGHT_MAX_ATTACHMENT_BYTES = env_int("PUTRIGHT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+
+# Email: Django's SMTP backend, to localhost:25 unless EMAIL_HOST and friends say otherwise. The
+# demo (PUTRIGHT_DEMO, on unless turned off, as for SECRET_KEY above) prints messages to the
+# console so `make run` works without a mail server, unless EMAIL_HOST is set: an operator who
+# names a mail server wants it used. Messages are queued in the outbox table and delivered by
+# `putright send_outbox --loop` (docs/portal.md).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if env_bool("PUTRIGHT_DEMO", True) and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # seconds: a hung mail server must not hang a worker
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "complaints@localhost")
+# The public address of the portal, for links in emails (no trailing slash).
+PUTRIGHT_SITE_URL = os.environ.get("PUTRIGHT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "PutRight settings"
 admin.site.site_title = "PutRight settings"
@@ -8,12 +7,13 @@ admin.site.index_title = "Settings and reference data"
 admin.site.site_url = "/cases/"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:queue", permanent=False)),
     path("", include("putright.accounts.urls")),
     path("cases/", include("putright.cases.urls")),
     path("letters/", include("putright.letters.urls")),
+    path("admin/", admin.site.urls),
     path("ombudsman/", include("putright.ombudsman.urls")),
     path("learning/", include("putright.learning.urls")),
     path("residents/", include("putright.residents.urls")),
-    path("admin/", admin.site.urls),
+    # Last: the public portal owns the site root ("/") and its own short paths.
+    path("", include("putright.portal.urls")),
 ]
