@@ -58,9 +58,10 @@ INSTALLED_APPS = [
     "putright.accounts",
     "putright.residents",
     "putright.cases",
-    "putright.letters",
     "putright.ombudsman",
     "putright.learning",
+    "putright.reports",
+    "putright.letters",
     "putright.portal",
     "putright.notifications",
 ]

@@ -169,7 +169,7 @@ def add_information_request(
 @transaction.atomic
 def record_information_sent(request: InformationRequest, *, sent_on: dt.date, bundle: str, actor=None, today: dt.date | None = None) -> InformationRequest:
     _check_actor(actor)
-    request = InformationRequest.objects.select_for_update().select_related("ombudsman_case", "ombudsman_case__case").get(pk=request.pk)
+    request = InformationRequest.objects.select_for_update(of=("self",)).select_related("ombudsman_case", "ombudsman_case__case").get(pk=request.pk)
     if request.sent_on:
         raise RuleViolation("This information was already sent.", field="sent_on")
     _check_date(sent_on, "sent_on", "it was sent", today=_today(today), not_before=(request.requested_on, "the request"))
@@ -262,7 +262,7 @@ def add_order(
 def record_compliance(order: Order, *, complied_on: dt.date, evidence: str, actor=None, today: dt.date | None = None) -> Order:
     """Record that an order was complied with (or a recommendation followed), with the evidence sent."""
     _check_actor(actor)
-    order = Order.objects.select_for_update().select_related("ombudsman_case", "ombudsman_case__case").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("ombudsman_case", "ombudsman_case__case").get(pk=order.pk)
     if order.complied_on:
         raise RuleViolation("Compliance with this order is already recorded.", field="complied_on")
     evidence = _require_text(evidence, "evidence", "Enter the evidence of compliance sent to the Ombudsman.")
