@@ -35,7 +35,8 @@ class Command(BaseCommand):
             for key, n in sorted(demo.counts.items()):
                 self.stdout.write(f"  {n:4d}  {key}")
         self.stdout.write("")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ (after `putright serve`) as:")
+        self.stdout.write("After `putright serve`, the residents' site is at http://127.0.0.1:8000/")
+        self.stdout.write("Staff sign in at http://127.0.0.1:8000/sign-in/ as:")
         for username, first, last, role in USERS:
             if User.objects.filter(username=username).exists():
                 self.stdout.write(f"  {username:<10} {role.label:<24} password: {PASSWORD}")
