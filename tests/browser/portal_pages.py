@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator
 
 from tests.browser.pages import BasePage
 

@@ -22,7 +22,7 @@ from putright.cases.views.queue import PAGE_SIZE
 from putright.residents.models import Adjustment, AdjustmentKind
 from putright.rules.calendar import WorkingCalendar, format_day
 from putright.rules.due import due_status
-from putright.rules.lifecycle import Kind, State
+from putright.rules.lifecycle import State
 
 pytestmark = pytest.mark.django_db
 
