@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "putright.ombudsman",
     "putright.learning",
     "putright.reports",
+    "putright.selfassessment",
     "putright.letters",
     "putright.portal",
     "putright.notifications",

@@ -14,6 +14,8 @@ urlpatterns = [
     path("ombudsman/", include("putright.ombudsman.urls")),
     path("learning/", include("putright.learning.urls")),
     path("residents/", include("putright.residents.urls")),
+    path("reports/", include("putright.reports.urls")),
+    path("self-assessment/", include("putright.selfassessment.urls")),
     # Last: the public portal owns the site root ("/") and its own short paths.
     path("", include("putright.portal.urls")),
 ]

@@ -1,0 +1,81 @@
+"""Report charts: Matplotlib, Agg backend, SVG text, drawn offline (no fonts or files fetched).
+
+Each function returns an SVG document as a string; `data_uri` turns it into an <img> source that
+both the web page and WeasyPrint (whose fetcher only allows data: URIs) can show.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+# GOV.UK colours: blue, dark blue, orange-ish contrast
+BLUE, DARK, GREEN = "#1d70b8", "#003078", "#00703c"
+
+plt.rcParams.update({
+    "svg.fonttype": "none",  # text stays text: readable by screen readers and in the PDF
+    "svg.hashsalt": "putright",  # the same figures give the same file
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+})
+
+
+def _svg(fig) -> str:
+    out = io.StringIO()
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    plt.close(fig)
+    return out.getvalue()
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def received_by_quarter(rows: list[tuple[str, int, int]]) -> str:
+    """rows: (quarter label, stage 1 received, stage 2 received)."""
+    fig, ax = plt.subplots(figsize=(6.5, 3))
+    labels = [r[0] for r in rows]
+    x = range(len(rows))
+    w = 0.38
+    b1 = ax.bar([i - w / 2 for i in x], [r[1] for r in rows], w, label="Stage 1", color=BLUE)
+    b2 = ax.bar([i + w / 2 for i in x], [r[2] for r in rows], w, label="Stage 2", color=DARK)
+    ax.bar_label(b1, padding=2)
+    ax.bar_label(b2, padding=2)
+    ax.set_xticks(list(x), labels)
+    ax.set_ylabel("Complaints received")
+    ax.legend(frameon=False)
+    return _svg(fig)
+
+
+def within_timescale(rows: list[tuple[str, float | None, float | None]]) -> str:
+    """rows: (stage label, % within timescale with agreed extensions, % without)."""
+    fig, ax = plt.subplots(figsize=(6.5, 3))
+    x = range(len(rows))
+    w = 0.38
+    with_ = [r[1] or 0 for r in rows]
+    without = [r[2] or 0 for r in rows]
+    b1 = ax.bar([i - w / 2 for i in x], with_, w, label="With agreed extensions (CH02)", color=GREEN)
+    b2 = ax.bar([i + w / 2 for i in x], without, w, label="Without extensions", color=BLUE)
+    ax.bar_label(b1, labels=["n/a" if r[1] is None else f"{r[1]}%" for r in rows], padding=2)
+    ax.bar_label(b2, labels=["n/a" if r[2] is None else f"{r[2]}%" for r in rows], padding=2)
+    ax.set_xticks(list(x), [r[0] for r in rows])
+    ax.set_ylim(0, 115)
+    ax.set_ylabel("Responded within timescale (%)")
+    ax.legend(frameon=False, loc="upper center", ncol=2, bbox_to_anchor=(0.5, -0.12))
+    return _svg(fig)
+
+
+def themes(counts: dict[str, int], top: int = 10) -> str:
+    items = list(counts.items())[:top][::-1]
+    fig, ax = plt.subplots(figsize=(6.5, 0.35 * max(len(items), 1) + 0.8))
+    bars = ax.barh([k for k, _ in items], [v for _, v in items], color=BLUE)
+    ax.bar_label(bars, padding=2)
+    ax.set_xlabel("Stage 1 complaints (a complaint can have several themes)")
+    return _svg(fig)

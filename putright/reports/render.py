@@ -1,0 +1,265 @@
+"""The reports as documents: the annual complaints performance and service improvement report
+(Code 8.1 a-f, 8.2) and the quarterly board report (9.7 a-c), as HTML and as PDF.
+
+Both read their figures from `queries` (the same numbers as the JSON), the Ombudsman figures
+from `ombudsman.queries`, "you said, we did" from `learning.queries`, and the words a manager
+wrote from `ReportNarrative`. Charts are Matplotlib SVG, embedded as data: URIs, so the PDF
+(WeasyPrint, with the letters' data-only fetcher) never loads anything from outside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from putright.cases.models import LandlordSettings
+from putright.learning import queries as learning
+from putright.ombudsman import queries as ombudsman
+from putright.ombudsman.models import Determination
+from putright.portal.models import PublishedReport, ReportKind, SurveyResponse, Satisfaction
+
+from . import charts, periods
+from .models import ANNUAL_SECTIONS, QUARTER_SECTIONS, ReportNarrative
+from .queries import DEFINITIONS, annual_figures, case_filters, quarter_figures
+
+REFUSAL_LABELS = {
+    "over_12_months": "Raised more than 12 months after the resident became aware of the issue (2.2)",
+    "legal_proceedings": "Legal proceedings had started (2.2)",
+    "previously_considered": "Already considered under the complaints process (2.2)",
+    "other": "Other reasons (2.2)",
+}
+DECISION_LABELS = {"upheld": "Upheld", "partly_upheld": "Partly upheld", "not_upheld": "Not upheld"}
+
+# Labels for the staff figures page; any other key is shown as it is in the JSON.
+LABELS = {
+    "received": "Received",
+    "received_by_tenure": "Received, by tenure",
+    "per_1000_homes": "Per 1,000 homes",
+    "responded": "Responded to",
+    "within_timescale": "Within the Code's timescale, with agreed extensions (CH02)",
+    "within_timescale_percent": "Within timescale, with agreed extensions (%)",
+    "within_timescale_without_extensions": "Within the Code's timescale, without extensions",
+    "within_timescale_without_extensions_percent": "Within timescale, without extensions (%)",
+    "late": "Late",
+    "responded_with_extension": "Responded to with an extension",
+    "acknowledged": "Acknowledged",
+    "acknowledged_within_timescale": "Acknowledged within 5 working days",
+    "acknowledged_within_timescale_percent": "Acknowledged within 5 working days (%)",
+    "decisions": "Decisions",
+    "decisions_percent": "Decisions (%)",
+    "changed_from_stage1": "Stage 1 decision changed at stage 2",
+    "average_working_days_to_respond": "Average working days to respond (from acknowledgement)",
+    "average_working_days_from_receipt": "Average working days to respond (from receipt)",
+    "service_areas": "By service area",
+    "by_reason": "By reason",
+    "by_stage": "By stage",
+    "by_payment_method": "By payment method",
+    "by_service_area": "By service area",
+    "amount_gbp": "Amount (£)",
+    **DECISION_LABELS,
+}
+SKIP = {"period", "homes", "definitions", "three_year", "timescales"}
+
+
+def definition(key: str) -> str:
+    """The definition of a figure: that of its longest prefix in DEFINITIONS."""
+    parts = key.split(".")
+    for n in range(len(parts), 0, -1):
+        text = DEFINITIONS.get(".".join(parts[:n]))
+        if text:
+            return text
+    return ""
+
+
+def has_cases(year: int, key: str, quarter: int | None) -> bool:
+    try:
+        case_filters(year, key, quarter=quarter)
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+def figure_rows(figures: dict, year: int, quarter: int | None = None) -> list[dict]:
+    """Every figure as a row: key, label (with the path), value, definition, linkable.
+
+    Grouped by the top-level section (``section`` set on its first row)."""
+    rows: list[dict] = []
+
+    def walk(prefix: str, value, depth: int, labels: list[str]):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else k, v, depth + 1, labels + [LABELS.get(k, k.replace("_", " "))])
+            return
+        rows.append({
+            "key": prefix,
+            "label": ": ".join(labels[1:]) or labels[0],
+            "value": value,
+            "definition": definition(prefix),
+            "linked": value is not None and has_cases(year, prefix, quarter),
+        })
+
+    for top, value in figures.items():
+        if top in SKIP:
+            continue
+        first = len(rows)
+        walk(top, value, 0, [top.replace("_", " ").capitalize()])
+        if len(rows) > first:
+            rows[first]["section"] = {"stage1": "Stage 1", "stage2": "Stage 2"}.get(top, top.replace("_", " ").capitalize())
+    return rows
+
+
+SATISFACTION_DEFINITION = (
+    "Answers to the satisfaction survey offered after closure (five-point scale), for cases closed in the "
+    "period (the case's closure date), one answer per case; satisfied means satisfied or very satisfied. "
+    "Survey feedback, not a complaint (1.6)."
+)
+
+
+def satisfaction_cases(period, rating: int | None = None):
+    from putright.cases.models import Case
+
+    cases = Case.objects.filter(closed_on__range=(period.start, period.end), survey__isnull=False)
+    return cases if rating is None else cases.filter(survey__rating=rating)
+
+
+def satisfaction(period) -> dict:
+    """Survey answers (five-point scale) for cases closed in the period."""
+    counts = dict(
+        SurveyResponse.objects.filter(case__closed_on__range=(period.start, period.end))
+        .values_list("rating").annotate(n=Count("id")).order_by()
+    )
+    rows = [{"rating": r.value, "key": f"satisfaction.{r.value}", "label": r.label, "count": counts.get(r.value, 0)} for r in Satisfaction]
+    total = sum(r["count"] for r in rows)
+    satisfied = sum(r["count"] for r in rows if r["rating"] >= 4)
+    return {"rows": rows, "total": total, "satisfied": satisfied, "definition": SATISFACTION_DEFINITION,
+            "satisfied_percent": round(100 * satisfied / total, 1) if total else None}
+
+
+def _narratives(year: int, sections: dict, prefix: str = "") -> list[dict]:
+    texts = ReportNarrative.texts(year)
+    return {k: {"key": prefix + k, "title": title, "help": help, "text": texts.get(prefix + k, "")} for k, (title, help) in sections.items()}
+
+
+def _stage_table(figures: dict) -> list[dict]:
+    return [figures["stage1"], figures["stage2"]]
+
+
+def _refused_summary(refused: dict) -> list[dict]:
+    return [
+        {"reason": REFUSAL_LABELS.get(k, k), "total": v,
+         "stage1": refused["by_stage"]["stage1"]["by_reason"].get(k, 0), "stage2": refused["by_stage"]["stage2"]["by_reason"].get(k, 0)}
+        for k, v in refused["by_reason"].items()
+    ]
+
+
+def _ombudsman(period, today: dt.date) -> dict:
+    return {
+        "findings": ombudsman.findings_counts(period.start, period.end),
+        "rate": ombudsman.maladministration_rate(period.start, period.end),
+        "rate_definition": ombudsman.MALADMINISTRATION_RATE_DEFINITION,
+        "orders": ombudsman.orders_summary(period.start, period.end, today=today),
+        "non_compliance": list(
+            Determination.objects.filter(determined_on__range=(period.start, period.end), code_non_compliance=True)
+            .select_related("ombudsman_case").order_by("determined_on", "id")
+        ),
+    }
+
+
+def _self_assessment(period):
+    """The self-assessment published for the year (8.1 a): built elsewhere; linked when recorded."""
+    return (
+        PublishedReport.objects.filter(kind=ReportKind.SELF_ASSESSMENT, published_on__gte=period.start)
+        .order_by("published_on", "id").first()
+    )
+
+
+def annual_context(year: int, *, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    period = periods.reporting_year(year)
+    figures = annual_figures(year)
+    received = []
+    for q in range(1, 5):
+        received.append((f"Q{q}", case_filters(year, "stage1.received", quarter=q).count(),
+                         case_filters(year, "stage2.received", quarter=q).count()))
+    s1, s2 = figures["stage1"], figures["stage2"]
+    svg = {
+        "received": charts.received_by_quarter(received),
+        "timescale": charts.within_timescale([
+            ("Stage 1", s1["within_timescale_percent"], s1["within_timescale_without_extensions_percent"]),
+            ("Stage 2", s2["within_timescale_percent"], s2["within_timescale_without_extensions_percent"]),
+        ]),
+        "themes": charts.themes(figures["themes"]) if figures["themes"] else "",
+    }
+    return {
+        "kind": "annual",
+        "landlord": LandlordSettings.load(),
+        "year": year,
+        "period": period,
+        "label": periods.year_label(year),
+        "today": today,
+        "f": figures,
+        "stages": _stage_table(figures),
+        "received_by_quarter": received,
+        "refused_rows": _refused_summary(figures["refused"]),
+        "charts": {k: charts.data_uri(v) for k, v in svg.items() if v},
+        "narrative": _narratives(year, ANNUAL_SECTIONS),
+        "self_assessment": _self_assessment(period),
+        "ombudsman": _ombudsman(period, today),
+        "ombudsman_reports": PublishedReport.objects.filter(kind=ReportKind.OMBUDSMAN_REPORT, published_on__range=(period.start, period.end)),
+        "improvements": list(learning.improvements_done(period.start, period.end)),
+        "satisfaction": satisfaction(period),
+    }
+
+
+def quarter_context(year: int, quarter: int, *, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    period = periods.quarter(year, quarter)
+    figures = quarter_figures(year, quarter)
+    s1, s2 = figures["stage1"], figures["stage2"]
+    svg = {
+        "timescale": charts.within_timescale([
+            ("Stage 1", s1["within_timescale_percent"], s1["within_timescale_without_extensions_percent"]),
+            ("Stage 2", s2["within_timescale_percent"], s2["within_timescale_without_extensions_percent"]),
+        ]),
+        "themes": charts.themes(figures["themes"]) if figures["themes"] else "",
+    }
+    return {
+        "kind": "quarter",
+        "landlord": LandlordSettings.load(),
+        "year": year,
+        "quarter": quarter,
+        "period": period,
+        "label": f"{periods.year_label(year)} quarter {quarter}",
+        "today": today,
+        "f": figures,
+        "stages": _stage_table(figures),
+        "refused_rows": _refused_summary(figures["refused"]),
+        "charts": {k: charts.data_uri(v) for k, v in svg.items() if v},
+        "narrative": _narratives(year, QUARTER_SECTIONS, prefix=f"q{quarter}."),
+        "ombudsman": _ombudsman(period, today),
+        "open_orders": list(ombudsman.open_orders(today)),
+        "learning_areas": learning.learning_by_service_area(period.start, period.end),
+        "improvements_open": learning.improvements_open(today),
+        "improvements": list(learning.improvements_done(period.start, period.end)),
+        "satisfaction": satisfaction(period),
+    }
+
+
+def annual_html(year: int, *, today: dt.date | None = None) -> str:
+    return render_to_string("reports/annual_document.html", annual_context(year, today=today))
+
+
+def quarter_html(year: int, quarter: int, *, today: dt.date | None = None) -> str:
+    return render_to_string("reports/quarter_document.html", quarter_context(year, quarter, today=today))
+
+
+def pdf_bytes(html: str) -> bytes:
+    """The document as a PDF, through WeasyPrint with the letters' fetcher: data: URIs only."""
+    from weasyprint import HTML
+
+    from putright.letters.render import _data_only_fetcher
+
+    return HTML(string=html, url_fetcher=_data_only_fetcher()).write_pdf()
