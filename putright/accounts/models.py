@@ -48,6 +48,11 @@ class User(AbstractUser):
     def can_manage_cases(self) -> bool:
         return self.is_active and self.role in MANAGER_ROLES
 
+    @property
+    def is_administrator(self) -> bool:
+        """Landlord-wide settings and exceptional circumstances (8.5) are for administrators."""
+        return self.is_active and (self.is_superuser or self.role == Role.ADMINISTRATOR)
+
     def save(self, *args, **kwargs):
         # The admin is for administrators and managers; the role decides, not a separate flag.
         self.is_staff = self.role in MANAGER_ROLES or self.is_superuser

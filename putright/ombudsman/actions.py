@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from putright.accounts.models import Role
 from putright.cases.actions import _check_actor, _check_date, _d, _json, _require_text, _today
 from putright.cases.actions import _record as _record_case
 from putright.cases.models import Case
@@ -281,7 +280,7 @@ def record_compliance(order: Order, *, complied_on: dt.date, evidence: str, acto
 
 def _check_administrator(actor) -> None:
     _check_actor(actor)
-    if actor is not None and not (getattr(actor, "role", None) == Role.ADMINISTRATOR or getattr(actor, "is_superuser", False)):
+    if actor is not None and not getattr(actor, "is_administrator", False):
         raise PermissionDenied("Only an administrator can record exceptional circumstances.")
 
 

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from putright.accounts.models import Role
 from putright.cases.access import get_case_for_staff, require_change, staff_view
 from putright.learning.queries import improvements_open
 from putright.ombudsman import forms, queries
@@ -31,7 +30,7 @@ def form_page(request, form, *, back_url: str, caption: str = "", done_url: str 
 
 def _require_admin(user) -> None:
     require_change(user)
-    if not (user.role == Role.ADMINISTRATOR or user.is_superuser):
+    if not user.is_administrator:
         raise PermissionDenied("Only an administrator can record exceptional circumstances.")
 
 
@@ -186,7 +185,7 @@ def reviews(request):
 @staff_view
 def exceptional_list(request):
     items = ExceptionalCircumstance.objects.prefetch_related("affected_cases")
-    can_admin = request.user.role == Role.ADMINISTRATOR or request.user.is_superuser
+    can_admin = request.user.is_administrator
     return render(request, "ombudsman/exceptional.html", {"items": items, "can_admin": can_admin and request.user.can_change_cases})
 
 
