@@ -176,6 +176,25 @@ def _self_assessment(period):
     )
 
 
+def _assessment_in_putright(year: int):
+    """The latest self-assessment of the year approved by the governing body, with its answers
+    counted (8.1 a), when it was kept in PutRight."""
+    from django.db.models import Count, Q
+
+    from putright.selfassessment.models import SelfAssessment
+
+    return (
+        SelfAssessment.objects.filter(year=year, approved_on__isnull=False)
+        .annotate(
+            yes=Count("answers", filter=Q(answers__complies="yes")),
+            no=Count("answers", filter=Q(answers__complies="no")),
+            na=Count("answers", filter=Q(answers__complies="na")),
+        )
+        .order_by("-approved_on", "-version")
+        .first()
+    )
+
+
 def annual_context(year: int, *, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     period = periods.reporting_year(year)
@@ -207,6 +226,7 @@ def annual_context(year: int, *, today: dt.date | None = None) -> dict:
         "charts": {k: charts.data_uri(v) for k, v in svg.items() if v},
         "narrative": _narratives(year, ANNUAL_SECTIONS),
         "self_assessment": _self_assessment(period),
+        "assessment": _assessment_in_putright(year),
         "ombudsman": _ombudsman(period, today),
         "ombudsman_reports": PublishedReport.objects.filter(kind=ReportKind.OMBUDSMAN_REPORT, published_on__range=(period.start, period.end)),
         "improvements": list(learning.improvements_done(period.start, period.end)),
