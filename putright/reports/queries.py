@@ -44,6 +44,10 @@ THREE_YEARS = 3
 
 # One sentence per figure. `{n}` is the stage number, `{days}` its response timescale.
 DEFINITIONS: dict[str, str] = {
+    "satisfaction": (
+        "Answers to the five-point survey offered after closure, for cases closed in the period "
+        "(one per case); satisfied means satisfied or very satisfied. Survey feedback, not complaints (1.6)."
+    ),
     "period": "The reporting year runs 1 April to 31 March (2024 means 1 April 2024 to 31 March 2025); quarter 1 is April to June and quarter 4 January to March.",
     "homes": "Homes owned in the reporting year, low cost rental (LCRA) and low cost home ownership (LCHO), as set with `putright homes`; null when not set.",
     "stage1.received": "Complaints whose stage 1 began (the complaint was received) in the period, not counting complaints refused at stage 1 (not accepted under Code section 2 and never acknowledged): the Regulator does not count refused complaints as stage 1 complaints.",
@@ -538,6 +542,7 @@ def _compute(period: Period, *, with_three_years: bool) -> dict:
         "themes": _themes(period),
         **_other_kinds(period),
         "compensation": _compensation(period),
+        "satisfaction": _satisfaction(period),
     }
     if with_three_years:
         figures["three_year"] = [
@@ -547,6 +552,30 @@ def _compute(period: Period, *, with_three_years: bool) -> dict:
         key: text for key, text in DEFINITIONS.items() if with_three_years or key != "three_year"
     }
     return figures
+
+
+def satisfaction_counts(period: Period) -> dict[int, int]:
+    """Survey answers (1 very dissatisfied … 5 very satisfied) for cases closed in the period."""
+    from putright.portal.models import SurveyResponse
+
+    return dict(
+        SurveyResponse.objects.filter(case__closed_on__range=(period.start, period.end))
+        .values_list("rating").annotate(n=Count("id")).order_by()
+    )
+
+
+def _satisfaction(period: Period) -> dict:
+    from putright.portal.models import Satisfaction
+
+    counts = satisfaction_counts(period)
+    total = sum(counts.values())
+    satisfied = sum(n for rating, n in counts.items() if rating >= Satisfaction.SATISFIED)
+    return {
+        "by_rating": {r.name.lower(): counts.get(r.value, 0) for r in Satisfaction},
+        "total": total,
+        "satisfied": satisfied,
+        "satisfied_percent": measures.share(satisfied, total),
+    }
 
 
 def annual_figures(year: int) -> dict:

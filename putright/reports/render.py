@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -19,11 +18,11 @@ from putright.cases.models import LandlordSettings
 from putright.learning import queries as learning
 from putright.ombudsman import queries as ombudsman
 from putright.ombudsman.models import Determination
-from putright.portal.models import PublishedReport, ReportKind, SurveyResponse, Satisfaction
+from putright.portal.models import PublishedReport, ReportKind, Satisfaction
 
 from . import charts, periods
 from .models import ANNUAL_SECTIONS, QUARTER_SECTIONS, ReportNarrative
-from .queries import DEFINITIONS, annual_figures, case_filters, quarter_figures
+from .queries import DEFINITIONS, annual_figures, case_filters, quarter_figures, satisfaction_counts
 
 REFUSAL_LABELS = {
     "over_12_months": "Raised more than 12 months after the resident became aware of the issue (2.2)",
@@ -127,10 +126,7 @@ def satisfaction_cases(period, rating: int | None = None):
 
 def satisfaction(period) -> dict:
     """Survey answers (five-point scale) for cases closed in the period."""
-    counts = dict(
-        SurveyResponse.objects.filter(case__closed_on__range=(period.start, period.end))
-        .values_list("rating").annotate(n=Count("id")).order_by()
-    )
+    counts = satisfaction_counts(period)
     rows = [{"rating": r.value, "key": f"satisfaction.{r.value}", "label": r.label, "count": counts.get(r.value, 0)} for r in Satisfaction]
     total = sum(r["count"] for r in rows)
     satisfied = sum(r["count"] for r in rows if r["rating"] >= 4)

@@ -343,3 +343,24 @@ def test_it_counts_in_the_database_with_the_same_few_queries_however_many_cases(
     load([complaint(f"Q{i}", wd(MON_2_SEP_2024, i), extend_by=20 if i % 3 == 0 else None,
                     respond_after=25 if i % 3 == 0 else 5, themes="A;B") for i in range(40)])
     assert queries() == few <= 35
+
+
+def test_it_reports_satisfaction_survey_answers_for_cases_closed_in_the_year(db, handler):
+    import datetime as dt
+
+    from putright.cases.tests.factories import complaint_at
+    from putright.portal.models import SurveyResponse
+    from putright.reports.queries import annual_figures
+
+    today = dt.date(2026, 11, 23)
+    ratings = [5, 4, 4, 2]
+    for rating in ratings:
+        case = complaint_at("closed", handler=handler, today=today)
+        SurveyResponse.objects.create(case=case, rating=rating)
+    closed_year = case.closed_on.year if case.closed_on.month >= 4 else case.closed_on.year - 1
+    figures = annual_figures(closed_year)["satisfaction"]
+    assert figures["total"] == 4
+    assert figures["by_rating"] == {"very_satisfied": 1, "satisfied": 2, "neither": 0, "dissatisfied": 1, "very_dissatisfied": 0}
+    assert figures["satisfied"] == 3
+    assert figures["satisfied_percent"] == 75.0
+    assert "satisfaction" in annual_figures(closed_year)["definitions"]
