@@ -26,6 +26,7 @@ from putright.cases.models import (
     Attachment,
     Case,
     CaseEvent,
+    CaseTheme,
     Channel,
     Correspondence,
     DecisionPoint,
@@ -239,7 +240,7 @@ def log_case(
     )
     case.save()
     if themes:
-        case.themes.set(themes)
+        case.themes.set(themes, through_defaults=CaseTheme.defaults_for(case))
     stage = None
     if kind == Kind.COMPLAINT:
         stage = _new_stage(case, 1, received_on, landlord_calendar(), handler=handler)
@@ -621,6 +622,8 @@ def respond(
     stage.responded_on = responded_on
     stage.decision = overall
     stage.save(update_fields=["responded_on", "decision"])
+    # Remedies offered before the response count as offered with it (docs/reports.md).
+    Remedy.objects.filter(case=case, stage_number=number).update(offered_on=responded_on)
     case.state = new_state
     _refresh_queue_fields(case, stage)
     case.save(update_fields=["state", "is_open", "next_deadline_by", "updated_at"])
@@ -849,7 +852,7 @@ def add_remedy(
         _check_date(completed_on, "completed_on", "it was done", today=today, not_before=(case.received_on, "the complaint was received"))
     elif not isinstance(due_by, dt.date):
         raise RuleViolation("Say by when it will happen.", provision="7.3", field="due_by")
-    remedy = Remedy.objects.create(
+    remedy = Remedy(
         case=case,
         stage_number=lifecycle.stage_of(State(case.state)),
         kind=kind,
@@ -860,6 +863,8 @@ def add_remedy(
         completed_on=completed_on,
         owner=owner,
     )
+    remedy.offered_on = remedy.default_offered_on(today)
+    remedy.save()
     label = RemedyKind(kind).label
     money = f" £{amount:,.2f} ({PaymentMethod(payment_method).label.lower()})" if amount else ""
     _record(
@@ -1253,6 +1258,7 @@ def import_history(
                         "amount": r.compensation,
                         "payment_method": PaymentMethod.MONEY.value,
                         "completed_on": r.last_response_on or r.received_on,
+                        "offered_on": r.last_response_on or timezone.localdate(now),
                     }
                     for r in batch
                     if r.compensation is not None
@@ -1261,7 +1267,8 @@ def import_history(
             )
             _insert_many(
                 Case.themes.through,
-                [{"case_id": case_ids[r.reference], "theme_id": themes[t.casefold()]} for r in batch for t in r.themes],
+                [{"case_id": case_ids[r.reference], "theme_id": themes[t.casefold()], "kind": r.kind, "received_on": r.received_on}
+                 for r in batch for t in r.themes],
                 now,
             )
             events = []

@@ -7,9 +7,12 @@ transaction (Code 5.12: a full record of each complaint).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from putright.residents.models import ContactChannel, Representative, Resident, Tenure
 from putright.rules.exclusions import REFUSAL_REASON_LABELS, RefusalReason
@@ -150,7 +153,7 @@ class Case(models.Model):
     )
     service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.PROTECT)
     tenure = models.CharField(max_length=4, choices=Tenure.choices, blank=True)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="cases")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="cases", through="CaseTheme")
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
@@ -206,6 +209,29 @@ class Case(models.Model):
     def latest_refusal(self) -> Refusal | None:
         refusals = sorted(self.refusals.all(), key=lambda r: (r.refused_on, r.id))
         return refusals[-1] if refusals else None
+
+
+class CaseTheme(models.Model):
+    """A theme of a case (``Case.themes``; the table Django made for it at first).
+
+    The case's kind and received date are copied onto each row: neither changes once a case is
+    logged, and with them the year's themes are counted from this table's own index (reports
+    migration 0003), not by visiting every complaint received. Set them with
+    ``case.themes.set(themes, through_defaults=CaseTheme.defaults_for(case))``.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20)
+    received_on = models.DateField()
+
+    class Meta:
+        db_table = "cases_case_themes"
+        unique_together = [("case", "theme")]
+
+    @staticmethod
+    def defaults_for(case: Case) -> dict:
+        return {"kind": case.kind, "received_on": case.received_on}
 
 
 class Stage(models.Model):
@@ -349,10 +375,32 @@ class Remedy(models.Model):
     completed_on = models.DateField(null=True, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The day the reports count it as offered (docs/reports.md, "compensation"): the response
+    # date of the stage it was recorded at, or the day it was recorded while that stage has no
+    # response. Set when saved if not given; actions.respond moves it to the response date.
+    offered_on = models.DateField(blank=True)
 
     class Meta:
         ordering = ["case", "id"]
         verbose_name_plural = "remedies"
+
+    def save(self, *args, **kwargs):
+        if self.offered_on is None:
+            self.offered_on = self.default_offered_on()
+        super().save(*args, **kwargs)
+
+    def default_offered_on(self, today: dt.date | None = None) -> dt.date:
+        responded_on = None
+        if self.stage_number:
+            responded_on = (
+                Stage.objects.filter(case_id=self.case_id, number=self.stage_number)
+                .values_list("responded_on", flat=True).first()
+            )
+        if responded_on is not None:
+            return responded_on
+        if today is not None:
+            return today
+        return timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
 
 
 class OutstandingAction(models.Model):

@@ -4,9 +4,13 @@
 Regulator's complaint measures (CH01, CH02) and what the Code's annual report (8.1 b) and the
 board's regular information (9.7 a) need. Every count is an aggregate the database works out
 (``Count``/``Sum`` with ``filter=Q(...)``, ``values().annotate()``); Python only ever sees a
-handful of rows: grouped counts, the distinct (start, end) date pairs needed for working-day
-averages (working days need the landlord's calendar), and the few responses whose extension went
-beyond the Code's limit without a recorded good reason.
+few thousand rows: counts grouped by stage and by day (Python sorts the days into the year, its
+quarters and the two years before, and sums working days, which need the landlord's calendar, one
+distinct date at a time), and the responses whose extension went beyond the Code's limit without
+a recorded good reason.
+
+Two figures read columns copied for them, so a year is one index range: themes from
+``CaseTheme`` (the case's kind and received date) and compensation from ``Remedy.offered_on``.
 
 Each figure's definition is written once, in ``DEFINITIONS``, which goes into the JSON and into
 docs/reports.md. `case_filters(year, key)` gives the cases behind a figure, built from the same
@@ -21,10 +25,9 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.utils import timezone
 
 from putright.cases.calendar import landlord_calendar
-from putright.cases.models import Case, Extension, HomesOwned, PaymentMethod, Refusal, Remedy, RemedyKind, ServiceArea, Stage, Theme
+from putright.cases.models import Case, CaseTheme, Extension, HomesOwned, PaymentMethod, Refusal, Remedy, RemedyKind, ServiceArea, Stage, Theme
 from putright.residents.models import Tenure
 from putright.rules import deadlines
 from putright.rules.calendar import WorkingCalendar
@@ -135,24 +138,23 @@ def _stage_q(number: int, key: str, period: Period) -> Q:
         if tenure not in TENURES:
             raise KeyError(key)
         return _stage_q(number, "received", period) & Q(case__tenure=tenure)
-    if key == "responded":
-        return responded
-    if key == "within_timescale":  # before the extension-limit correction
-        return responded & Q(responded_on__lte=F("respond_by"))
-    if key == "within_timescale_without_extensions":
-        return responded & Q(responded_on__lte=F("code_respond_by"))
-    if key == "responded_with_extension":
-        return responded & ~Q(respond_by=F("code_respond_by"))
+    if key in RESPONSE_CONDITIONS:
+        return responded & RESPONSE_CONDITIONS[key]
     if key == "acknowledged":
         return _between("acknowledged_on", period)
     if key == "acknowledged_within_timescale":
         return _between("acknowledged_on", period) & Q(acknowledged_on__lte=F("acknowledge_by"))
-    if key.startswith("decisions."):
-        decision = key.split(".", 1)[1]
-        if decision not in DECISIONS:
-            raise KeyError(key)
-        return responded & Q(decision=decision)
     raise KeyError(key)
+
+
+# Which of the period's responses (Stage rows) each response figure counts; the same at both stages.
+RESPONSE_CONDITIONS: dict[str, Q] = {
+    "responded": Q(),
+    "within_timescale": Q(responded_on__lte=F("respond_by")),  # before the extension-limit correction
+    "within_timescale_without_extensions": Q(responded_on__lte=F("code_respond_by")),
+    "responded_with_extension": ~Q(respond_by=F("code_respond_by")),
+    **{f"decisions.{d}": Q(decision=d) for d in DECISIONS},
+}
 
 
 def _stage1_decision() -> Subquery:
@@ -160,27 +162,31 @@ def _stage1_decision() -> Subquery:
     return Subquery(Stage.objects.filter(case_id=OuterRef("case_id"), number=1).order_by().values("decision")[:1])
 
 
-def _late_beyond_limit(number: int, span: Period, cal: WorkingCalendar) -> list[tuple[int, dt.date]]:
-    """(case id, response date) of responses in ``span`` that were inside their extended date but
-    after the Code's limit, when the extension went beyond the limit with no good reason recorded.
+def _late_beyond_limit(numbers: tuple[int, ...], span: Period, cal: WorkingCalendar) -> list[tuple[int, int, dt.date]]:
+    """(stage number, case id, response date) of responses in ``span`` at the given stages that
+    were inside their extended date but after the Code's limit, when the extension went beyond
+    the limit with no good reason recorded.
 
-    Only imported history can hold such an extension (PutRight refuses to make one), so this is a
-    handful of rows at most; the limit needs the calendar, so it is checked here, in Python.
+    Only imported history can hold such an extension (PutRight refuses to make one), so these are
+    few; the limit needs the calendar, so it is checked here, in Python, once per Code date.
     """
-    # Driven from the (tiny) set of such extensions, not from the period's responses.
+    # Driven from the (small) set of such extensions, not from the period's responses.
     rows = (
-        Extension.objects.filter(beyond_code_limit=True, good_reason="", stage__number=number)
+        Extension.objects.filter(beyond_code_limit=True, good_reason="", stage__number__in=numbers)
         .filter(stage__responded_on__range=(span.start, span.end))
         .filter(stage__responded_on__gt=F("stage__code_respond_by"), stage__responded_on__lte=F("stage__respond_by"))
-        .values_list("stage__case_id", "stage__code_respond_by", "stage__respond_by", "stage__responded_on")
+        .values_list("stage__number", "stage__case_id", "stage__code_respond_by", "stage__respond_by", "stage__responded_on")
         .order_by()
         .distinct()
     )
     late = []
-    for case_id, code_respond_by, respond_by, responded_on in rows:
-        limit = deadlines.latest_extended_respond_by(number, code_respond_by, cal).due_on
+    limits: dict[tuple[int, dt.date], dt.date] = {}
+    for number, case_id, code_respond_by, respond_by, responded_on in rows:
+        if (number, code_respond_by) not in limits:
+            limits[number, code_respond_by] = deadlines.latest_extended_respond_by(number, code_respond_by, cal).due_on
+        limit = limits[number, code_respond_by]
         if not measures.on_time(responded_on, code_respond_by, respond_by, unjustified_beyond_limit=True, code_limit=limit):
-            late.append((case_id, responded_on))
+            late.append((number, case_id, responded_on))
     return late
 
 
@@ -196,34 +202,66 @@ def _count(q: Q) -> Count:
     return Count("number", filter=q)
 
 
-def _stage_counts(number: int, periods_: dict[str, Period]) -> dict[str, dict[str, int]]:
-    """The counts of stage ``number``: every one for the period named "now", the headline ones
-    for the others (the three-year comparison), in four index-only queries: one per date the
-    counts go by (requested, responded, acknowledged) and the refusals to take off."""
+RESPONSE_KEYS = tuple(RESPONSE_CONDITIONS)
+HEADLINE_KEYS = ("responded", "within_timescale", "within_timescale_without_extensions")
+
+
+def _stage_counts(periods_: dict[str, Period], cal: WorkingCalendar) -> tuple[dict[int, dict[str, dict[str, int]]], dict[int, tuple]]:
+    """The counts of both stages, every one for the period named "now" and the headline ones for
+    the others (the three-year comparison), and each stage's working-day averages for "now".
+
+    Four index-only queries, each grouped by stage and by one date (a few thousand rows at
+    most), so one range of each index serves every stage and every year, and Python adds the
+    days up into the periods: received (by request date, with the refusals to take off),
+    responses (by response date), the start dates of "now"'s responses, acknowledgements.
+    """
     span = _span(list(periods_.values()))
     current = periods_["now"]
-    stages = Stage.objects.filter(number=number)
-    requested = stages.filter(_between("requested_on", span))
-    by_request = requested.aggregate(**{f"{name}": _count(_between("requested_on", p)) for name, p in periods_.items()})
-    refused = requested.filter(_refused_unacknowledged(number, since=span.start)).aggregate(
-        **{f"{name}": _count(_between("requested_on", p)) for name, p in periods_.items()}
+    stages = Stage.objects.filter(number__in=STAGES).order_by()
+    out: dict[int, dict[str, dict[str, int]]] = {
+        n: {name: dict.fromkeys(("received", *(RESPONSE_KEYS if name == "now" else HEADLINE_KEYS)), 0) for name in periods_}
+        | {"now": dict.fromkeys(("received", *RESPONSE_KEYS, "acknowledged", "acknowledged_within_timescale"), 0)}
+        for n in STAGES
+    }
+
+    def add(number: int, day: dt.date, counts: dict[str, int]) -> None:
+        for name, period in periods_.items():
+            if day in period:
+                block = out[number][name]
+                for key in block.keys() & counts.keys():
+                    block[key] += counts[key]
+
+    refused_q = Q()
+    for n in STAGES:
+        refused_q |= Q(number=n) & _refused_unacknowledged(n, since=span.start)
+    for number, day, n, refused in (
+        stages.filter(_between("requested_on", span)).values_list("number", "requested_on")
+        .annotate(n=Count("number"), refused=_count(refused_q))
+    ):
+        add(number, day, {"received": n - refused})
+
+    # Responses in the span by stage and date, counted under RESPONSE_CONDITIONS (as _stage_q
+    # does for one period) and then sorted into the periods by their date.
+    ends: dict[int, list[tuple[dt.date, int, int]]] = {n: [] for n in STAGES}
+    for number, day, acknowledged, *counts in (
+        stages.filter(_between("responded_on", span)).values_list("number", "responded_on")
+        .annotate(ack_n=_count(Q(acknowledged_on__isnull=False)),
+                  **{f"c{i}": _count(q) if q else Count("number") for i, q in enumerate(RESPONSE_CONDITIONS.values())})
+    ):
+        add(number, day, dict(zip(RESPONSE_KEYS, counts)))
+        if day in current:
+            ends[number].append((day, acknowledged, counts[0]))
+
+    starts = list(
+        stages.filter(_between("responded_on", current)).values_list("number", "requested_on", "acknowledged_on").annotate(n=Count("number"))
     )
-    response_keys = ("responded", "within_timescale", "within_timescale_without_extensions", "responded_with_extension",
-                     *(f"decisions.{d}" for d in DECISIONS))
-    headline_keys = ("responded", "within_timescale", "within_timescale_without_extensions")
-    by_response = stages.filter(_between("responded_on", span)).aggregate(
-        **{f"{name}|{key}": _count(_stage_q(number, key, p)) for name, p in periods_.items()
-           for key in (response_keys if name == "now" else headline_keys)}
-    )
-    by_ack = stages.filter(_between("acknowledged_on", current)).aggregate(
-        **{f"now|{key}": _count(_stage_q(number, key, current)) for key in ("acknowledged", "acknowledged_within_timescale")}
-    )
-    out: dict[str, dict[str, int]] = {name: {"received": by_request[name] - refused[name]} for name in periods_}
-    for combined in (by_response, by_ack):
-        for label, value in combined.items():
-            name, key = label.split("|", 1)
-            out[name][key] = value
-    return out
+    for number, acknowledged, within in (
+        stages.filter(_between("acknowledged_on", current)).values_list("number")
+        .annotate(ack=_count(_stage_q(STAGES[0], "acknowledged", current)),
+                  ack_within=_count(_stage_q(STAGES[0], "acknowledged_within_timescale", current)))
+    ):
+        out[number]["now"].update(acknowledged=acknowledged, acknowledged_within_timescale=within)
+    return out, _working_day_averages(ends, starts, cal)
 
 
 def _changed_from_stage1(period: Period) -> int:
@@ -234,23 +272,30 @@ def _changed_from_stage1(period: Period) -> int:
     )
 
 
-def _working_day_average(number: int, period: Period, start_field: str, cal: WorkingCalendar) -> float | None:
-    """Mean working days from ``start_field`` to the response, over responses in the period.
+def _working_day_averages(ends: dict[int, list], starts: list, cal: WorkingCalendar) -> dict[int, tuple[float | None, float | None]]:
+    """For each stage, the mean working days to the response over the period's responses: from
+    acknowledgement (the Code's clock) and from receipt.
 
-    The database groups the responses by their (start, response) date pair; the calendar is
-    applied once per distinct pair, a few thousand at most in a year.
+    Working days between two dates are a difference, ``working_days_between(a, b) ==
+    W(b) - W(a)`` with W(d) the working days from a fixed day up to d, so a sum over responses
+    is a sum over response dates (``ends``: day, responses acknowledged, responses) less a sum
+    over start dates (``starts``: stage, received, acknowledged, responses): the calendar is
+    asked once per distinct date, never per (start, response) pair.
     """
-    pairs = (
-        Stage.objects.filter(_between("responded_on", period), number=number, **{f"{start_field}__isnull": False})
-        .values_list(start_field, "responded_on")
-        .annotate(n=Count("number"))
-        .order_by()
-    )
-    total = count = 0
-    for start, end, n in pairs:
-        total += cal.working_days_between(start, end) * n
-        count += n
-    return measures.average(total, count)
+    days = {row[0] for rows in ends.values() for row in rows} | {d for _, r, a, _ in starts for d in (r, a) if d}
+    first = min(days, default=dt.date(2000, 1, 1))
+    w = {day: cal.working_days_between(first, day) for day in days}
+    out = {}
+    for number in STAGES:
+        end_acknowledged = sum(w[day] * n for day, n, _ in ends[number])
+        end_requested = sum(w[day] * n for day, _, n in ends[number])
+        start_acknowledged = sum(w[a] * n for num, _, a, n in starts if num == number and a)
+        start_requested = sum(w[r] * n for num, r, _, n in starts if num == number)
+        out[number] = (
+            measures.average(end_acknowledged - start_acknowledged, sum(n for _, n, _ in ends[number])),
+            measures.average(end_requested - start_requested, sum(n for _, _, n in ends[number])),
+        )
+    return out
 
 
 def _homes(year: int) -> dict:
@@ -310,12 +355,14 @@ def _ranked(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold())))
 
 
-def _stage_block(number: int, c: dict, late_now: int, breakdown: dict, homes: dict, period: Period, cal: WorkingCalendar) -> dict:
+def _stage_block(number: int, c: dict, late_now: int, breakdown: dict, homes: dict, period: Period,
+                 averages: tuple[float | None, float | None]) -> dict:
     received, responded = c["received"], c["responded"]
     within = c["within_timescale"] - late_now
     without = c["within_timescale_without_extensions"]
     tenure = breakdown["tenure"]
     limits = deadlines.stage_limits(number)
+    to_respond, from_receipt = averages
     block = {
         "received": received,
         "received_by_tenure": {t: tenure.get(t, 0) for t in (*TENURES, "not_recorded")},
@@ -336,8 +383,8 @@ def _stage_block(number: int, c: dict, late_now: int, breakdown: dict, homes: di
         "acknowledged_within_timescale_percent": measures.share(c["acknowledged_within_timescale"], c["acknowledged"]),
         "decisions": {d: c[f"decisions.{d}"] for d in DECISIONS},
         "decisions_percent": {d: measures.share(c[f"decisions.{d}"], responded) for d in DECISIONS},
-        "average_working_days_to_respond": _working_day_average(number, period, "acknowledged_on", cal),
-        "average_working_days_from_receipt": _working_day_average(number, period, "requested_on", cal),
+        "average_working_days_to_respond": to_respond,
+        "average_working_days_from_receipt": from_receipt,
         "service_areas": _ranked(dict(breakdown["areas"])),
         "timescales": {
             "acknowledge_working_days": limits.acknowledge_days,
@@ -403,14 +450,14 @@ def _open_at_end(period: Period) -> dict:
 
 
 def _themes(period: Period) -> dict[str, int]:
-    """Themes of stage 1 complaints received: counted from the complaints received (see
-    _received_breakdown), less the refused ones."""
+    """Themes of stage 1 complaints received, less the refused ones: counted from the case-theme
+    rows alone (they carry the case's kind and received date), one index range per year."""
     names = dict(Theme.objects.values_list("pk", "name"))
-    complaints = Case.objects.filter(_between("received_on", period), kind=Kind.COMPLAINT, themes__isnull=False)
+    themes = CaseTheme.objects.filter(_between("received_on", period), kind=Kind.COMPLAINT)
     counts: dict[str, int] = defaultdict(int)
     for rows, sign in (
-        (complaints.values_list("themes").annotate(n=Count("kind")).order_by(), 1),
-        (complaints.filter(pk__in=_stage1_refused_cases(period)).values_list("themes").annotate(n=Count("kind")).order_by(), -1),
+        (themes.values_list("theme_id").annotate(n=Count("case_id")).order_by(), 1),
+        (themes.filter(case_id__in=_stage1_refused_cases(period)).values_list("theme_id").annotate(n=Count("case_id")).order_by(), -1),
     ):
         for theme_id, n in rows:
             counts[names[theme_id]] += sign * n
@@ -436,60 +483,42 @@ def _other_kinds(period: Period) -> dict:
 
 
 def _financial_remedies(period: Period) -> QuerySet:
-    """Financial remedies offered in the period (see DEFINITIONS["compensation"]).
-
-    Two index-friendly halves: remedies whose stage was answered in the period, and remedies
-    recorded in the period whose stage has no response (yet).
-    """
-    financial = Remedy.objects.filter(kind=RemedyKind.FINANCIAL, amount__isnull=False)
-    answered_in_period = Q()
-    for number in STAGES:
-        answered = Stage.objects.filter(_between("responded_on", period), number=number).order_by().values("case_id")
-        answered_in_period |= Q(stage_number=number, case_id__in=answered)
-    tz = timezone.get_current_timezone()
-    first = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
-    after = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    answered = Stage.objects.filter(case_id=OuterRef("case_id"), number=OuterRef("stage_number"), responded_on__isnull=False)
-    recorded_in_period = (
-        financial.filter(created_at__gte=first, created_at__lt=after).exclude(Exists(answered.order_by())).order_by().values("pk")
-    )
-    return financial.filter(answered_in_period | Q(pk__in=recorded_in_period))
+    """Financial remedies offered in the period (see DEFINITIONS["compensation"]): by
+    Remedy.offered_on, which is kept at the response date of the remedy's stage, or the day it
+    was recorded while that stage has no response."""
+    return Remedy.objects.filter(_between("offered_on", period), kind=RemedyKind.FINANCIAL, amount__isnull=False)
 
 
 def _money(amount: Decimal | None) -> float:
     return float((amount or Decimal("0")).quantize(Decimal("0.01")))
 
 
+# The compensation groups: a financial remedy with no payment method recorded counts as money.
+_COMPENSATION_GROUPS: dict[str, Q] = {
+    "total": Q(),
+    **{f"method:{m}": Q(payment_method=m) | Q(payment_method="") if m == PaymentMethod.MONEY else Q(payment_method=m)
+       for m in PAYMENT_METHODS},
+    **{f"stage:stage{n}": Q(stage_number=n) for n in STAGES},
+    "stage:no_stage": ~Q(stage_number__in=STAGES),
+}
+
+
 def _compensation(period: Period) -> dict:
-    """One grouped query, by (payment method, stage, complaint): at most one row per complaint
-    compensated in the period; the totals and the distinct complaints are added up here."""
-    rows = (
-        _financial_remedies(period)
-        .values_list("payment_method", "stage_number", "case_id")
-        .annotate(count=Count("pk"), amount=Sum("amount"))
-        .order_by()
-    )
-
-    def empty():
-        return {"count": 0, "cases": set(), "amount": Decimal("0")}
-
-    total = empty()
-    by_method = {m: empty() for m in PAYMENT_METHODS}
-    by_stage = {key: empty() for key in ("stage1", "stage2", "no_stage")}
-    for method, number, case_id, count, amount in rows:
-        for group in (total, by_method.setdefault(method or "money", empty()),
-                      by_stage[f"stage{number}" if number in STAGES else "no_stage"]):
-            group["count"] += count
-            group["cases"].add(case_id)
-            group["amount"] += amount or 0
-
-    def out(group):
-        return {"count": group["count"], "cases": len(group["cases"]), "amount_gbp": _money(group["amount"])}
-
+    """One aggregate row: for each group, the remedies, the distinct complaints and the sum."""
+    aggregates = {}
+    for i, q in enumerate(_COMPENSATION_GROUPS.values()):
+        aggregates[f"count{i}"] = Count("case_id", filter=q)
+        aggregates[f"cases{i}"] = Count("case_id", filter=q, distinct=True)
+        aggregates[f"amount{i}"] = Sum("amount", filter=q)
+    row = _financial_remedies(period).aggregate(**aggregates)
+    out = {
+        name: {"count": row[f"count{i}"], "cases": row[f"cases{i}"], "amount_gbp": _money(row[f"amount{i}"])}
+        for i, name in enumerate(_COMPENSATION_GROUPS)
+    }
     return {
-        "total": out(total),
-        "by_payment_method": {k: out(v) for k, v in by_method.items()},
-        "by_stage": {k: out(v) for k, v in by_stage.items()},
+        "total": out["total"],
+        "by_payment_method": {m: out[f"method:{m}"] for m in PAYMENT_METHODS},
+        "by_stage": {k.removeprefix("stage:"): v for k, v in out.items() if k.startswith("stage:")},
     }
 
 
@@ -513,11 +542,13 @@ def _compute(period: Period, *, with_three_years: bool) -> dict:
     breakdown = _received_breakdown(period)
     stages: dict[int, dict] = {}
     three: dict[int, dict] = {y: {} for y in years}
+    all_counts, averages = _stage_counts(named, cal)
+    all_late = _late_beyond_limit(STAGES, span, cal)
     for number in STAGES:
-        counts = _stage_counts(number, named)
-        late = _late_beyond_limit(number, span, cal)
+        counts = all_counts[number]
+        late = [(case_id, day) for n, case_id, day in all_late if n == number]
         late_now = sum(1 for _, day in late if day in period)
-        stages[number] = _stage_block(number, counts["now"], late_now, breakdown[number], homes, period, cal)
+        stages[number] = _stage_block(number, counts["now"], late_now, breakdown[number], homes, period, averages[number])
         for year in years:
             name = str(year) if str(year) in named else "now"
             c = counts[name]
@@ -612,7 +643,7 @@ def case_filters(year: int, figure_key: str, *, quarter: int | None = None) -> Q
     if head in ("stage1", "stage2") and rest:
         number = int(head[-1])
         if rest in ("within_timescale", "late"):
-            late = [case_id for case_id, _ in _late_beyond_limit(number, period, landlord_calendar())]
+            late = [case_id for _, case_id, _ in _late_beyond_limit((number,), period, landlord_calendar())]
             if rest == "within_timescale":
                 return _cases_with_stage(number, _stage_q(number, "within_timescale", period)).exclude(pk__in=late)
             responded_late = _between("responded_on", period) & Q(responded_on__gt=F("respond_by"))

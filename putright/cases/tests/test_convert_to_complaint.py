@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from putright.cases import actions
-from putright.cases.models import Case, Channel, Stage, Theme
+from putright.cases.models import Case, CaseTheme, Channel, Stage, Theme
 from putright.rules.lifecycle import Kind, State
 
 from .factories import ACK_BY, RECEIVED, TODAY, complaint_at, events, log_compliment, log_service_request, refused
@@ -20,7 +20,7 @@ def _convert(request, today=TODAY, **kw):
 def test_it_raises_a_complaint_and_the_request_carries_on(handler, resident, today):
     request = log_service_request(resident=resident)
     theme = Theme.objects.create(name="Heating")
-    request.themes.set([theme])
+    request.themes.set([theme], through_defaults=CaseTheme.defaults_for(request))
     complaint = _convert(request, actor=handler, today=today)
 
     complaint.refresh_from_db()

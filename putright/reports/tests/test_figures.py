@@ -7,7 +7,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from putright.cases.models import Case, Extension, HomesOwned, Remedy
 from putright.reports.queries import DEFINITIONS, annual_figures, case_filters, quarter_figures
@@ -204,7 +203,7 @@ def test_it_totals_compensation_by_payment_method_and_stage_on_the_response_date
     Remedy.objects.create(case=paid1, stage_number=1, kind="apology", description="Apology")
     unanswered = Remedy.objects.create(case=Case.objects.get(reference="OPEN"), stage_number=None, kind="financial",
                                        description="Goodwill", amount=Decimal("20"), payment_method="rent_credit")
-    Remedy.objects.filter(pk=unanswered.pk).update(created_at=timezone.make_aware(dt.datetime(2025, 3, 10, 12)))
+    Remedy.objects.filter(pk=unanswered.pk).update(offered_on=D(2025, 3, 10))  # recorded then, stage unanswered
     comp = annual_figures(2024)["compensation"]
     assert comp["total"] == {"count": 4, "cases": 3, "amount_gbp": 420.5}
     assert comp["by_payment_method"] == {

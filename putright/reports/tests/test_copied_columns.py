@@ -1,0 +1,154 @@
+"""The columns copied for the reports' sake stay true to what they copy, and the figures built on
+them (and on the working-day sums) agree with counting case by case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from putright.cases import actions
+from putright.cases.calendar import landlord_calendar
+from putright.cases.models import Case, CaseTheme, PaymentMethod, Remedy, RemedyKind, Stage, Theme
+from putright.cases.tests.factories import ACKNOWLEDGED, RESPONDED, complaint_at, log_service_request, points
+from putright.reports import measures, periods
+from putright.reports.queries import annual_figures, case_filters, quarter_figures
+from putright.rules.lifecycle import State
+
+from .histories import complaint, escalate, load, wd
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def copied(case: Case) -> set[tuple[str, dt.date]]:
+    return set(CaseTheme.objects.filter(case=case).values_list("kind", "received_on"))
+
+
+def test_theme_rows_carry_their_cases_kind_and_received_date(handler):
+    heating, damp = Theme.objects.create(name="Heating"), Theme.objects.create(name="Damp")
+    request = actions.log_case(kind="service_request", received_on=D(2026, 10, 26), description="Boiler.", themes=[heating, damp],
+                               actor=handler, today=D(2026, 11, 23))
+    assert copied(request) == {("service_request", D(2026, 10, 26))}
+    complaint_case = actions.convert_to_complaint(request, received_on=D(2026, 11, 2), description="Still no heating.",
+                                                  actor=handler, today=D(2026, 11, 23))
+    assert set(complaint_case.themes.values_list("name", flat=True)) == {"Heating", "Damp"}
+    assert copied(complaint_case) == {("complaint", D(2026, 11, 2))}
+    load([complaint("IMP-1", D(2024, 6, 3), themes="Heating;Noise")])
+    imported = Case.objects.get(reference="IMP-1")
+    assert copied(imported) == {("complaint", D(2024, 6, 3))}
+    assert CaseTheme.objects.filter(case=imported).count() == 2
+
+
+def test_a_theme_set_without_the_copied_columns_is_refused(handler):
+    from django.db import IntegrityError, transaction
+
+    request = log_service_request()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        request.themes.set([Theme.objects.create(name="Heating")])  # no through_defaults: no received date
+
+
+def test_themes_are_counted_by_the_complaints_received_date_less_refused_ones():
+    load([
+        complaint("T1", D(2024, 6, 3), themes="Damp;Repairs"),
+        complaint("T2", D(2024, 6, 4), themes="Damp"),
+        complaint("T3", D(2025, 4, 1), themes="Damp"),  # next year
+        {"reference": "T-REFUSED", "kind": "complaint", "received_on": "2024-06-03", "refused_on": "2024-06-05",
+         "refusal_reason": "over_12_months", "themes": "Damp"},
+        {"reference": "SR", "kind": "service_request", "received_on": "2024-06-03", "themes": "Damp"},
+    ])
+    assert annual_figures(2024)["themes"] == {"Damp": 2, "Repairs": 1}
+    assert case_filters(2024, "themes.Damp").count() == 2
+    assert annual_figures(2025)["themes"] == {"Damp": 1}
+
+
+def test_a_remedy_counts_as_offered_on_its_stages_response_date(handler):
+    case = complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler)
+    before = actions.add_remedy(case, kind=RemedyKind.FINANCIAL, description="For the delay.", amount="80",
+                                payment_method=PaymentMethod.MONEY, due_by=D(2026, 12, 4), actor=handler,
+                                today=ACKNOWLEDGED + dt.timedelta(days=1))
+    assert Remedy.objects.get(pk=before.pk).offered_on == ACKNOWLEDGED + dt.timedelta(days=1)  # no response yet
+    actions.respond(case, responded_on=RESPONDED, points=points(), actor=handler, today=RESPONDED)
+    assert Remedy.objects.get(pk=before.pk).offered_on == RESPONDED
+    after = actions.add_remedy(case, kind=RemedyKind.FINANCIAL, description="Voucher.", amount="20",
+                               payment_method=PaymentMethod.VOUCHER, due_by=D(2026, 12, 4), actor=handler, today=D(2026, 11, 20))
+    assert Remedy.objects.get(pk=after.pk).offered_on == RESPONDED
+    figures = annual_figures(2026)["compensation"]
+    assert figures["total"] == {"count": 2, "cases": 1, "amount_gbp": 100.0}
+    assert figures["by_stage"]["stage1"]["count"] == 2
+    assert set(case_filters(2026, "compensation.total.cases")) == {case}
+
+
+def test_an_imported_remedy_counts_on_the_last_response_date():
+    load([escalate(complaint("PAID", D(2024, 9, 2)), respond_after=10) | {"compensation_gbp": "250.50"}])
+    remedy = Remedy.objects.get(case__reference="PAID")
+    assert remedy.offered_on == Stage.objects.get(case__reference="PAID", number=2).responded_on
+    assert annual_figures(2024)["compensation"]["by_stage"]["stage2"]["amount_gbp"] == 250.5
+
+
+def _mean_working_days(number: int, period: periods.Period, start: str) -> float | None:
+    cal = landlord_calendar()
+    days = [cal.working_days_between(getattr(s, start), s.responded_on)
+            for s in Stage.objects.filter(number=number, responded_on__range=(period.start, period.end))
+            if getattr(s, start) is not None]
+    return measures.average(sum(days), len(days))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_working_day_averages_agree_with_counting_each_response(seed):
+    rng = random.Random(seed)
+    rows = []
+    for i in range(40):
+        # Received across 2024/25 and its edges, Christmas and Easter included.
+        received = wd(D(2024, 3, 1), rng.randrange(0, 290))
+        row = complaint(f"R{i:02d}", received, ack_after=rng.randint(1, 7), respond_after=rng.randint(1, 30),
+                        decision=rng.choice(["upheld", "not_upheld"]))
+        if rng.random() < 0.4:
+            row = escalate(row, request_after=rng.randint(1, 20), ack_after=rng.randint(1, 6), respond_after=rng.randint(3, 40))
+        rows.append(row)
+    load(rows)
+    for figures, period in ((annual_figures(2024), periods.reporting_year(2024)),
+                            (quarter_figures(2024, 3), periods.quarter(2024, 3))):
+        for number in (1, 2):
+            block = figures[f"stage{number}"]
+            assert block["average_working_days_to_respond"] == _mean_working_days(number, period, "acknowledged_on")
+            assert block["average_working_days_from_receipt"] == _mean_working_days(number, period, "requested_on")
+    assert annual_figures(2024)["stage1"]["average_working_days_to_respond"] is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_fill_the_copied_columns_from_existing_records():
+    """A database made before the columns existed: upgrading fills them from the cases and responses."""
+    executor = MigrationExecutor(connection)
+    before = [("cases", "0002_queue_indexes"), ("reports", "0002_report_narrative")]
+    latest = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate(before)
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        OldCase, OldStage = old.get_model("cases", "Case"), old.get_model("cases", "Stage")
+        OldTheme, OldRemedy = old.get_model("cases", "Theme"), old.get_model("cases", "Remedy")
+        damp = OldTheme.objects.create(name="Damp")
+        answered = OldCase.objects.create(reference="OLD-1", kind="complaint", state="stage1_responded",
+                                          received_on=D(2024, 6, 3), description="Damp.")
+        answered.themes.add(damp)
+        OldStage.objects.create(case=answered, number=1, requested_on=D(2024, 6, 3), acknowledge_by=D(2024, 6, 10),
+                                acknowledged_on=D(2024, 6, 4), code_respond_by=D(2024, 6, 18), respond_by=D(2024, 6, 18),
+                                responded_on=D(2024, 6, 14), decision="upheld")
+        paid = OldRemedy.objects.create(case=answered, stage_number=1, kind="financial", description="£",
+                                        amount=Decimal("50"), payment_method="money")
+        waiting = OldCase.objects.create(reference="OLD-2", kind="complaint", state="stage1_logged",
+                                         received_on=D(2024, 7, 1), description="Still waiting.")
+        unanswered = OldRemedy.objects.create(case=waiting, stage_number=None, kind="financial", description="Goodwill",
+                                              amount=Decimal("10"), payment_method="voucher")
+        OldRemedy.objects.filter(pk=unanswered.pk).update(created_at=dt.datetime(2024, 7, 2, 23, 30, tzinfo=dt.timezone.utc))
+        MigrationExecutor(connection).migrate(latest)
+        assert list(CaseTheme.objects.filter(case_id=answered.pk).values_list("kind", "received_on")) == [("complaint", D(2024, 6, 3))]
+        assert Remedy.objects.get(pk=paid.pk).offered_on == D(2024, 6, 14)
+        # 23:30 UTC on 2 July is 00:30 on 3 July in London (summer time): the landlord's date.
+        assert Remedy.objects.get(pk=unanswered.pk).offered_on == D(2024, 7, 3)
+    finally:
+        MigrationExecutor(connection).migrate(latest)
