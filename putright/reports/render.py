@@ -200,6 +200,7 @@ def annual_context(year: int, *, today: dt.date | None = None) -> dict:
         received.append((f"Q{q}", case_filters(year, "stage1.received", quarter=q).count(),
                          case_filters(year, "stage2.received", quarter=q).count()))
     s1, s2 = figures["stage1"], figures["stage2"]
+    assessment = _assessment_in_putright(year)
     svg = {
         "received": charts.received_by_quarter(received),
         "timescale": charts.within_timescale([
@@ -222,7 +223,8 @@ def annual_context(year: int, *, today: dt.date | None = None) -> dict:
         "charts": {k: charts.data_uri(v) for k, v in svg.items() if v},
         "narrative": _narratives(year, ANNUAL_SECTIONS),
         "self_assessment": _self_assessment(period),
-        "assessment": _assessment_in_putright(year),
+        "assessment": assessment,
+        "assessment_sections": self_assessment_appendix(assessment, figures),
         "ombudsman": _ombudsman(period, today),
         "ombudsman_reports": PublishedReport.objects.filter(kind=ReportKind.OMBUDSMAN_REPORT, published_on__range=(period.start, period.end)),
         "improvements": list(learning.improvements_done(period.start, period.end)),
@@ -279,3 +281,14 @@ def pdf_bytes(html: str) -> bytes:
     from putright.letters.render import _data_only_fetcher
 
     return HTML(string=html, url_fetcher=_data_only_fetcher()).write_pdf()
+
+
+def self_assessment_appendix(assessment, figures: dict) -> list:
+    """The approved self-assessment's table for the annual report's appendix (the same table as
+    the published self-assessment, `selfassessment.publish`), counted from the report's own
+    figures; empty when no version of the year is approved."""
+    if assessment is None:
+        return []
+    from putright.selfassessment import publish
+
+    return publish.sections(assessment, figures=figures)

@@ -146,9 +146,14 @@ def _refusals(figures: dict, period, label: str) -> list[Evidence]:
     return [by_reason, time_limit, explained, escalation]
 
 
-def evidence_for(year: int) -> dict[str, Evidence]:
-    """The data evidence for the reporting year starting 1 April ``year``, by provision number."""
-    figures = annual_figures(year)
+def evidence_for(year: int, figures: dict | None = None) -> dict[str, Evidence]:
+    """The data evidence for the reporting year starting 1 April ``year``, by provision number.
+
+    ``figures``: that year's `annual_figures`, when the caller has counted them already."""
+    if figures is None:
+        figures = annual_figures(year)
+    elif figures["period"] != periods.reporting_year(year).as_json_dict():
+        raise ValueError(f"the figures given are for {figures['period']['label']}, not {periods.year_label(year)}")
     period = periods.reporting_year(year)
     label = periods.year_label(year)
     items = [

@@ -1,15 +1,16 @@
 """The Code self-assessment pages: the versions, the table the Ombudsman expects with the year's
-data evidence beside each answer, editing an answer, starting a new version, recording approval.
+data evidence beside each answer, editing an answer, starting a new version, recording approval,
+and the version as published (PDF, CSV, web page).
 
-Every staff role may read (oversight included); only managers and administrators change
-anything, and nothing in an approved version changes.
+Every staff role may read and download (oversight included); only managers and administrators
+change anything, and nothing in an approved version changes.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from putright.cases.access import require_manage, staff_view
 from putright.reports import periods
 
 from . import evidence as data
+from . import publish
 from .forms import AnswerForm, ApprovalForm, NewVersionForm
 from .models import Answer, SelfAssessment
 from .provisions import BY_NUMBER, PROVISIONS
@@ -130,3 +132,28 @@ def approve(request, pk):
         return redirect("selfassessment:detail", pk)
     return render(request, "selfassessment/approve.html", {"assessment": assessment, "form": form},
                   status=400 if form.errors else 200)
+
+
+DOWNLOADS = {
+    # format: (content type, disposition). The web page opens in the browser (to check, then
+    # save and publish); the PDF and the CSV are saved.
+    "pdf": ("application/pdf", "attachment"),
+    "csv": ("text/csv; charset=utf-8", "attachment"),
+    "html": ("text/html; charset=utf-8", "inline"),
+}
+
+
+@staff_view
+@require_http_methods(["GET", "HEAD"])
+def download(request, pk, fmt):
+    assessment = get_object_or_404(SelfAssessment, pk=pk)
+    content_type, disposition = DOWNLOADS[fmt]
+    if fmt == "pdf":
+        body = publish.pdf(assessment)
+    elif fmt == "csv":
+        body = publish.csv_text(assessment).encode("utf-8")
+    else:
+        body = publish.html(assessment).encode("utf-8")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{publish.file_name(assessment, fmt)}"'
+    return response
