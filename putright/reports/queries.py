@@ -318,24 +318,30 @@ def _stage1_refused_cases(period: Period) -> QuerySet:
     ).order_by().values("case_id")
 
 
-def _received_breakdown(period: Period) -> dict[int, dict]:
-    """stage{n}.received by tenure and by service area.
+def _received_breakdown(period: Period) -> tuple[dict[int, dict], dict]:
+    """stage{n}.received by tenure and by service area, and service requests and compliments by
+    service area.
 
     Stage 1 begins the day the complaint is received (its requested_on is the case's received_on),
     so stage 1 is counted from the complaints received, on the case's own index, less the refused
-    ones; stage 2 from its stages."""
+    ones, in the same grouped query as the service requests and compliments received; stage 2
+    from its stages."""
     names = _area_names()
     out = {n: {"tenure": defaultdict(int), "areas": defaultdict(int)} for n in STAGES}
-    complaints = Case.objects.filter(_between("received_on", period), kind=Kind.COMPLAINT)
-    grouped = [
-        (complaints.values_list("tenure", "service_area_id").annotate(n=Count("kind")).order_by(), 1),
-        (complaints.filter(pk__in=_stage1_refused_cases(period)).values_list("tenure", "service_area_id")
-         .annotate(n=Count("kind")).order_by(), -1),
-    ]
-    for rows, sign in grouped:
-        for tenure, area, n in rows:
-            out[1]["tenure"][tenure or "not_recorded"] += sign * n
-            out[1]["areas"][names.get(area, NOT_RECORDED)] += sign * n
+    other = {kind: {"total": 0, "by_service_area": defaultdict(int)} for kind in (Kind.SERVICE_REQUEST, Kind.COMPLIMENT)}
+    received = (
+        Case.objects.filter(_between("received_on", period), kind__in=[Kind.COMPLAINT, *other])
+        .values_list("kind", "tenure", "service_area_id")
+        .annotate(n=Count("kind"), refused=Count("kind", filter=Q(kind=Kind.COMPLAINT, pk__in=_stage1_refused_cases(period))))
+        .order_by()
+    )
+    for kind, tenure, area, n, refused in received:
+        if kind == Kind.COMPLAINT:
+            out[1]["tenure"][tenure or "not_recorded"] += n - refused
+            out[1]["areas"][names.get(area, NOT_RECORDED)] += n - refused
+        else:
+            other[kind]["total"] += n
+            other[kind]["by_service_area"][names.get(area, NOT_RECORDED)] += n
     stage2 = (
         Stage.objects.filter(_stage_q(2, "received", period), number=2)
         .values_list("case__tenure", "case__service_area_id")
@@ -347,7 +353,11 @@ def _received_breakdown(period: Period) -> dict[int, dict]:
         out[2]["areas"][names.get(area, NOT_RECORDED)] += n
     for number in STAGES:
         out[number]["areas"] = {k: v for k, v in out[number]["areas"].items() if v}
-    return out
+    others = {
+        key: {"total": other[kind]["total"], "by_service_area": _ranked(dict(other[kind]["by_service_area"]))}
+        for key, kind in (("service_requests", Kind.SERVICE_REQUEST), ("compliments", Kind.COMPLIMENT))
+    }
+    return out, others
 
 
 def _ranked(counts: dict[str, int]) -> dict[str, int]:
@@ -453,33 +463,13 @@ def _themes(period: Period) -> dict[str, int]:
     """Themes of stage 1 complaints received, less the refused ones: counted from the case-theme
     rows alone (they carry the case's kind and received date), one index range per year."""
     names = dict(Theme.objects.values_list("pk", "name"))
-    themes = CaseTheme.objects.filter(_between("received_on", period), kind=Kind.COMPLAINT)
-    counts: dict[str, int] = defaultdict(int)
-    for rows, sign in (
-        (themes.values_list("theme_id").annotate(n=Count("case_id")).order_by(), 1),
-        (themes.filter(case_id__in=_stage1_refused_cases(period)).values_list("theme_id").annotate(n=Count("case_id")).order_by(), -1),
-    ):
-        for theme_id, n in rows:
-            counts[names[theme_id]] += sign * n
-    return _ranked({k: v for k, v in counts.items() if v})
-
-
-def _other_kinds(period: Period) -> dict:
-    names = _area_names()
     rows = (
-        Case.objects.filter(_between("received_on", period), kind__in=[Kind.SERVICE_REQUEST, Kind.COMPLIMENT])
-        .values_list("kind", "service_area_id")
-        .annotate(n=Count("kind"))
+        CaseTheme.objects.filter(_between("received_on", period), kind=Kind.COMPLAINT)
+        .values_list("theme_id")
+        .annotate(n=Count("case_id"), refused=Count("case_id", filter=Q(case_id__in=_stage1_refused_cases(period))))
         .order_by()
     )
-    out = {kind: {"total": 0, "by_service_area": defaultdict(int)} for kind in (Kind.SERVICE_REQUEST, Kind.COMPLIMENT)}
-    for kind, area, n in rows:
-        out[kind]["total"] += n
-        out[kind]["by_service_area"][names.get(area, NOT_RECORDED)] += n
-    return {
-        "service_requests": {"total": out[Kind.SERVICE_REQUEST]["total"], "by_service_area": _ranked(dict(out[Kind.SERVICE_REQUEST]["by_service_area"]))},
-        "compliments": {"total": out[Kind.COMPLIMENT]["total"], "by_service_area": _ranked(dict(out[Kind.COMPLIMENT]["by_service_area"]))},
-    }
+    return _ranked({names[theme_id]: n - refused for theme_id, n, refused in rows if n - refused})
 
 
 def _financial_remedies(period: Period) -> QuerySet:
@@ -539,7 +529,7 @@ def _compute(period: Period, *, with_three_years: bool) -> dict:
     years = periods.previous_years(period.year, THREE_YEARS) if with_three_years else []
     named = {"now": period, **{str(y): periods.reporting_year(y) for y in years if y != period.year or period.quarter}}
     span = _span(list(named.values()))
-    breakdown = _received_breakdown(period)
+    breakdown, other_kinds = _received_breakdown(period)
     stages: dict[int, dict] = {}
     three: dict[int, dict] = {y: {} for y in years}
     all_counts, averages = _stage_counts(named, cal)
@@ -571,7 +561,7 @@ def _compute(period: Period, *, with_three_years: bool) -> dict:
         "withdrawn": Case.objects.filter(_between("withdrawn_on", period), kind=Kind.COMPLAINT).count(),
         "open_at_end": _open_at_end(period),
         "themes": _themes(period),
-        **_other_kinds(period),
+        **other_kinds,
         "compensation": _compensation(period),
         "satisfaction": _satisfaction(period),
     }

@@ -4,6 +4,8 @@ migrations 0003 and 0004):
 - themes: complaints' themes by the date the complaint was received, with the case id so the
   refused complaints can be taken off without visiting the rows;
 - compensation: remedies by the day they count as offered, with everything the totals read.
+
+The index on remedies' creation time (0001) served the old compensation query and goes.
 """
 
 from django.db import migrations
@@ -23,4 +25,9 @@ class Migration(migrations.Migration):
             reverse_sql=f"DROP INDEX IF EXISTS {name}",
         )
         for name, table, columns in INDEXES
+    ] + [
+        migrations.RunSQL(
+            sql="DROP INDEX IF EXISTS reports_remedy_created",
+            reverse_sql="CREATE INDEX IF NOT EXISTS reports_remedy_created ON cases_remedy (created_at)",
+        ),
     ]
