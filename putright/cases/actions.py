@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from putright.cases.calendar import landlord_calendar
@@ -150,6 +151,19 @@ def _refresh_queue_fields(case: Case, stage: Stage | None) -> None:
     case.is_open = lifecycle.is_open(state)
     field = lifecycle.deadline_field(state)
     case.next_deadline_by = getattr(stage, field) if (field and stage is not None) else None
+
+
+def _refresh_stage_ends(case: Case) -> None:
+    """Stage.ended_on of each of the case's stages, after a response, acknowledgement, refusal,
+    withdrawal or reopening changed what it is made of."""
+    refusals = dict(
+        Refusal.objects.filter(case=case).order_by().values_list("stage_number").annotate(first=Min("refused_on"))
+    )
+    for stage in Stage.objects.filter(case=case):
+        ended_on = Stage.ended_on_for(responded_on=stage.responded_on, withdrawn_on=case.withdrawn_on,
+                                      refused_on=refusals.get(stage.number), acknowledged_on=stage.acknowledged_on)
+        if stage.ended_on != ended_on:
+            Stage.objects.filter(pk=stage.pk).update(ended_on=ended_on)
 
 
 def _new_stage(case: Case, number: int, requested_on: dt.date, cal: WorkingCalendar, **fields) -> Stage:
@@ -436,6 +450,7 @@ def acknowledge(
     _refresh_queue_fields(case, stage)
     case.save()
     late = acknowledged_on > stage.acknowledge_by
+    _refresh_stage_ends(case)
     _record(
         case,
         "acknowledged",
@@ -628,6 +643,7 @@ def respond(
     _refresh_queue_fields(case, stage)
     case.save(update_fields=["state", "is_open", "next_deadline_by", "updated_at"])
     late = responded_on > stage.respond_by
+    _refresh_stage_ends(case)
     _record(
         case,
         "responded",
@@ -735,6 +751,7 @@ def refuse(
     _refresh_queue_fields(case, stage)
     case.save(update_fields=["state", "previous_state", "is_open", "next_deadline_by", "updated_at"])
     what = "Complaint not accepted" if number == 1 else "Escalation to stage 2 refused"
+    _refresh_stage_ends(case)
     _record(
         case,
         "refused",
@@ -763,6 +780,7 @@ def withdraw(case: Case, *, withdrawn_on: dt.date, reason: str = "", actor=None,
     case.withdrawal_reason = (reason or "").strip()
     _refresh_queue_fields(case, None)
     case.save()
+    _refresh_stage_ends(case)
     _record(case, "withdrawn", f"Withdrawn on {_d(withdrawn_on)}." + (f" {case.withdrawal_reason}" if case.withdrawal_reason else ""), actor=actor, actor_label=actor_label, withdrawn_on=withdrawn_on, reason=case.withdrawal_reason)
     return case
 
@@ -810,6 +828,7 @@ def reopen(case: Case, *, reason: str, actor=None, actor_label: str = "") -> Cas
     stage = _stage(case, number) if number else None
     _refresh_queue_fields(case, stage)
     case.save()
+    _refresh_stage_ends(case)
     _record(case, "reopened", f"Reopened ({was.replace('_', ' ')} until now): {reason}", actor=actor, actor_label=actor_label, reason=reason, was=was, now=new_state.value)
     return case
 
@@ -1201,6 +1220,10 @@ def import_history(
                         "respond_by": s.respond_by,
                         "responded_on": s.responded_on,
                         "decision": s.decision,
+                        "ended_on": Stage.ended_on_for(
+                            responded_on=s.responded_on, withdrawn_on=r.withdrawn_on, acknowledged_on=s.acknowledged_on,
+                            refused_on=r.refused_on if s is r.stages[-1] else None,  # a refusal is of the last stage
+                        ),
                     }
                     for r in batch
                     for s in r.stages

@@ -258,6 +258,9 @@ class Stage(models.Model):
     respond_by = models.DateField()
     responded_on = models.DateField(null=True, blank=True)
     decision = models.CharField(max_length=20, blank=True, choices=[(d.value, d.value.replace("_", " ")) for d in Decision])
+    # For the reports' "open at the end of the period": the day the stage stopped awaiting a
+    # response (see ended_on_for). Kept in step by the actions that change what it is made of.
+    ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "number"]
@@ -287,6 +290,16 @@ class Stage(models.Model):
     def responded_late(self) -> bool:
         """Late against the date that applies, agreed extensions included."""
         return self.responded_on is not None and self.responded_on > self.respond_by
+
+    @staticmethod
+    def ended_on_for(
+        *, responded_on: dt.date | None, withdrawn_on: dt.date | None, refused_on: dt.date | None, acknowledged_on: dt.date | None
+    ) -> dt.date | None:
+        """The first day the stage no longer awaited a response: its response, the case's
+        withdrawal or, for a stage never acknowledged, its first refusal (a refused complaint
+        reopened and then acknowledged was accepted after all). None while it still awaits one."""
+        ends = [responded_on, withdrawn_on, refused_on if acknowledged_on is None else None]
+        return min((day for day in ends if day is not None), default=None)
 
 
 class DecisionPoint(models.Model):

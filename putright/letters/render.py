@@ -155,8 +155,9 @@ def render_letter(letter: Letter, *, sections: dict, fmt: str, on: dt.date) -> s
 
 
 def _data_only_fetcher():
-    """WeasyPrint may read the data: URIs the letter embeds (the logo) and nothing else: no file
-    on the server, no address on the network, whatever a template or a draft contains."""
+    """WeasyPrint may read the data: URIs a document embeds (the logo, the report's charts) and
+    nothing else: no file on the server, no address on the network, whatever a template, a draft
+    or a narrative contains."""
     try:  # WeasyPrint 68 and later: a fetcher class with an allow-list of protocols
         from weasyprint.urls import URLFetcher
 
@@ -166,13 +167,14 @@ def _data_only_fetcher():
 
         def fetch(url: str, *args, **kwargs):
             if not url.startswith("data:"):
-                raise ValueError(f"Letters do not load outside resources ({url[:60]}).")
+                raise ValueError(f"PutRight's PDFs do not load outside resources ({url[:60]}).")
             return default_url_fetcher(url, *args, **kwargs)
 
         return fetch
 
 
 def pdf_bytes(html: str) -> bytes:
+    """A letter, report or other document as a PDF; see _data_only_fetcher for what it may load."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
     return HTML(string=html, url_fetcher=_data_only_fetcher()).write_pdf()

@@ -110,7 +110,7 @@ def _between(field: str, period: Period) -> Q:
     return Q(**{f"{field}__range": (period.start, period.end)})
 
 
-def _refused_unacknowledged(number: int, *, by: dt.date | None = None, since: dt.date | None = None) -> Q:
+def _refused_unacknowledged(number: int, *, since: dt.date | None = None) -> Q:
     """On Stage ``number``: refused (not accepted, or escalation refused) and never acknowledged.
 
     A refusal that was reopened and then acknowledged is an accepted complaint, so only a stage
@@ -119,8 +119,6 @@ def _refused_unacknowledged(number: int, *, by: dt.date | None = None, since: dt
     stage it refuses).
     """
     refusals = Refusal.objects.filter(stage_number=number)
-    if by is not None:
-        refusals = refusals.filter(refused_on__lte=by)
     if since is not None:
         refusals = refusals.filter(refused_on__gte=since)
     return Q(acknowledged_on__isnull=True, case_id__in=refusals.order_by().values("case_id"))
@@ -434,26 +432,21 @@ def _refused(period: Period) -> dict:
 
 
 def _open_q(end: dt.date, numbers: tuple[int, ...] = STAGES) -> Q:
-    """On Stage, among stages not answered by ``end``: began by then, not withdrawn by then, and
-    not refused by then (and never acknowledged)."""
-    withdrawn = Case.objects.filter(withdrawn_on__lte=end).order_by().values("pk")
-    refused = Q()
-    for number in numbers:
-        refused |= Q(number=number) & _refused_unacknowledged(number, by=end)
-    return Q(requested_on__lte=end, number__in=numbers) & ~Q(case_id__in=withdrawn) & ~refused
-
-
-def _not_answered_by(end: dt.date) -> Q:
-    return Q(responded_on__isnull=True) | Q(responded_on__gt=end)
+    """On Stage: began by ``end`` and still awaiting a response then, that is not answered,
+    withdrawn or (never acknowledged) refused by then: Stage.ended_on, kept by the actions."""
+    return Q(requested_on__lte=end, number__in=numbers) & (Q(ended_on__isnull=True) | Q(ended_on__gt=end))
 
 
 def _open_at_end(period: Period) -> dict:
-    # Two index-only range scans (never answered; answered after the end), each grouped by
+    # Two index-only range scans (still awaiting one; ended after the end), each grouped by
     # stage, rather than one OR the database would answer by reading every stage.
     end = period.end
     counts = {f"stage{n}": 0 for n in STAGES}
-    for not_answered in (Q(responded_on__isnull=True), Q(responded_on__gt=end)):
-        rows = Stage.objects.filter(not_answered, _open_q(end)).values_list("number").annotate(n=Count("number")).order_by()
+    for awaiting in (Q(ended_on__isnull=True), Q(ended_on__gt=end)):
+        rows = (
+            Stage.objects.filter(awaiting, requested_on__lte=end, number__in=STAGES)
+            .values_list("number").annotate(n=Count("number")).order_by()
+        )
         for number, n in rows:
             counts[f"stage{number}"] += n
     return {**counts, "total": sum(counts.values())}
@@ -658,7 +651,7 @@ def case_filters(year: int, figure_key: str, *, quarter: int | None = None) -> Q
         return Case.objects.filter(_between("withdrawn_on", period), kind=Kind.COMPLAINT)
     if head == "open_at_end" and rest in ("stage1", "stage2", "total"):
         numbers = STAGES if rest == "total" else (int(rest[-1]),)
-        stages = Stage.objects.filter(_not_answered_by(period.end), _open_q(period.end, numbers), case_id=OuterRef("pk"))
+        stages = Stage.objects.filter(_open_q(period.end, numbers), case_id=OuterRef("pk"))
         return Case.objects.filter(Exists(stages))
     if head == "themes" and rest:
         return _cases_with_stage(1, _stage_q(1, "received", period)).filter(themes__name=rest)

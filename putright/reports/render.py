@@ -275,12 +275,10 @@ def quarter_html(year: int, quarter: int, *, today: dt.date | None = None) -> st
 
 
 def pdf_bytes(html: str) -> bytes:
-    """The document as a PDF, through WeasyPrint with the letters' fetcher: data: URIs only."""
-    from weasyprint import HTML
+    """The document as a PDF, the way letters are made: WeasyPrint reading data: URIs only."""
+    from putright.letters import render as letters  # WeasyPrint loads only when a PDF is made
 
-    from putright.letters.render import _data_only_fetcher
-
-    return HTML(string=html, url_fetcher=_data_only_fetcher()).write_pdf()
+    return letters.pdf_bytes(html)
 
 
 def self_assessment_appendix(assessment, figures: dict) -> list:

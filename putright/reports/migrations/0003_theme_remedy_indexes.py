@@ -1,9 +1,13 @@
-"""Two more covering indexes for the year's figures, on columns copied for the purpose (cases
-migrations 0003 and 0004):
+"""More covering indexes for the year's figures, on columns copied for the purpose (cases
+migrations 0003 to 0005):
 
 - themes: complaints' themes by the date the complaint was received, with the case id so the
   refused complaints can be taken off without visiting the rows;
-- compensation: remedies by the day they count as offered, with everything the totals read.
+- compensation: remedies by the day they count as offered, with everything the totals read;
+- open at the end of a period: stages by the day they stopped awaiting a response (copied in
+  cases migration 0005), so only those still open then are read;
+- satisfaction: cases by the day they were closed (the survey answers are for cases closed in
+  the period; without it SQLite read every case to find them, 0.28 s at 1,000,000 cases).
 
 The index on remedies' creation time (0001) served the old compensation query and goes.
 """
@@ -13,11 +17,13 @@ from django.db import migrations
 INDEXES = [
     ("reports_casetheme_received", "cases_case_themes", "kind, received_on, theme_id, case_id"),
     ("reports_remedy_offered", "cases_remedy", "offered_on, kind, stage_number, payment_method, case_id, amount"),
+    ("reports_case_closed", "cases_case", "closed_on, id"),
+    ("reports_stage_ended", "cases_stage", "ended_on, number, requested_on, case_id"),
 ]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0002_report_narrative"), ("cases", "0004_remedy_offered_on")]
+    dependencies = [("reports", "0002_report_narrative"), ("cases", "0005_stage_ended_on")]
 
     operations = [
         migrations.RunSQL(

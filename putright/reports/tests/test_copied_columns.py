@@ -14,7 +14,16 @@ from django.db.migrations.executor import MigrationExecutor
 from putright.cases import actions
 from putright.cases.calendar import landlord_calendar
 from putright.cases.models import Case, CaseTheme, PaymentMethod, Remedy, RemedyKind, Stage, Theme
-from putright.cases.tests.factories import ACKNOWLEDGED, RESPONDED, complaint_at, log_service_request, points
+from putright.cases.tests.factories import (
+    ACKNOWLEDGED,
+    RESPONDED,
+    ack_kwargs,
+    complaint_at,
+    log_complaint,
+    log_service_request,
+    points,
+    refuse_kwargs,
+)
 from putright.reports import measures, periods
 from putright.reports.queries import annual_figures, case_filters, quarter_figures
 from putright.rules.lifecycle import State
@@ -90,6 +99,71 @@ def test_an_imported_remedy_counts_on_the_last_response_date():
     assert annual_figures(2024)["compensation"]["by_stage"]["stage2"]["amount_gbp"] == 250.5
 
 
+def ends(case: Case) -> dict[int, dt.date | None]:
+    return dict(Stage.objects.filter(case=case).values_list("number", "ended_on"))
+
+
+def recomputed(case: Case) -> dict[int, dt.date | None]:
+    case.refresh_from_db()
+    out = {}
+    for stage in Stage.objects.filter(case=case):
+        refusals = list(case.refusals.filter(stage_number=stage.number).values_list("refused_on", flat=True))
+        out[stage.number] = Stage.ended_on_for(responded_on=stage.responded_on, withdrawn_on=case.withdrawn_on,
+                                               refused_on=min(refusals, default=None), acknowledged_on=stage.acknowledged_on)
+    return out
+
+
+@pytest.mark.parametrize("state", [s for s in State if s not in (State.OPEN,)])
+def test_every_step_keeps_the_stages_end_in_step(state, handler, other_handler):
+    case = complaint_at(state, handler=handler, stage2_handler=other_handler)
+    assert ends(case) == recomputed(case)
+
+
+def test_a_stage_ends_at_its_response_withdrawal_or_unacknowledged_refusal(handler):
+    case = log_complaint(handler=handler, actor=handler)
+    assert ends(case) == {1: None}
+    actions.refuse(case, actor=handler, **refuse_kwargs())
+    assert ends(case) == {1: D(2026, 11, 3)}
+    actions.reopen(case, reason="The court case was about something else.", actor=handler)
+    assert ends(case) == {1: D(2026, 11, 3)}  # refused and still never acknowledged
+    actions.acknowledge(case, actor=handler, **ack_kwargs())
+    assert ends(case) == {1: None}  # accepted after all
+    actions.withdraw(case, withdrawn_on=D(2026, 11, 10), reason="Fixed.", actor=handler)
+    assert ends(case) == {1: D(2026, 11, 10)}
+    actions.reopen(case, reason="Not fixed after all.", actor=handler)
+    assert ends(case) == {1: None}
+    actions.respond(case, responded_on=RESPONDED, points=points(), actor=handler)
+    assert ends(case) == {1: RESPONDED}
+
+
+def test_imported_stages_end_as_the_actions_would_end_them():
+    refused = escalate(complaint("ESC-REFUSED", D(2024, 6, 3)), respond_after=None)
+    del refused["stage2_acknowledged_on"]
+    refused.update(refused_on=wd(D.fromisoformat(refused["stage2_requested_on"]), 2).isoformat(), refusal_reason="other")
+    load([
+        complaint("ANSWERED", D(2024, 6, 3), respond_after=4),
+        complaint("WAITING", D(2024, 6, 3), respond_after=None),
+        complaint("WITHDRAWN", D(2024, 6, 3), respond_after=None) | {"withdrawn_on": "2024-06-20"},
+        refused,
+    ])
+    for reference in ("ANSWERED", "WAITING", "WITHDRAWN", "ESC-REFUSED"):
+        case = Case.objects.get(reference=reference)
+        assert ends(case) == recomputed(case), reference
+    assert ends(Case.objects.get(reference="WAITING")) == {1: None}
+    assert ends(Case.objects.get(reference="WITHDRAWN")) == {1: D(2024, 6, 20)}
+    assert ends(Case.objects.get(reference="ESC-REFUSED"))[2] == D.fromisoformat(refused["refused_on"])
+
+
+def test_open_at_the_end_follows_refusal_reopening_and_acknowledgement(handler):
+    case = log_complaint(handler=handler, actor=handler)  # received 2 November 2026, in 2026/27
+    actions.refuse(case, actor=handler, **refuse_kwargs())
+    actions.reopen(case, reason="Accepted on review.", actor=handler)
+    assert annual_figures(2026)["open_at_end"]["stage1"] == 0  # refused and never acknowledged
+    actions.acknowledge(case, actor=handler, **ack_kwargs())
+    assert annual_figures(2026)["open_at_end"]["stage1"] == 1
+    assert set(case_filters(2026, "open_at_end.stage1")) == {case}
+
+
 def _mean_working_days(number: int, period: periods.Period, start: str) -> float | None:
     cal = landlord_calendar()
     days = [cal.working_days_between(getattr(s, start), s.responded_on)
@@ -145,7 +219,24 @@ def test_the_migrations_fill_the_copied_columns_from_existing_records():
         unanswered = OldRemedy.objects.create(case=waiting, stage_number=None, kind="financial", description="Goodwill",
                                               amount=Decimal("10"), payment_method="voucher")
         OldRemedy.objects.filter(pk=unanswered.pk).update(created_at=dt.datetime(2024, 7, 2, 23, 30, tzinfo=dt.timezone.utc))
+        withdrawn = OldCase.objects.create(reference="OLD-3", kind="complaint", state="withdrawn", received_on=D(2024, 7, 1),
+                                           description="Withdrawn.", withdrawn_on=D(2024, 7, 20))
+        OldStage.objects.create(case=withdrawn, number=1, requested_on=D(2024, 7, 1), acknowledge_by=D(2024, 7, 8),
+                                acknowledged_on=D(2024, 7, 2), code_respond_by=D(2024, 7, 16), respond_by=D(2024, 7, 16))
+        refused = OldCase.objects.create(reference="OLD-4", kind="complaint", state="refused", received_on=D(2024, 7, 1),
+                                         description="Refused.")
+        OldStage.objects.create(case=refused, number=1, requested_on=D(2024, 7, 1), acknowledge_by=D(2024, 7, 8),
+                                code_respond_by=D(2024, 7, 22), respond_by=D(2024, 7, 22))
+        OldRefusal = old.get_model("cases", "Refusal")
+        for day in (D(2024, 7, 9), D(2024, 7, 3)):
+            OldRefusal.objects.create(case=refused, stage_number=1, refused_on=day, reason="other", explanation="x")
+        OldStage.objects.create(case=waiting, number=1, requested_on=D(2024, 7, 1), acknowledge_by=D(2024, 7, 8),
+                                code_respond_by=D(2024, 7, 22), respond_by=D(2024, 7, 22))
         MigrationExecutor(connection).migrate(latest)
+        assert ends(Case.objects.get(pk=answered.pk)) == {1: D(2024, 6, 14)}
+        assert ends(Case.objects.get(pk=withdrawn.pk)) == {1: D(2024, 7, 20)}
+        assert ends(Case.objects.get(pk=refused.pk)) == {1: D(2024, 7, 3)}  # the first refusal
+        assert ends(Case.objects.get(pk=waiting.pk)) == {1: None}
         assert list(CaseTheme.objects.filter(case_id=answered.pk).values_list("kind", "received_on")) == [("complaint", D(2024, 6, 3))]
         assert Remedy.objects.get(pk=paid.pk).offered_on == D(2024, 6, 14)
         # 23:30 UTC on 2 July is 00:30 on 3 July in London (summer time): the landlord's date.
