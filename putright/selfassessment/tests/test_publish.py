@@ -111,9 +111,9 @@ def test_it_escapes_what_staff_wrote(assessment):
 
 
 def test_it_shows_a_provision_with_no_answer_row_as_not_answered(assessment):
-    assessment.answers.filter(provision="7.3").delete()
-    assert cells(rows_of(publish.html(assessment))["7.3"])[2:] == ["Not answered", "", ""]
-    assert next(r for r in csv.DictReader(io.StringIO(publish.csv_text(assessment))) if r["provision"] == "7.3")["complies"] == ""
+    assessment.answers.filter(provision="7.4").delete()  # 7.4: a provision the figures have nothing on
+    assert cells(rows_of(publish.html(assessment))["7.4"])[2:] == ["Not answered", "", ""]
+    assert next(r for r in csv.DictReader(io.StringIO(publish.csv_text(assessment))) if r["provision"] == "7.4")["complies"] == ""
 
 
 # --- the CSV -----------------------------------------------------------------------------------
