@@ -4,7 +4,7 @@ and a CSV to paste into the Ombudsman's spreadsheet.
 The published table has one row per provision 1.2 to 9.8, section by section, with the columns
 of the Ombudsman's template: Code provision, Code requirement, Comply with the Code
 (Yes/No/N/A), Evidence, Commentary / explanation and any action to be taken. The evidence is the
-manager's text followed by the sentence the year's figures give (`evidence.py`), so the reader
+manager's text followed by the sentence the year's figures give (`evidence/`), so the reader
 sees the counts. What is for staff only stays out: the warnings where a "yes" is contradicted by
 the figures, the links to the cases and the case references. An unanswered provision says "Not
 answered", so a gap shows.
