@@ -11,6 +11,7 @@ from putright.learning.models import ImprovementStatus, LearningItem, ServiceImp
 from putright.ombudsman.models import Determination, ExceptionalCircumstance
 from putright.portal.models import PublishedReport, ReportKind
 from putright.reports.models import ReportNarrative
+from putright.reports import periods
 from putright.reports.periods import Period
 
 from ..models import SelfAssessment
@@ -64,7 +65,8 @@ def reports(year: int, figures: dict, improvements_done: int, period: Period, la
                 .order_by("-approved_on", "-version").values_list("version", "approved_on").first())
     non_compliance = Determination.objects.filter(determined_on__range=(period.start, period.end), code_non_compliance=True).count()
     # The annual report of a year is published after it ends: look in the following year.
-    after = (period.end + dt.timedelta(days=1), dt.date(period.end.year + 1, 3, 31))
+    following = periods.reporting_year(year + 1)
+    after = (following.start, following.end)
     published = dict(
         PublishedReport.objects.filter(published_on__range=after, kind__in=(ReportKind.ANNUAL_REPORT, ReportKind.GOVERNING_BODY_RESPONSE))
         .values_list("kind").annotate(first=Min("published_on")).order_by()
