@@ -133,6 +133,7 @@ class Demo:
                 user.email = f"{username}@riverside-homes.example"
                 user.save()
         self.handlers = list(User.objects.filter(role__in=[Role.HANDLER, Role.MANAGER]).order_by("username"))
+        self.manager = next(u for u in self.handlers if u.role == Role.MANAGER)
 
     # 3. residents
     def residents(self, n: int) -> list[Resident]:
@@ -238,9 +239,9 @@ class Demo:
             on = self._after(received, 1, 4)
             if on <= today:
                 actions.refuse(
-                    case, refused_on=on, reason="previously_considered",
-                    explanation="We answered this complaint in full last year and nothing new has been raised.",
-                    previous_case_reference="PR-2023-000042", ombudsman_rights_given=True, actor=handler, today=today,
+                    case, refused_on=on, reason="legal_proceedings", proceedings_started_on=received - dt.timedelta(days=30),
+                    explanation="A claim about the same disrepair has been filed at court, so the court will decide it.",
+                    ombudsman_rights_given=True, actor=self.manager, today=on,
                 )
                 self._count("refused")
                 return
@@ -262,7 +263,7 @@ class Demo:
             outcomes_sought="The problem put right, and an apology for the time it has taken.",
             responsible_for="The repair and how we kept you informed.",
             not_responsible_for="" if rng.random() < 0.8 else "Your contents insurance claim, which is for your insurer.",
-            handler=handler, actor=handler, today=today,
+            handler=handler, actor=handler, today=ack,
         )
         stage = case.stages.get(number=1)
         respond_on = self._after(ack, 3, 10) if rng.random() < 0.9 else self._after(ack, 11, 14)
@@ -272,7 +273,7 @@ class Demo:
             actions.extend(
                 case, new_respond_by=new_date,
                 reason="We need a surveyor's report on the cause of the damp before we can answer.",
-                resident_told_on=told, ombudsman_details_given=True, update_every_working_days=5, actor=handler, today=today,
+                resident_told_on=told, ombudsman_details_given=True, update_every_working_days=5, actor=handler, today=told,
             )
             respond_on = self._after(ack, 11, 10 + self.cal.working_days_between(stage.code_respond_by, new_date))
             self._count("extended at stage 1")
@@ -281,7 +282,7 @@ class Demo:
             return
         decision = rng.choices([Decision.UPHELD, Decision.PARTLY_UPHELD, Decision.NOT_UPHELD], [4, 3, 3])[0]
         actions.respond(
-            case, responded_on=respond_on, actor=handler, today=today,
+            case, responded_on=respond_on, actor=handler, today=respond_on,
             points=[actions.PointDecision(words, decision, "We checked the repair history, spoke to the contractor and visited the home.")],
         )
         if decision != Decision.NOT_UPHELD:
@@ -313,14 +314,14 @@ class Demo:
                 actions.acknowledge(
                     case, acknowledged_on=ack2, definition=f"You remain unhappy that: {words}",
                     outcomes_sought="A review of the stage 1 decision.", responsible_for="The repair and our communication.",
-                    handler=s2_handler, actor=s2_handler, today=today,
+                    handler=s2_handler, actor=s2_handler, today=ack2,
                 )
                 final = self._after(ack2, 8, 20) if rng.random() < 0.9 else self._after(ack2, 21, 25)
                 if final > today:
                     self._count("stage 2 investigating")
                     return
                 actions.respond(
-                    case, responded_on=final, actor=s2_handler, today=today,
+                    case, responded_on=final, actor=s2_handler, today=final,
                     points=[actions.PointDecision(words, rng.choice(list(Decision)), "A senior manager reviewed the file and the stage 1 decision.")],
                 )
                 respond_on = final

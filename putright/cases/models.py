@@ -83,14 +83,37 @@ class Theme(models.Model):
 class ClosureDay(models.Model):
     """A day the landlord's offices are closed, which does not count as a working day.
 
-    After adding or removing one, run `putright recompute_deadlines` so open cases follow.
+    Recorded before it happens (a day already here or past is refused: otherwise adding days
+    after the fact could turn a late step into an on-time one), and no more than
+    ``MAX_PER_YEAR`` in a calendar year. After adding or removing one, run
+    `putright recompute_deadlines` so open cases follow; a deadline that has passed never moves.
     """
+
+    MAX_PER_YEAR = 10
 
     day = models.DateField(unique=True)
     label = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["day"]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        today = timezone.localdate()
+        if self.day is None:
+            return
+        if self.day <= today and (self._state.adding or ClosureDay.objects.get(pk=self.pk).day != self.day):
+            raise ValidationError({"day": (
+                f"A closure day must be recorded before it happens: {self.day:%-d %B %Y} is not after today "
+                f"({today:%-d %B %Y}). Deadlines already set cannot be moved by closing the office after the fact."
+            )})
+        same_year = ClosureDay.objects.filter(day__year=self.day.year).exclude(pk=self.pk).count()
+        if same_year >= self.MAX_PER_YEAR:
+            raise ValidationError({"day": (
+                f"{self.day.year} already has {same_year} closure days, the most PutRight allows in a year: "
+                "longer closures would move residents' deadlines by weeks."
+            )})
 
     def __str__(self) -> str:
         return f"{self.day:%d %b %Y} {self.label}".strip()
@@ -261,6 +284,13 @@ class Stage(models.Model):
     # For the reports' "open at the end of the period": the day the stage stopped awaiting a
     # response (see ended_on_for). Kept in step by the actions that change what it is made of.
     ended_on = models.DateField(null=True, blank=True)
+    # When the acknowledgement and the response were written into PutRight, beside the dates
+    # typed in (putright.rules.recording), and whether either counts as late in the reports
+    # because it was a late entry: recorded after its deadline, claiming to have met it.
+    acknowledged_recorded_at = models.DateTimeField(null=True, blank=True)
+    responded_recorded_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_counts_late = models.BooleanField(default=False)
+    response_counts_late = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["case", "number"]
@@ -333,7 +363,11 @@ class Extension(models.Model):
         null=True, blank=True, help_text="How often the resident agreed to be updated (5.9)."
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)  # when it was recorded
+    # Recorded after the date it extends had passed (putright.rules.recording): kept only with
+    # the reason, and the stage's response then counts as late.
+    entered_late = models.BooleanField(default=False)
+    late_entry_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["stage", "id"]
@@ -352,9 +386,60 @@ class Refusal(models.Model):
     discretion_decision = models.TextField(blank=True)
     proceedings_started_on = models.DateField(null=True, blank=True)
     previous_case_reference = models.CharField(max_length=40, blank=True)
+    # 2.3: the 12 months run from the issue or from when the resident became aware of it.
+    became_aware_on = models.DateField(null=True, blank=True)
+    # OTHER: what the refused complaint was about, so the annual report (8.1 b) lists them.
+    about = models.CharField(max_length=200, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["case", "refused_on", "id"]
+
+
+class StageParticipant(models.Model):
+    """Someone who acted on a stage: its handler at any time, or who acknowledged (and so
+    defined), extended or responded to it. Stage 2 must be dealt with by nobody who acted on
+    stage 1 (6.13). Written by the service functions; never edited."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stage", "user"], name="one_participant_row")]
+
+
+class LateEntryStep(models.TextChoices):
+    ACKNOWLEDGED = "acknowledged", "Acknowledgement"
+    EXTENDED = "extended", "Extension"
+    RESPONDED = "responded", "Response"
+    REFUSED = "refused", "Refusal"
+
+
+class LateEntry(models.Model):
+    """A step recorded well after the date typed in for it (putright.rules.recording): the
+    complaints manager's list of late and back-dated entries, with who recorded it and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="late_entries")
+    stage_number = models.PositiveSmallIntegerField()
+    step = models.CharField(max_length=20, choices=LateEntryStep.choices)
+    effective_on = models.DateField(help_text="The date typed in for the step.")
+    due_by = models.DateField(null=True, blank=True, help_text="The deadline the step answers.")
+    recorded_on = models.DateField(help_text="The day it was recorded.")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200, blank=True)
+    working_days_late = models.PositiveIntegerField(help_text="Working days from the date typed in to the day recorded.")
+    counts_late = models.BooleanField(help_text="Recorded after its deadline, so it counts as late in the reports.")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name_plural = "late entries"
 
 
 class RemedyKind(models.TextChoices):

@@ -41,6 +41,15 @@ class Refusal:
     discretion_decision: str = ""  # OVER_12_MONTHS: whether discretion was considered, and why not
     proceedings_started_on: date | None = None  # LEGAL_PROCEEDINGS: claim filed at court (2.2)
     previous_case_reference: str = ""  # PREVIOUSLY_CONSIDERED: the earlier complaint
+    became_aware_on: date | None = None  # OVER_12_MONTHS: when the resident became aware (2.3)
+    about: str = ""  # OTHER: what the complaint was about, listed in the annual report (8.1 b)
+    refused_on: date | None = None  # the date of the decision
+
+
+def twelve_months_start(issue_arose_on: date | None, became_aware_on: date | None) -> date | None:
+    """The 12 months run from the issue, or from when the resident became aware of it if later (2.3)."""
+    days = [d for d in (issue_arose_on, became_aware_on) if d is not None]
+    return max(days) if days else None
 
 
 def twelve_months_after(day: date) -> date:
@@ -63,7 +72,8 @@ def is_over_12_months(issue_arose_on: date, received_on: date) -> bool:
 def refusal_problems(refusal: Refusal, *, received_on: date) -> list[RuleViolation]:
     """Everything wrong with a refusal, each tied to its form field and Code paragraph.
 
-    ``received_on`` is when the complaint (or the request to escalate it) was received.
+    ``received_on`` is when the complaint was received: at stage 2 too, since a complaint made
+    in time does not become late by being escalated (5.11).
     """
     problems: list[RuleViolation] = []
     reason = RefusalReason(refusal.reason)
@@ -87,6 +97,7 @@ def refusal_problems(refusal: Refusal, *, received_on: date) -> list[RuleViolati
             )
         )
     if reason is RefusalReason.OVER_12_MONTHS:
+        start = twelve_months_start(refusal.issue_arose_on, refusal.became_aware_on)
         if refusal.issue_arose_on is None:
             problems.append(
                 RuleViolation(
@@ -95,15 +106,23 @@ def refusal_problems(refusal: Refusal, *, received_on: date) -> list[RuleViolati
                     field="issue_arose_on",
                 )
             )
-        elif not is_over_12_months(refusal.issue_arose_on, received_on):
+        elif refusal.became_aware_on is not None and refusal.became_aware_on < refusal.issue_arose_on:
+            problems.append(
+                RuleViolation(
+                    "The resident cannot have become aware of the issue before it arose.",
+                    field="became_aware_on",
+                )
+            )
+        elif not is_over_12_months(start, received_on):
             # "Landlords must accept complaints referred to them within 12 months of the issue
             # occurring or the resident becoming aware of the issue" (2.3)
             problems.append(
                 RuleViolation(
                     f"The complaint was received on {format_day(received_on)}, within 12 months "
-                    f"of {format_day(refusal.issue_arose_on)} (that is, by "
-                    f"{format_day(twelve_months_after(refusal.issue_arose_on))}), so it must be "
-                    "accepted.",
+                    f"of {format_day(start)} (that is, by "
+                    f"{format_day(twelve_months_after(start))}), so it must be "
+                    "accepted. The 12 months run from the issue or from when the resident became "
+                    "aware of it, whichever is later, to the day the complaint was made.",
                     provision="2.3",
                     field="issue_arose_on",
                 )
@@ -129,6 +148,20 @@ def refusal_problems(refusal: Refusal, *, received_on: date) -> list[RuleViolati
             )
         )
     elif (
+        reason is RefusalReason.LEGAL_PROCEEDINGS
+        and refusal.refused_on is not None
+        and refusal.proceedings_started_on > refusal.refused_on
+    ):
+        problems.append(
+            RuleViolation(
+                f"Legal proceedings that start on {format_day(refusal.proceedings_started_on)} had not "
+                f"started on {format_day(refusal.refused_on)}: a complaint can only be refused once the "
+                "claim has been filed at court.",
+                provision="2.2",
+                field="proceedings_started_on",
+            )
+        )
+    elif (
         reason is RefusalReason.PREVIOUSLY_CONSIDERED
         and not refusal.previous_case_reference.strip()
     ):
@@ -139,7 +172,17 @@ def refusal_problems(refusal: Refusal, *, received_on: date) -> list[RuleViolati
                 field="previous_case_reference",
             )
         )
-    # OTHER needs nothing beyond the explanation above: it is judged case by case (2.1, 2.5).
+    elif reason is RefusalReason.OTHER and not refusal.about.strip():
+        # Judged case by case (2.1), never a blanket exclusion (2.5): each is listed in the
+        # annual report by what it was about, so a pattern shows.
+        problems.append(
+            RuleViolation(
+                "Say what the complaint is about (for example \"repairs by a contractor\"): refusals "
+                "for another reason are listed in the annual report by what they were about.",
+                provision="2.5",
+                field="about",
+            )
+        )
     return problems
 
 

@@ -170,9 +170,26 @@ def initial_state(kind: Kind) -> State:
     return State.STAGE1_LOGGED if Kind(kind) is Kind.COMPLAINT else State.OPEN
 
 
-def allowed_actions(kind: Kind, state: State) -> frozenset[Action]:
-    """The actions the table allows (empty for a state the kind never has)."""
-    return frozenset(_TABLE.get((Kind(kind), State(state)), {}))
+def _closed_after_stage1_response(kind: Kind, state: State, previous_state) -> bool:
+    """A complaint closed after its stage 1 response: closing does not take away the resident's
+    right to ask for stage 2 (6.10), so it may still go there."""
+    return (
+        Kind(kind) is Kind.COMPLAINT
+        and State(state) is State.CLOSED
+        and previous_state is not None
+        and previous_state != ""
+        and State(previous_state) is State.STAGE1_RESPONDED
+    )
+
+
+def allowed_actions(kind: Kind, state: State, previous_state: State | None = None) -> frozenset[Action]:
+    """The actions the table allows (empty for a state the kind never has). ``previous_state``:
+    where a closed case was before, so a complaint closed after its stage 1 response offers
+    stage 2."""
+    allowed = frozenset(_TABLE.get((Kind(kind), State(state)), {}))
+    if _closed_after_stage1_response(kind, state, previous_state):
+        allowed |= {Action.REQUEST_STAGE2}
+    return allowed
 
 
 def stage_of(state: State) -> int | None:
@@ -246,6 +263,8 @@ def next_state(
     one state can have led to the closed one (service requests, compliments) it may be omitted.
     """
     kind, state, action = Kind(kind), State(state), Action(action)
+    if action is Action.REQUEST_STAGE2 and _closed_after_stage1_response(kind, state, previous_state):
+        return State.STAGE2_REQUESTED
     moves = _TABLE.get((kind, state), {})
     if action not in moves:
         raise _refusal(kind, state, action)

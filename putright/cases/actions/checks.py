@@ -18,11 +18,14 @@ from django.utils import timezone
 from putright.cases.models import (
     Case,
     CaseEvent,
+    LateEntry,
     ReferenceCounter,
     Refusal,
     Stage,
+    StageParticipant,
 )
 from putright.rules import deadlines, lifecycle
+from putright.rules import recording as recording_rules
 from putright.rules.calendar import WorkingCalendar
 from putright.rules.errors import RuleViolation
 from putright.rules.lifecycle import Action, State
@@ -146,3 +149,86 @@ def next_reference(year: int) -> str:
 
 def format_date(day: dt.date) -> str:
     return f"{day:%-d %B %Y}"
+
+
+def check_manager(actor, what: str) -> None:
+    """Refusing, reallocating and reopening are a complaints manager's decisions (docs/roles.md):
+    refused here, whatever page, command or API calls. No actor means PutRight itself (a
+    command or the import), which pages never pass."""
+    check_actor(actor)
+    if actor is not None and not getattr(actor, "can_manage_cases", False):
+        raise PermissionDenied(f"Only a complaints manager or administrator can {what}.")
+
+
+def note_participants(stage: Stage, *users) -> None:
+    """Remember who acted on the stage (its handler, who acknowledged, extended or responded),
+    so stage 2 can be kept independent of everyone who acted on stage 1 (6.13)."""
+    ids = {u.pk for u in users if u is not None and getattr(u, "pk", None) is not None}
+    if not ids:
+        return
+    known = set(StageParticipant.objects.filter(stage=stage, user_id__in=ids).values_list("user_id", flat=True))
+    StageParticipant.objects.bulk_create(StageParticipant(stage=stage, user_id=pk) for pk in sorted(ids - known))
+
+
+def stage1_participants(case: Case) -> set[int]:
+    return set(StageParticipant.objects.filter(stage__case=case, stage__number=1).values_list("user_id", flat=True))
+
+
+def check_independent(case: Case, user, *, field: str = "handler", doing: str = "handle") -> None:
+    """Nobody who acted on stage 1 acknowledges, extends, responds to or handles stage 2 (6.13)."""
+    if user is None or getattr(user, "pk", None) is None:
+        return
+    if user.pk in stage1_participants(case):
+        raise RuleViolation(
+            f"{user.display_name} acted on stage 1 of this complaint, so cannot {doing} stage 2: "
+            "stage 2 must be dealt with by someone independent of stage 1.",
+            provision="6.13",
+            field=field,
+        )
+
+
+def late_entry(
+    case: Case,
+    *,
+    stage_number: int,
+    step: str,
+    effective_on: dt.date,
+    due_by: dt.date | None,
+    recorded_on: dt.date,
+    recording: recording_rules.Recording,
+    reason: str,
+    actor=None,
+    actor_label: str = "",
+    cal: WorkingCalendar,
+) -> LateEntry | None:
+    """Put a back-dated or late-entered step on the complaints manager's list."""
+    if not (recording.back_dated or recording.late_entry):
+        return None
+    return LateEntry.objects.create(
+        case=case,
+        stage_number=stage_number,
+        step=step,
+        effective_on=effective_on,
+        due_by=due_by,
+        recorded_on=recorded_on,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+        recorded_by_label=actor_label or ("" if actor else "system"),
+        working_days_late=recording_rules.lag(effective_on, recorded_on, cal),
+        counts_late=recording.late_entry,
+        reason=reason,
+    )
+
+
+def recheck_extension_caps(stage: Stage, cal: WorkingCalendar) -> list:
+    """Hold the stage's extensions to the Code's cap against its real date, whenever that date
+    changes (an acknowledgement, a calendar change): an extension agreed against a projected
+    date that now reaches past the cap with no good reason is marked beyond the limit, so a
+    response after the cap counts as late (6.4, 6.15). Returns the extensions newly marked."""
+    marked = []
+    for extension in stage.extensions.filter(beyond_code_limit=False, good_reason=""):
+        if deadlines.extension_beyond_cap(stage.number, stage.code_respond_by, extension.new_respond_by, cal):
+            extension.beyond_code_limit = True
+            extension.save(update_fields=["beyond_code_limit"])
+            marked.append(extension)
+    return marked

@@ -9,6 +9,7 @@ from django.db import transaction
 from putright.cases.actions.checks import (
     check_actor,
     check_date,
+    check_manager,
     format_date,
     get_stage,
     lock,
@@ -74,8 +75,9 @@ def close(case: Case, *, closed_on: dt.date, actor=None, today: dt.date | None =
 
 @transaction.atomic
 def reopen(case: Case, *, reason: str, actor=None, actor_label: str = "") -> Case:
-    """Reopen a closed, withdrawn or refused case, back to where it was."""
-    check_actor(actor)
+    """Reopen a closed, withdrawn or refused case, back to where it was: a complaints manager's
+    decision."""
+    check_manager(actor, "reopen a case")
     case = lock(case)
     new_state = transition(case, Action.REOPEN)
     reason = require_text(reason, "reason", "Say why the case is being reopened.")

@@ -9,8 +9,10 @@ from django.db import transaction
 from putright.cases.actions.checks import (
     format_date,
     lock,
+    recheck_extension_caps,
     record,
     refresh_queue_fields,
+    resolve_today,
 )
 from putright.cases.calendar import landlord_calendar
 from putright.cases.models import (
@@ -22,7 +24,11 @@ from putright.rules import deadlines
 def recompute_deadlines(*, today: dt.date | None = None) -> int:
     """Recompute the stored deadlines of every open complaint after the calendar changed
     (a new bank holiday, a closure day added or removed). Agreed extensions keep their dates.
-    Returns the number of stages whose dates changed; each change is on the case's timeline."""
+    A date that has passed never moves, nor does the acknowledge-by date of an acknowledged
+    stage: a calendar change cannot turn a late step into an on-time one. Extensions are held to
+    the cap against the new Code date. Returns the number of stages whose dates changed; each
+    change is on the case's timeline."""
+    today = resolve_today(today)
     cal = landlord_calendar()
     changed = 0
     open_stages = (
@@ -33,10 +39,15 @@ def recompute_deadlines(*, today: dt.date | None = None) -> int:
     )
     for stage in open_stages.iterator(chunk_size=2000):
         scales = deadlines.timescales(stage.number, stage.requested_on, stage.acknowledged_on, cal)
-        code = scales.respond_by.due_on
+
+        def unless_passed(old: dt.date, new: dt.date) -> dt.date:
+            return old if old < today else new
+
+        acknowledge_by = stage.acknowledge_by if stage.acknowledged_on is not None else unless_passed(stage.acknowledge_by, scales.acknowledge_by.due_on)
+        code = unless_passed(stage.code_respond_by, scales.respond_by.due_on)
         extensions = sorted(stage.extensions.all(), key=lambda e: e.id)
-        respond_by = max(code, extensions[-1].new_respond_by) if extensions else code
-        new = (scales.acknowledge_by.due_on, code, respond_by)
+        respond_by = unless_passed(stage.respond_by, max(code, extensions[-1].new_respond_by) if extensions else code)
+        new = (acknowledge_by, code, respond_by)
         old = (stage.acknowledge_by, stage.code_respond_by, stage.respond_by)
         if new == old:
             continue
@@ -44,6 +55,7 @@ def recompute_deadlines(*, today: dt.date | None = None) -> int:
             case = lock(stage.case)
             stage.acknowledge_by, stage.code_respond_by, stage.respond_by = new
             stage.save(update_fields=["acknowledge_by", "code_respond_by", "respond_by"])
+            recheck_extension_caps(stage, cal)
             refresh_queue_fields(case, stage)
             case.save(update_fields=["next_deadline_by", "updated_at"])
             record(

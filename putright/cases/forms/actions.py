@@ -27,6 +27,19 @@ def _today():
     return timezone.localdate()
 
 
+def late_entry_field():
+    """Asked on every step that stops or moves a clock: the rule is putright.rules.recording."""
+    return forms.CharField(
+        label="Why this is being recorded late (only if it is)",
+        help_text=(
+            "Needed when the deadline has passed and the date above is before it: PutRight keeps the step, "
+            "counts it as late in the reports and lists it for the complaints manager."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class AcknowledgeForm(ActionForm):
     title = "Define and acknowledge"
     submit = "Acknowledge"
@@ -34,7 +47,7 @@ class AcknowledgeForm(ActionForm):
         "Set out your understanding of the complaint and the outcomes the resident wants; check anything unclear with them (Code 5.6).",
         "Say which aspects you are responsible for, and which you are not and who is (5.7).",
         "Acknowledge within 5 working days of receiving the complaint or the stage 2 request (6.2, 6.11). The response date then runs from the acknowledgement.",
-        "At stage 2 the handler must not be the person who handled stage 1 (6.13).",
+        "At stage 2 nobody who acted on stage 1 may handle or acknowledge it (6.13).",
     ]
     acknowledged_on = DateField(label="Date acknowledged", help_text="For example, 27 3 2026")
     definition = forms.CharField(label="What the resident is unhappy about", widget=forms.Textarea(attrs={"rows": 5}))
@@ -42,6 +55,7 @@ class AcknowledgeForm(ActionForm):
     responsible_for = forms.CharField(label="What we are responsible for", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     not_responsible_for = forms.CharField(label="What we are not responsible for, and who is", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     handler = forms.ModelChoiceField(label="Handler", queryset=User.objects.none(), required=False, empty_label="Me")
+    late_entry_reason = late_entry_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +72,7 @@ class AcknowledgeForm(ActionForm):
         return actions.acknowledge(
             self.case, acknowledged_on=d["acknowledged_on"], definition=d["definition"], outcomes_sought=d["outcomes_sought"],
             responsible_for=d["responsible_for"], not_responsible_for=d["not_responsible_for"],
-            handler=d["handler"] or self.user, actor=self.user,
+            handler=d["handler"] or self.user, late_entry_reason=d["late_entry_reason"], actor=self.user,
         )
 
 
@@ -69,6 +83,7 @@ class ExtendForm(ActionForm):
         "Tell the resident the reason and the new date, and give them the Housing Ombudsman's contact details (Code 6.5, 6.16).",
         "An extension may be at most 10 working days at stage 1 and 20 at stage 2 beyond the Code's date, unless you record a good reason (6.4, 6.15).",
         "Agree with the resident how often you will update them (5.9). Waiting for the resident is an extension too: the Code has no pause.",
+        "An extension is agreed before the response date passes. One recorded afterwards is kept only with the reason, and the response then counts as late.",
     ]
     new_respond_by = DateField(label="New response date")
     reason = forms.CharField(label="The reason, as explained to the resident", widget=forms.Textarea(attrs={"rows": 3}))
@@ -79,13 +94,14 @@ class ExtendForm(ActionForm):
     good_reason = forms.CharField(
         label="Good reason for going beyond the Code's limit (only if you are)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    late_entry_reason = late_entry_field()
 
     def perform(self):
         d = self.cleaned_data
         return actions.extend(
             self.case, new_respond_by=d["new_respond_by"], reason=d["reason"], resident_told_on=d["resident_told_on"],
             ombudsman_details_given=d["ombudsman_details_given"], update_every_working_days=d["update_every_working_days"],
-            good_reason=d["good_reason"], actor=self.user,
+            good_reason=d["good_reason"], late_entry_reason=d["late_entry_reason"], actor=self.user,
         )
 
 
@@ -100,6 +116,7 @@ class RespondForm(ActionForm):
         "Respond when the answer is known, not when follow-up work is done: record that work as outstanding actions (6.6).",
     ]
     responded_on = DateField(label="Date the response was sent")
+    late_entry_reason = late_entry_field()
     POINTS = 5
 
     def __init__(self, *args, **kwargs):
@@ -126,7 +143,7 @@ class RespondForm(ActionForm):
             for i in range(1, self.POINTS + 1)
             if d.get(f"point_{i}")
         ]
-        return actions.respond(self.case, responded_on=d["responded_on"], points=points, actor=self.user)
+        return actions.respond(self.case, responded_on=d["responded_on"], points=points, late_entry_reason=d["late_entry_reason"], actor=self.user)
 
 
 class RequestStageTwoForm(ActionForm):
@@ -155,15 +172,20 @@ class RefuseForm(ActionForm):
         "Accept every complaint unless there is a valid reason not to, decided case by case (Code 2.1, 2.5). The same applies to refusing to escalate (5.11).",
         "The reasons the Code allows: the issue arose more than 12 months ago (consider discretion for older issues, 2.3); legal proceedings have started; it was already considered under the complaints policy (2.2).",
         "Explain the decision to the resident and tell them they can take it to the Housing Ombudsman (2.4).",
+        "The 12 months run from the issue, or from when the resident became aware of it if later, to the day the complaint was made, not the escalation (2.3). Residents need not give a reason to escalate (6.12).",
     ]
     refused_on = DateField(label="Date of the decision")
     reason = forms.ChoiceField(label="Reason", choices=[(r.value, REFUSAL_REASON_LABELS[r]) for r in RefusalReason], widget=forms.RadioSelect)
     explanation = forms.CharField(label="The explanation given to the resident", widget=forms.Textarea(attrs={"rows": 4}))
     ombudsman_rights_given = forms.BooleanField(label="The resident was told they can take this decision to the Housing Ombudsman", required=False)
-    issue_arose_on = DateField(label="When the issue arose, or the resident became aware of it (12 months reason)", required=False)
+    issue_arose_on = DateField(label="When the issue arose (12 months reason)", required=False)
+    became_aware_on = DateField(label="When the resident became aware of it, if later (12 months reason)", required=False)
     discretion_decision = forms.CharField(label="Why discretion to accept an older issue was not used (12 months reason)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     proceedings_started_on = DateField(label="Date legal proceedings started (legal proceedings reason)", required=False)
     previous_case_reference = forms.CharField(label="Reference of the earlier complaint (previously considered reason)", required=False)
+    about = forms.CharField(label="What the complaint is about (another reason)", required=False,
+                            help_text="Refusals for another reason are listed by what they were about in the annual report.")
+    late_entry_reason = late_entry_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,7 +197,8 @@ class RefuseForm(ActionForm):
             self.case, refused_on=d["refused_on"], reason=d["reason"], explanation=d["explanation"],
             ombudsman_rights_given=d["ombudsman_rights_given"], issue_arose_on=d["issue_arose_on"],
             discretion_decision=d["discretion_decision"], proceedings_started_on=d["proceedings_started_on"],
-            previous_case_reference=d["previous_case_reference"], actor=self.user,
+            previous_case_reference=d["previous_case_reference"], became_aware_on=d["became_aware_on"], about=d["about"],
+            late_entry_reason=d["late_entry_reason"], actor=self.user,
         )
 
 

@@ -133,11 +133,19 @@ def complaint_at(
     received_on: dt.date = RECEIVED,
 ) -> Case:
     """A complaint driven through the actions to `state` (any stage state, closed, withdrawn or
-    refused). Stage 1 is handled by `handler`; stage 2 by `stage2_handler`."""
+    refused). Stage 1 is handled by `handler`; stage 2 by `stage2_handler`. Each step is recorded
+    on the day it is dated (never after `today`), as a handler keeping the record up to date
+    would: recording steps weeks later makes them late entries (putright.rules.recording).
+    Refusals are a manager's decision, recorded here by PutRight itself (no actor)."""
     state = State(state)
-    case = log_complaint(received_on=received_on, resident=resident, handler=handler, actor=handler, today=today)
+
+    def on(day: dt.date) -> dt.date:
+        return min(day, today)
+
+    case = log_complaint(received_on=received_on, resident=resident, handler=handler, actor=handler, today=on(received_on))
     if state is State.REFUSED:
-        return actions.refuse(case, actor=handler, today=today, **refuse_kwargs())
+        kw = refuse_kwargs()
+        return actions.refuse(case, today=on(max(kw["refused_on"], received_on)), **kw)
     if state is State.WITHDRAWN:
         return actions.withdraw(case, withdrawn_on=dt.date(2026, 11, 3), reason="Sorted now.", actor=handler, today=today)
     target = State.STAGE2_RESPONDED if state is State.CLOSED and stage2_handler else state
@@ -145,19 +153,19 @@ def complaint_at(
         target = State.STAGE1_RESPONDED
     steps = ORDER[: ORDER.index(target) + 1]
     if State.STAGE1_ACKNOWLEDGED in steps:
-        case = actions.acknowledge(case, actor=handler, today=today, **ack_kwargs())
+        case = actions.acknowledge(case, actor=handler, today=on(ACKNOWLEDGED), **ack_kwargs())
     if State.STAGE1_RESPONDED in steps:
-        case = actions.respond(case, responded_on=RESPONDED, points=points(), actor=handler, today=today)
+        case = actions.respond(case, responded_on=RESPONDED, points=points(), actor=handler, today=on(RESPONDED))
     if State.STAGE2_REQUESTED in steps:
-        case = actions.request_stage_two(case, requested_on=REQUESTED, reason="Still leaking.", actor=handler, today=today)
+        case = actions.request_stage_two(case, requested_on=REQUESTED, reason="Still leaking.", actor=handler, today=on(REQUESTED))
     if State.STAGE2_ACKNOWLEDGED in steps:
         if stage2_handler is None:
             raise ValueError("stage 2 needs a stage2_handler (6.13)")
         case = actions.acknowledge(
-            case, actor=stage2_handler, handler=stage2_handler, today=today, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED)
+            case, actor=stage2_handler, handler=stage2_handler, today=on(S2_ACKNOWLEDGED), **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED)
         )
     if State.STAGE2_RESPONDED in steps:
-        case = actions.respond(case, responded_on=S2_RESPONDED, points=points(), actor=stage2_handler, today=today)
+        case = actions.respond(case, responded_on=S2_RESPONDED, points=points(), actor=stage2_handler, today=on(S2_RESPONDED))
     if state is State.CLOSED:
         case = actions.close(case, closed_on=CLOSED, actor=handler, today=today)
     case.refresh_from_db()

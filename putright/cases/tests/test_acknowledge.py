@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_acknowledges_stage_one_and_sets_the_respond_by_date(handler):
     case = log_complaint(handler=handler)
-    case = actions.acknowledge(case, actor=handler, today=TODAY, **ack_kwargs())
+    case = actions.acknowledge(case, actor=handler, today=ACKNOWLEDGED, **ack_kwargs())
     case.refresh_from_db()
     assert case.state == State.STAGE1_ACKNOWLEDGED
     assert case.is_open is True
@@ -64,7 +64,7 @@ def test_it_counts_bank_holidays_from_the_acknowledgement_date(handler):
     # do not count, so the response is due Fri 9 Jan 2026.
     case = log_complaint(received_on=dt.date(2025, 12, 22), handler=handler)
     assert stage(case, 1).acknowledge_by == dt.date(2025, 12, 31)
-    actions.acknowledge(case, today=TODAY, **ack_kwargs(acknowledged_on=dt.date(2025, 12, 23)))
+    actions.acknowledge(case, today=dt.date(2025, 12, 23), **ack_kwargs(acknowledged_on=dt.date(2025, 12, 23)))
     case.refresh_from_db()
     assert stage(case, 1).respond_by == dt.date(2026, 1, 9)
     assert case.next_deadline_by == dt.date(2026, 1, 9)
@@ -72,7 +72,7 @@ def test_it_counts_bank_holidays_from_the_acknowledgement_date(handler):
 
 def test_it_records_a_late_acknowledgement_and_counts_from_it(handler):
     case = log_complaint(handler=handler)
-    actions.acknowledge(case, today=TODAY, **ack_kwargs(acknowledged_on=dt.date(2026, 11, 16)))
+    actions.acknowledge(case, today=dt.date(2026, 11, 16), **ack_kwargs(acknowledged_on=dt.date(2026, 11, 16)))
     s1 = stage(case, 1)
     assert s1.acknowledged_late is True
     assert s1.respond_by == dt.date(2026, 11, 30)
@@ -82,7 +82,7 @@ def test_it_records_a_late_acknowledgement_and_counts_from_it(handler):
 
 def test_it_makes_the_acknowledging_user_the_handler_when_none_is_set(handler):
     case = log_complaint()
-    actions.acknowledge(case, actor=handler, today=TODAY, **ack_kwargs())
+    actions.acknowledge(case, actor=handler, today=ACKNOWLEDGED, **ack_kwargs())
     case.refresh_from_db()
     assert case.handler == handler
     assert stage(case, 1).handler == handler
@@ -90,8 +90,8 @@ def test_it_makes_the_acknowledging_user_the_handler_when_none_is_set(handler):
 
 def test_it_keeps_an_extension_agreed_before_acknowledgement(handler):
     case = log_complaint(handler=handler)
-    actions.extend(case, today=TODAY, **extend_kwargs(new_respond_by=dt.date(2026, 11, 30), resident_told_on=dt.date(2026, 11, 3)))
-    actions.acknowledge(case, today=TODAY, **ack_kwargs())
+    actions.extend(case, today=dt.date(2026, 11, 3), **extend_kwargs(new_respond_by=dt.date(2026, 11, 30), resident_told_on=dt.date(2026, 11, 3)))
+    actions.acknowledge(case, today=ACKNOWLEDGED, **ack_kwargs())
     s1 = stage(case, 1)
     assert s1.code_respond_by == RESPOND_BY
     assert s1.respond_by == dt.date(2026, 11, 30)
@@ -102,7 +102,7 @@ def test_it_keeps_an_extension_agreed_before_acknowledgement(handler):
 def test_it_acknowledges_stage_two_with_a_different_handler(handler, other_handler):
     case = complaint_at(State.STAGE2_REQUESTED, handler=handler)
     n = len(events(case))
-    actions.acknowledge(case, handler=other_handler, actor=other_handler, today=TODAY, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED))
+    actions.acknowledge(case, handler=other_handler, actor=other_handler, today=S2_ACKNOWLEDGED, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED))
     case.refresh_from_db()
     assert case.state == State.STAGE2_ACKNOWLEDGED
     assert case.handler == other_handler
@@ -120,7 +120,7 @@ def test_it_acknowledges_stage_two_with_a_different_handler(handler, other_handl
 def test_it_uses_the_stage_two_handler_allocated_before_acknowledgement(handler, other_handler, manager):
     case = complaint_at(State.STAGE2_REQUESTED, handler=handler)
     actions.allocate(case, handler=other_handler, actor=manager)
-    actions.acknowledge(case, actor=manager, today=TODAY, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED))
+    actions.acknowledge(case, actor=manager, today=S2_ACKNOWLEDGED, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED))
     assert stage(case, 2).handler == other_handler
 
 
@@ -129,11 +129,11 @@ def test_it_counts_twenty_working_days_at_stage_two_over_easter_and_may_day(hand
     # count, so acknowledge by Fri 10 Apr; acknowledged Thu 2 Apr, and with the early May bank
     # holiday (4 May) the final response is due Tue 5 May 2026.
     case = log_complaint(received_on=dt.date(2026, 3, 9), handler=handler)
-    actions.acknowledge(case, today=TODAY, **ack_kwargs(acknowledged_on=dt.date(2026, 3, 10)))
-    actions.respond(case, responded_on=dt.date(2026, 3, 20), points=[actions.PointDecision("Leak", "upheld", "It leaked.")], today=TODAY)
-    actions.request_stage_two(case, requested_on=dt.date(2026, 4, 1), today=TODAY)
+    actions.acknowledge(case, today=dt.date(2026, 3, 10), **ack_kwargs(acknowledged_on=dt.date(2026, 3, 10)))
+    actions.respond(case, responded_on=dt.date(2026, 3, 20), points=[actions.PointDecision("Leak", "upheld", "It leaked.")], today=dt.date(2026, 3, 20))
+    actions.request_stage_two(case, requested_on=dt.date(2026, 4, 1), today=dt.date(2026, 4, 1))
     assert stage(case, 2).acknowledge_by == dt.date(2026, 4, 10)
-    actions.acknowledge(case, handler=other_handler, today=TODAY, **ack_kwargs(acknowledged_on=dt.date(2026, 4, 2)))
+    actions.acknowledge(case, handler=other_handler, today=dt.date(2026, 4, 2), **ack_kwargs(acknowledged_on=dt.date(2026, 4, 2)))
     case.refresh_from_db()
     assert stage(case, 2).respond_by == dt.date(2026, 5, 5)
     assert case.next_deadline_by == dt.date(2026, 5, 5)
@@ -150,7 +150,7 @@ def test_it_refuses_without_a_complaint_definition(field, value, handler):
 def test_it_refuses_without_a_definition_at_stage_two(field, handler, other_handler):
     case = complaint_at(State.STAGE2_REQUESTED, handler=handler)
     refused(
-        lambda: actions.acknowledge(case, handler=other_handler, today=TODAY, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED, **{field: ""})),
+        lambda: actions.acknowledge(case, handler=other_handler, today=S2_ACKNOWLEDGED, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED, **{field: ""})),
         field=field,
         provision="5.6",
     )
@@ -169,7 +169,7 @@ def test_it_refuses_a_bad_acknowledgement_date(acknowledged_on, handler):
 def test_it_refuses_a_stage_two_acknowledgement_before_the_request(handler, other_handler):
     case = complaint_at(State.STAGE2_REQUESTED, handler=handler)  # requested Tue 17 Nov
     refused(
-        lambda: actions.acknowledge(case, handler=other_handler, today=TODAY, **ack_kwargs(acknowledged_on=dt.date(2026, 11, 16))),
+        lambda: actions.acknowledge(case, handler=other_handler, today=dt.date(2026, 11, 16), **ack_kwargs(acknowledged_on=dt.date(2026, 11, 16))),
         field="acknowledged_on",
     )
 
@@ -177,7 +177,7 @@ def test_it_refuses_a_stage_two_acknowledgement_before_the_request(handler, othe
 def test_it_refuses_the_stage_one_handler_at_stage_two(handler):
     case = complaint_at(State.STAGE2_REQUESTED, handler=handler)
     refused(
-        lambda: actions.acknowledge(case, handler=handler, actor=handler, today=TODAY, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED)),
+        lambda: actions.acknowledge(case, handler=handler, actor=handler, today=S2_ACKNOWLEDGED, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED)),
         field="handler",
         provision="6.13",
     )
@@ -187,7 +187,7 @@ def test_it_refuses_stage_two_without_a_handler(handler):
     case = complaint_at(State.STAGE2_REQUESTED, handler=handler)
     # The acknowledging user is not assumed at stage 2: someone must be chosen.
     refused(
-        lambda: actions.acknowledge(case, actor=handler, today=TODAY, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED)),
+        lambda: actions.acknowledge(case, actor=handler, today=S2_ACKNOWLEDGED, **ack_kwargs(acknowledged_on=S2_ACKNOWLEDGED)),
         field="handler",
         provision="6.13",
     )

@@ -45,15 +45,18 @@ def build_cases(handler, other_handler, today) -> dict[str, Case]:
         return actions.log_case(kind=kind, received_on=D(received_on), description=f"{kind} of {received_on}", today=today, **fields)
 
     def ack(case, on, who=handler):
-        return actions.acknowledge(case, acknowledged_on=D(on), definition="The leak", outcomes_sought="A repair", handler=who, actor=handler, today=today)
+        return actions.acknowledge(case, acknowledged_on=D(on), definition="The leak", outcomes_sought="A repair", handler=who, actor=who, today=D(on))
 
     def respond(case, on, decision="upheld"):
-        return actions.respond(case, responded_on=D(on), points=[PointDecision("The leak", decision, "Because")], actor=handler, today=today)
+        stage2 = case.stages.filter(number=2).first()
+        who = stage2.handler if stage2 is not None else handler
+        return actions.respond(case, responded_on=D(on), points=[PointDecision("The leak", decision, "Because")], actor=who, today=D(on))
 
-    def extend(case, to, good_reason=""):
+    def extend(case, to, good_reason="", told=None):
+        told = D(told) if told else D(to) - dt.timedelta(days=7)
         return actions.extend(
-            case, new_respond_by=D(to), reason="Waiting for a survey", resident_told_on=D(to) - dt.timedelta(days=7),
-            ombudsman_details_given=True, update_every_working_days=5, good_reason=good_reason, actor=handler, today=today,
+            case, new_respond_by=D(to), reason="Waiting for a survey", resident_told_on=told,
+            ombudsman_details_given=True, update_every_working_days=5, good_reason=good_reason, actor=case.handler, today=told,
         )
 
     cases = {}
@@ -73,25 +76,25 @@ def build_cases(handler, other_handler, today) -> dict[str, Case]:
     c = respond(ack(log("2025-03-03"), "2025-03-05"), "2025-03-14")
     c = actions.request_stage_two(c, requested_on=D("2025-03-24"), today=today)
     c = ack(c, "2025-03-26", who=other_handler)
-    c = extend(c, "2025-06-02", good_reason="The surveyor's report")
+    c = extend(c, "2025-06-02", good_reason="The surveyor's report", told="2025-04-22")
     cases["final"] = respond(c, "2025-05-30", "not_upheld")
     # 000005: not accepted at stage 1.
     cases["refused"] = actions.refuse(
         log("2025-03-03"), refused_on=D("2025-03-04"), reason="other", explanation="This is an insurance claim.",
-        ombudsman_rights_given=True, today=today,
+        ombudsman_rights_given=True, about="An insurance claim", today=D("2025-03-04"),
     )
     # 000006: escalation refused.
     c = actions.request_stage_two(respond(ack(log("2025-03-03"), "2025-03-05"), "2025-03-14"), requested_on=D("2025-03-24"), today=today)
     cases["refused2"] = actions.refuse(
         c, refused_on=D("2025-03-25"), reason="legal_proceedings", explanation="A claim is before the court.",
-        ombudsman_rights_given=True, proceedings_started_on=D("2025-03-01"), today=today,
+        ombudsman_rights_given=True, proceedings_started_on=D("2025-03-01"), today=D("2025-03-25"),
     )
     # 000007: withdrawn after acknowledgement.
     cases["withdrawn"] = actions.withdraw(ack(log("2025-03-03"), "2025-03-05"), withdrawn_on=D("2025-03-07"), today=today)
     # 000008: closed after the stage 1 response: the format has no closed_on, so it exports as answered.
     cases["closed"] = actions.close(respond(ack(log("2025-03-03"), "2025-03-05"), "2025-03-14"), closed_on=D("2025-04-15"), today=today)
     # 000009: refused, then reopened: no longer refused, so no refusal is exported.
-    c = actions.refuse(log("2025-03-03"), refused_on=D("2025-03-04"), reason="other", explanation="Insurance.", ombudsman_rights_given=True, today=today)
+    c = actions.refuse(log("2025-03-03"), refused_on=D("2025-03-04"), reason="other", explanation="Insurance.", ombudsman_rights_given=True, about="An insurance claim", today=D("2025-03-04"))
     cases["reopened"] = actions.reopen(c, reason="Refused by mistake")
     # 000010-000012: a service request, a withdrawn one and a compliment.
     cases["request"] = log("2025-06-02", kind="service_request", service_area=repairs, themes=[damp])

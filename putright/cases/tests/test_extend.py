@@ -36,7 +36,7 @@ def stage2(handler, other_handler):
 
 
 def test_it_extends_stage_one_and_records_what_the_resident_was_told(acknowledged, handler):
-    actions.extend(acknowledged, actor=handler, today=TODAY, **extend_kwargs())
+    actions.extend(acknowledged, actor=handler, today=dt.date(2026, 11, 17), **extend_kwargs())
     acknowledged.refresh_from_db()
     s1 = stage(acknowledged, 1)
     assert s1.respond_by == dt.date(2026, 11, 25)
@@ -64,14 +64,14 @@ def test_it_extends_stage_one_and_records_what_the_resident_was_told(acknowledge
 
 
 def test_it_allows_ten_working_days_without_a_good_reason(acknowledged):
-    actions.extend(acknowledged, today=TODAY, **extend_kwargs(new_respond_by=STAGE1_EXTENSION_CAP))
+    actions.extend(acknowledged, today=dt.date(2026, 11, 17), **extend_kwargs(new_respond_by=STAGE1_EXTENSION_CAP))
     assert stage(acknowledged, 1).respond_by == dt.date(2026, 12, 2)
 
 
 def test_it_allows_more_than_ten_working_days_for_a_recorded_good_reason(acknowledged):
     actions.extend(
         acknowledged,
-        today=TODAY,
+        today=dt.date(2026, 11, 17),
         **extend_kwargs(new_respond_by=dt.date(2026, 12, 3), good_reason="A structural survey is booked for 1 December."),
     )
     ext = Extension.objects.get()
@@ -82,19 +82,19 @@ def test_it_allows_more_than_ten_working_days_for_a_recorded_good_reason(acknowl
 
 def test_it_refuses_more_than_ten_working_days_without_a_good_reason(acknowledged):
     refused(
-        lambda: actions.extend(acknowledged, today=TODAY, **extend_kwargs(new_respond_by=dt.date(2026, 12, 3), good_reason="  ")),
+        lambda: actions.extend(acknowledged, today=dt.date(2026, 11, 17), **extend_kwargs(new_respond_by=dt.date(2026, 12, 3), good_reason="  ")),
         field="good_reason",
         provision="6.4",
     )
 
 
 def test_it_applies_one_cap_to_repeated_extensions(acknowledged):
-    actions.extend(acknowledged, today=TODAY, **extend_kwargs())
-    actions.extend(acknowledged, today=TODAY, **extend_kwargs(new_respond_by=STAGE1_EXTENSION_CAP))
+    actions.extend(acknowledged, today=dt.date(2026, 11, 17), **extend_kwargs())
+    actions.extend(acknowledged, today=dt.date(2026, 11, 17), **extend_kwargs(new_respond_by=STAGE1_EXTENSION_CAP))
     assert [e.new_respond_by for e in Extension.objects.order_by("id")] == [dt.date(2026, 11, 25), STAGE1_EXTENSION_CAP]
     assert Extension.objects.order_by("id").last().previous_respond_by == dt.date(2026, 11, 25)
     refused(
-        lambda: actions.extend(acknowledged, today=TODAY, **extend_kwargs(new_respond_by=dt.date(2026, 12, 3))),
+        lambda: actions.extend(acknowledged, today=dt.date(2026, 11, 17), **extend_kwargs(new_respond_by=dt.date(2026, 12, 3))),
         field="good_reason",
         provision="6.4",
     )
@@ -102,7 +102,7 @@ def test_it_applies_one_cap_to_repeated_extensions(acknowledged):
 
 def test_it_extends_before_acknowledgement_without_moving_the_next_deadline(handler):
     case = log_complaint(handler=handler)
-    actions.extend(case, today=TODAY, **extend_kwargs(new_respond_by=dt.date(2026, 11, 30), resident_told_on=dt.date(2026, 11, 3)))
+    actions.extend(case, today=dt.date(2026, 11, 3), **extend_kwargs(new_respond_by=dt.date(2026, 11, 30), resident_told_on=dt.date(2026, 11, 3)))
     case.refresh_from_db()
     assert case.state == State.STAGE1_LOGGED
     assert case.next_deadline_by == ACK_BY
@@ -160,7 +160,7 @@ def test_it_refuses_without_the_ombudsman_details(number, provision, acknowledge
 @pytest.mark.parametrize("interval", [None, 0, -1])
 def test_it_refuses_without_an_agreed_update_interval(interval, acknowledged):
     refused(
-        lambda: actions.extend(acknowledged, today=TODAY, **extend_kwargs(update_every_working_days=interval)),
+        lambda: actions.extend(acknowledged, today=dt.date(2026, 11, 17), **extend_kwargs(update_every_working_days=interval)),
         field="update_every_working_days",
         provision="5.9",
     )

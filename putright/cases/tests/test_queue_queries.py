@@ -73,8 +73,8 @@ def staff_client(client, handler):
 
 def extended_complaint(*, handler, resident, area, theme, due: str):
     case = f.log_complaint(handler=handler, actor=handler, resident=resident, service_area=area, themes=[theme])
-    case = actions.acknowledge(case, actor=handler, today=TODAY, **f.ack_kwargs())
-    return actions.extend(case, actor=handler, today=TODAY, **f.extend_kwargs(new_respond_by=EXTENDED_TO[due]))
+    case = actions.acknowledge(case, actor=handler, today=f.ACKNOWLEDGED, **f.ack_kwargs())
+    return actions.extend(case, actor=handler, today=dt.date(2026, 11, 17), **f.extend_kwargs(new_respond_by=EXTENDED_TO[due]))
 
 
 def count_queries(client, url: str) -> tuple[int, str]:

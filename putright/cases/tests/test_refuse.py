@@ -11,14 +11,16 @@ from .factories import TODAY, complaint_at, events, log_complaint, log_service_r
 
 pytestmark = pytest.mark.django_db
 
+REFUSED = dt.date(2026, 11, 3)  # refuse_kwargs' date, recorded the same day
+
 
 @pytest.fixture
 def logged(handler):
     return log_complaint(handler=handler)  # received Mon 2 Nov 2026
 
 
-def test_it_refuses_a_complaint_once_legal_proceedings_started(logged, handler):
-    actions.refuse(logged, actor=handler, today=TODAY, **refuse_kwargs())
+def test_it_refuses_a_complaint_once_legal_proceedings_started(logged, manager):
+    actions.refuse(logged, actor=manager, today=REFUSED, **refuse_kwargs())
     logged.refresh_from_db()
     assert logged.state == State.REFUSED
     assert logged.previous_state == State.STAGE1_LOGGED
@@ -34,7 +36,7 @@ def test_it_refuses_a_complaint_once_legal_proceedings_started(logged, handler):
     event = events(logged)[-1]
     assert event.kind == "refused"
     assert len(events(logged, "refused")) == 1
-    assert event.actor == handler
+    assert event.actor == manager
     assert event.data["stage"] == 1
     assert event.data["reason"] == "legal_proceedings"
     assert event.data["refused_on"] == "2026-11-03"
@@ -45,7 +47,7 @@ def test_it_refuses_a_complaint_once_legal_proceedings_started(logged, handler):
 def test_it_refuses_a_complaint_about_an_issue_over_12_months_old(logged):
     actions.refuse(
         logged,
-        today=TODAY,
+        today=REFUSED,
         **refuse_kwargs(
             reason=RefusalReason.OVER_12_MONTHS,
             proceedings_started_on=None,
@@ -59,18 +61,20 @@ def test_it_refuses_a_complaint_about_an_issue_over_12_months_old(logged):
     assert r.discretion_decision == "Considered; no good reason for the delay was given."
 
 
-def test_it_refuses_a_matter_already_considered(logged):
+def test_it_refuses_a_matter_already_considered(logged, handler, other_handler):
+    earlier = complaint_at(State.CLOSED, handler=handler, stage2_handler=other_handler, received_on=dt.date(2026, 10, 1))
     actions.refuse(
         logged,
-        today=TODAY,
-        **refuse_kwargs(reason="previously_considered", proceedings_started_on=None, previous_case_reference=" PR-2025-000012 "),
+        today=REFUSED,
+        **refuse_kwargs(reason="previously_considered", proceedings_started_on=None, previous_case_reference=f" {earlier.reference} "),
     )
-    assert Refusal.objects.get().previous_case_reference == "PR-2025-000012"
+    assert Refusal.objects.get(case=logged).previous_case_reference == earlier.reference
 
 
 def test_it_refuses_for_another_explained_reason(logged):
-    actions.refuse(logged, today=TODAY, **refuse_kwargs(reason=RefusalReason.OTHER, proceedings_started_on=None))
+    actions.refuse(logged, today=REFUSED, **refuse_kwargs(reason=RefusalReason.OTHER, proceedings_started_on=None, about="A neighbour's dog"))
     assert Refusal.objects.get().reason == RefusalReason.OTHER
+    assert Refusal.objects.get().about == "A neighbour's dog"
 
 
 def test_it_refuses_to_escalate_with_the_same_limits(handler):
@@ -165,3 +169,82 @@ def test_it_refuses_to_refuse_in_the_wrong_state(state, handler, other_handler):
 def test_it_refuses_to_refuse_a_service_request():
     request = log_service_request()
     refused(lambda: actions.refuse(request, today=TODAY, **refuse_kwargs()))
+
+
+# --- issue 12: the ways round refusing (2.2-2.5, 5.11, 6.12) -----------------------------------
+
+
+def test_a_handler_cannot_refuse_through_the_service_function(logged, handler):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        actions.refuse(logged, actor=handler, today=REFUSED, **refuse_kwargs())
+    assert not Refusal.objects.exists()
+
+
+def test_legal_proceedings_starting_in_the_future_have_not_started(logged, manager):
+    refused(
+        lambda: actions.refuse(logged, actor=manager, today=REFUSED, **refuse_kwargs(proceedings_started_on=dt.date(2026, 12, 1))),
+        field="proceedings_started_on",
+        provision="2.2",
+    )
+
+
+@pytest.mark.parametrize("which", ["missing", "itself", "open"])
+def test_previously_considered_names_another_concluded_complaint(which, logged, manager, handler):
+    reference = {
+        "missing": "PR-2025-999999",
+        "itself": logged.reference,
+        "open": lambda: complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, received_on=dt.date(2026, 11, 2)).reference,
+    }[which]
+    reference = reference() if callable(reference) else reference
+    refused(
+        lambda: actions.refuse(
+            logged, actor=manager, today=REFUSED,
+            **refuse_kwargs(reason=RefusalReason.PREVIOUSLY_CONSIDERED, proceedings_started_on=None, previous_case_reference=reference),
+        ),
+        field="previous_case_reference",
+        provision="2.2",
+    )
+    assert not Refusal.objects.exists()
+
+
+def test_an_escalation_is_not_over_12_months_when_the_complaint_was_made_in_time(handler, manager):
+    # Received 2 Nov 2026 about an issue of 5 Nov 2025: in time. Escalated 17 Nov 2026, more than
+    # 12 months after the issue; the 12 months are measured to the complaint, not the escalation.
+    case = complaint_at(State.STAGE2_REQUESTED, handler=handler)
+    refused(
+        lambda: actions.refuse(case, actor=manager, today=TODAY, **_over_12(issue_arose_on=dt.date(2025, 11, 5), refused_on=TODAY)),
+        field="issue_arose_on",
+        provision="2.3",
+    )
+
+
+def test_the_12_months_run_from_when_the_resident_became_aware(logged, manager):
+    refused(
+        lambda: actions.refuse(logged, actor=manager, today=REFUSED, **_over_12(issue_arose_on=dt.date(2024, 1, 1), became_aware_on=dt.date(2026, 6, 1))),
+        field="issue_arose_on",
+        provision="2.3",
+    )
+    actions.refuse(logged, actor=manager, today=REFUSED, **_over_12(issue_arose_on=dt.date(2024, 1, 1), became_aware_on=dt.date(2025, 6, 1)))
+    assert Refusal.objects.get().became_aware_on == dt.date(2025, 6, 1)
+
+
+def test_another_reason_says_what_the_complaint_was_about(logged, manager):
+    refused(
+        lambda: actions.refuse(logged, actor=manager, today=REFUSED, **refuse_kwargs(reason=RefusalReason.OTHER, proceedings_started_on=None)),
+        field="about",
+        provision="2.5",
+    )
+
+
+def test_a_refusal_recorded_weeks_after_its_date_needs_a_reason_and_is_listed(logged, manager):
+    from putright.cases.models import LateEntry
+
+    refused(lambda: actions.refuse(logged, actor=manager, today=TODAY, **refuse_kwargs()), field="late_entry_reason")
+    actions.refuse(logged, actor=manager, today=TODAY, late_entry_reason="Decision letter sent by post; not recorded.", **refuse_kwargs())
+    entry = LateEntry.objects.get()
+    assert (entry.step, entry.effective_on, entry.recorded_on, entry.recorded_by, entry.counts_late) == (
+        "refused", dt.date(2026, 11, 3), TODAY, manager, True
+    )
+    assert Refusal.objects.get().recorded_by == manager

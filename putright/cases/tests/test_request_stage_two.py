@@ -62,11 +62,11 @@ def test_it_needs_no_reason_from_the_resident(responded):
 
 def test_it_counts_christmas_in_the_stage_two_clocks(handler, other_handler):
     case = log_complaint(received_on=dt.date(2025, 12, 1), handler=handler)
-    actions.acknowledge(case, today=TODAY, **ack_kwargs(acknowledged_on=dt.date(2025, 12, 2)))
-    actions.respond(case, responded_on=dt.date(2025, 12, 12), points=points(), today=TODAY)
-    actions.request_stage_two(case, requested_on=dt.date(2025, 12, 22), today=TODAY)
+    actions.acknowledge(case, today=dt.date(2025, 12, 2), **ack_kwargs(acknowledged_on=dt.date(2025, 12, 2)))
+    actions.respond(case, responded_on=dt.date(2025, 12, 12), points=points(), today=dt.date(2025, 12, 12))
+    actions.request_stage_two(case, requested_on=dt.date(2025, 12, 22), today=dt.date(2025, 12, 22))
     assert stage(case, 2).acknowledge_by == dt.date(2025, 12, 31)  # +5 working days
-    actions.acknowledge(case, handler=other_handler, today=TODAY, **ack_kwargs(acknowledged_on=dt.date(2025, 12, 23)))
+    actions.acknowledge(case, handler=other_handler, today=dt.date(2025, 12, 23), **ack_kwargs(acknowledged_on=dt.date(2025, 12, 23)))
     case.refresh_from_db()
     # +20 working days from Tue 23 Dec 2025, skipping 25, 26 Dec and 1 Jan.
     assert stage(case, 2).respond_by == dt.date(2026, 1, 23)
@@ -94,11 +94,27 @@ def test_it_refuses_a_third_stage(state, handler, other_handler):
     refused(lambda: actions.request_stage_two(case, requested_on=TODAY, today=TODAY), provision="5.2")
 
 
-@pytest.mark.parametrize("state", [State.CLOSED, State.WITHDRAWN, State.REFUSED])
-def test_it_refuses_to_escalate_a_closed_complaint(state, handler):
+@pytest.mark.parametrize("state", [State.WITHDRAWN, State.REFUSED])
+def test_it_refuses_to_escalate_a_withdrawn_or_refused_complaint(state, handler):
     case = complaint_at(state, handler=handler)
     err = refused(lambda: actions.request_stage_two(case, requested_on=TODAY, today=TODAY))
     assert "Reopen it first" in err.message
+
+
+def test_closing_after_the_stage_one_response_does_not_stop_stage_two(handler):
+    # Issue 12, way round 5: closed the day of the stage 1 response, the resident still asks.
+    case = complaint_at(State.STAGE1_RESPONDED, handler=handler)
+    actions.close(case, closed_on=dt.date(2026, 11, 16), actor=handler, today=dt.date(2026, 11, 16))
+    actions.request_stage_two(case, requested_on=TODAY, actor_label="Rita Patel (resident)", today=TODAY)
+    case.refresh_from_db()
+    assert (case.state, case.closed_on, case.is_open) == (State.STAGE2_REQUESTED, None, True)
+    assert stage(case, 2).requested_on == TODAY
+    assert "the case had been closed after the stage 1 response" in events(case)[-1].summary
+
+
+def test_a_case_closed_after_its_final_response_cannot_go_to_a_third_stage(handler, other_handler):
+    case = complaint_at(State.CLOSED, handler=handler, stage2_handler=other_handler)
+    refused(lambda: actions.request_stage_two(case, requested_on=TODAY, today=TODAY))
 
 
 def test_it_refuses_to_escalate_a_service_request():

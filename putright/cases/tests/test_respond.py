@@ -38,7 +38,7 @@ def test_it_records_the_stage_one_response_point_by_point(acknowledged, handler)
         PointDecision("The leak was not fixed", Decision.UPHELD, "Our records show two missed visits."),
         PointDecision("Staff were rude", "not_upheld", "The call recording shows a polite conversation."),
     ]
-    actions.respond(acknowledged, responded_on=RESPONDED, points=pts, actor=handler, today=TODAY)
+    actions.respond(acknowledged, responded_on=RESPONDED, points=pts, actor=handler, today=RESPONDED)
     acknowledged.refresh_from_db()
     assert acknowledged.state == State.STAGE1_RESPONDED
     assert acknowledged.is_open is True  # the resident may still escalate
@@ -79,12 +79,12 @@ def test_it_records_the_stage_one_response_point_by_point(acknowledged, handler)
 )
 def test_it_works_out_the_overall_decision(decisions, overall, acknowledged):
     pts = [PointDecision(f"Point {i}", d, "Because.") for i, d in enumerate(decisions)]
-    actions.respond(acknowledged, responded_on=RESPONDED, points=pts, today=TODAY)
+    actions.respond(acknowledged, responded_on=RESPONDED, points=pts, today=RESPONDED)
     assert stage(acknowledged, 1).decision == overall
 
 
 def test_it_records_a_late_response(acknowledged):
-    actions.respond(acknowledged, responded_on=dt.date(2026, 11, 20), points=points(), today=TODAY)
+    actions.respond(acknowledged, responded_on=dt.date(2026, 11, 20), points=points(), today=dt.date(2026, 11, 20))
     assert stage(acknowledged, 1).responded_late is True
     event = events(acknowledged)[-1]
     assert event.data["late"] is True
@@ -99,14 +99,14 @@ def test_it_is_on_time_inside_an_agreed_extension(acknowledged):
         resident_told_on=dt.date(2026, 11, 17),
         ombudsman_details_given=True,
         update_every_working_days=3,
-        today=TODAY,
+        today=dt.date(2026, 11, 17),
     )
-    actions.respond(acknowledged, responded_on=dt.date(2026, 11, 20), points=points(), today=TODAY)
+    actions.respond(acknowledged, responded_on=dt.date(2026, 11, 20), points=points(), today=dt.date(2026, 11, 20))
     assert stage(acknowledged, 1).responded_late is False
 
 
 def test_it_records_the_final_response_at_stage_two(stage2, other_handler):
-    actions.respond(stage2, responded_on=S2_RESPONDED, points=points(Decision.NOT_UPHELD, 2), actor=other_handler, today=TODAY)
+    actions.respond(stage2, responded_on=S2_RESPONDED, points=points(Decision.NOT_UPHELD, 2), actor=other_handler, today=S2_RESPONDED)
     stage2.refresh_from_db()
     assert stage2.state == State.STAGE2_RESPONDED
     assert stage2.is_open is True  # until closed

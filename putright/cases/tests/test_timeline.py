@@ -13,6 +13,7 @@ from putright.cases.models import AppendOnlyError, CaseEvent, RemedyKind
 from putright.rules.lifecycle import State
 
 from .factories import (
+    ACKNOWLEDGED,
     RECEIVED,
     TODAY,
     ack_kwargs,
@@ -127,9 +128,9 @@ CALLS = {
         lambda h: complaint_at(State.STAGE1_ACKNOWLEDGED, handler=h),
         lambda c, a: actions.add_related_issue(c, description="Fan too.", raised_on=RECEIVED, actor=a, today=TODAY),
     ),
-    "acknowledge": (lambda h: log_complaint(handler=h), lambda c, a: actions.acknowledge(c, actor=a, today=TODAY, **ack_kwargs())),
+    "acknowledge": (lambda h: log_complaint(handler=h), lambda c, a: actions.acknowledge(c, actor=a, today=ACKNOWLEDGED, **ack_kwargs())),
     "allocate": (lambda h: log_complaint(handler=h), lambda c, a: actions.allocate(c, handler=c.handler, actor=a)),
-    "extend": (lambda h: complaint_at(State.STAGE1_ACKNOWLEDGED, handler=h), lambda c, a: actions.extend(c, actor=a, today=TODAY, **extend_kwargs())),
+    "extend": (lambda h: complaint_at(State.STAGE1_ACKNOWLEDGED, handler=h), lambda c, a: actions.extend(c, actor=a, today=dt.date(2026, 11, 17), **extend_kwargs())),
     "respond": (
         lambda h: complaint_at(State.STAGE1_ACKNOWLEDGED, handler=h),
         lambda c, a: actions.respond(c, responded_on=TODAY, points=points(), actor=a, today=TODAY),
@@ -138,7 +139,7 @@ CALLS = {
         lambda h: complaint_at(State.STAGE1_RESPONDED, handler=h),
         lambda c, a: actions.request_stage_two(c, requested_on=TODAY, actor=a, today=TODAY),
     ),
-    "refuse": (lambda h: log_complaint(handler=h), lambda c, a: actions.refuse(c, actor=a, today=TODAY, **refuse_kwargs())),
+    "refuse": (lambda h: log_complaint(handler=h), lambda c, a: actions.refuse(c, actor=a, today=dt.date(2026, 11, 3), **refuse_kwargs())),
     "withdraw": (lambda h: log_complaint(handler=h), lambda c, a: actions.withdraw(c, withdrawn_on=TODAY, actor=a, today=TODAY)),
     "close": (lambda h: complaint_at(State.STAGE1_RESPONDED, handler=h), lambda c, a: actions.close(c, closed_on=TODAY, actor=a, today=TODAY)),
     "reopen": (lambda h: complaint_at(State.CLOSED, handler=h), lambda c, a: actions.reopen(c, reason="Rang back.", actor=a)),
@@ -175,13 +176,27 @@ def test_it_covers_every_service_function_that_takes_an_actor():
         assert "actor" in inspect.signature(getattr(actions, name)).parameters, name
 
 
+MANAGER_ONLY = ("allocate", "refuse", "reopen")
+
+
+@pytest.mark.parametrize("name", MANAGER_ONLY)
+def test_the_service_functions_refuse_a_handler_the_managers_decisions(name, handler):
+    # Issue 12, way round 9: the role check is in the service function, not only on the page.
+    setup, call = CALLS[name]
+    target = setup(handler)
+    before = snapshot()
+    refused(lambda: call(target, handler), exc=PermissionDenied)
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize("name", sorted(CALLS))
-def test_it_refuses_every_change_by_the_oversight_role(name, oversight, handler):
+def test_it_refuses_every_change_by_the_oversight_role(name, oversight, handler, manager):
     setup, call = CALLS[name]
     target = setup(handler)
     refused(lambda: call(target, oversight), exc=PermissionDenied)
     # The same call by a member of staff goes through and writes exactly one timeline event
-    # (two for a complaint raised about a service request: one on each case).
+    # (two for a complaint raised about a service request: one on each case). Allocating,
+    # refusing and reopening are a manager's (MANAGER_ONLY).
     before = snapshot()["events"]
-    call(target, handler)
+    call(target, manager if name in MANAGER_ONLY else handler)
     assert snapshot()["events"] == before + (2 if name == "convert_to_complaint" else 1)

@@ -33,7 +33,7 @@ class Step:
         if self.complaint_only and case.kind != Kind.COMPLAINT:
             return False
         if self.action is not None:
-            return self.action in lifecycle.allowed_actions(Kind(case.kind), State(case.state))
+            return self.action in lifecycle.allowed_actions(Kind(case.kind), State(case.state), case.previous_state or None)
         if self.slug == "complete-remedy":
             return any(r.completed_on is None for r in case.remedies.all())
         if self.slug == "update-action":

@@ -49,19 +49,19 @@ def case_for(kind: str, *, handler, stage2_handler, resident):
         return f.complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, resident=resident)
     if kind == LetterKind.EXTENSION:
         case = f.complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, resident=resident)
-        return actions.extend(case, actor=handler, today=TODAY, **f.extend_kwargs())
+        return actions.extend(case, actor=handler, today=dt.date(2026, 11, 17), **f.extend_kwargs())
     if kind == LetterKind.REFUSAL:
         return f.complaint_at(State.REFUSED, handler=handler, resident=resident)
     if kind == LetterKind.STAGE1_RESPONSE:
         case = f.complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, resident=resident)
         with_remedy_and_action(case, handler)
-        return actions.respond(case, responded_on=f.RESPONDED, points=f.points(n=2), actor=handler, today=TODAY)
+        return actions.respond(case, responded_on=f.RESPONDED, points=f.points(n=2), actor=handler, today=f.RESPONDED)
     if kind == LetterKind.STAGE2_ACKNOWLEDGEMENT:
         return f.complaint_at(State.STAGE2_ACKNOWLEDGED, handler=handler, stage2_handler=stage2_handler, resident=resident)
     if kind == LetterKind.STAGE2_RESPONSE:
         case = f.complaint_at(State.STAGE2_ACKNOWLEDGED, handler=handler, stage2_handler=stage2_handler, resident=resident)
         with_remedy_and_action(case, stage2_handler)
-        return actions.respond(case, responded_on=f.S2_RESPONDED, points=f.points(n=2), actor=stage2_handler, today=TODAY)
+        return actions.respond(case, responded_on=f.S2_RESPONDED, points=f.points(n=2), actor=stage2_handler, today=f.S2_RESPONDED)
     raise ValueError(kind)
 
 

@@ -192,7 +192,7 @@ def test_it_cannot_issue_a_response_for_an_imported_case_without_reasons(handler
 def test_it_issues_a_stage2_refusal_naming_escalation(handler, resident, today):
     lf.landlord()
     case = f.complaint_at(State.STAGE2_REQUESTED, handler=handler, resident=resident)
-    case = actions.refuse(case, actor=handler, today=today, **f.refuse_kwargs(refused_on=dt.date(2026, 11, 18)))
+    case = actions.refuse(case, today=dt.date(2026, 11, 18), **f.refuse_kwargs(refused_on=dt.date(2026, 11, 18)))
     letter = letter_actions.draft_letter(case, LetterKind.REFUSAL, actor=handler)
     assert letter.stage_number == 2
     letter = letter_actions.issue_letter(letter, handler, today=today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import pytest
 from django.db import transaction
 
@@ -72,7 +73,7 @@ def test_it_gives_the_reason_and_the_ombudsman_on_an_extension(resident, handler
     settings_row.is_council = True
     settings_row.save()
     case = complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, resident=resident)
-    actions.extend(case, actor=handler, today=TODAY, **extend_kwargs())
+    actions.extend(case, actor=handler, today=dt.date(2026, 11, 17), **extend_kwargs())
     row = Outbox.objects.get(kind="extension")
     assert "We are waiting for the contractor's report." in row.body_text
     assert "25 November 2026" in row.body_text and "18 November 2026" in row.body_text

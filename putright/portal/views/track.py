@@ -142,7 +142,7 @@ def who(case: Case, identity) -> str:
 
 
 def can_ask_stage_two(case: Case) -> bool:
-    return Action.REQUEST_STAGE2 in lifecycle.allowed_actions(Kind(case.kind), State(case.state))
+    return Action.REQUEST_STAGE2 in lifecycle.allowed_actions(Kind(case.kind), State(case.state), case.previous_state or None)
 
 
 def can_report_not_received(case: Case, today: dt.date) -> bool:

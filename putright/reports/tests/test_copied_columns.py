@@ -122,17 +122,18 @@ def test_every_step_keeps_the_stages_end_in_step(state, handler, other_handler):
 def test_a_stage_ends_at_its_response_withdrawal_or_unacknowledged_refusal(handler):
     case = log_complaint(handler=handler, actor=handler)
     assert ends(case) == {1: None}
-    actions.refuse(case, actor=handler, **refuse_kwargs())
+    # Each step recorded the day it is dated; refusing and reopening are a manager's (PutRight's here).
+    actions.refuse(case, today=D(2026, 11, 3), **refuse_kwargs())
     assert ends(case) == {1: D(2026, 11, 3)}
-    actions.reopen(case, reason="The court case was about something else.", actor=handler)
+    actions.reopen(case, reason="The court case was about something else.")
     assert ends(case) == {1: D(2026, 11, 3)}  # refused and still never acknowledged
-    actions.acknowledge(case, actor=handler, **ack_kwargs())
+    actions.acknowledge(case, actor=handler, today=ACKNOWLEDGED, **ack_kwargs())
     assert ends(case) == {1: None}  # accepted after all
-    actions.withdraw(case, withdrawn_on=D(2026, 11, 10), reason="Fixed.", actor=handler)
+    actions.withdraw(case, withdrawn_on=D(2026, 11, 10), reason="Fixed.", actor=handler, today=D(2026, 11, 10))
     assert ends(case) == {1: D(2026, 11, 10)}
-    actions.reopen(case, reason="Not fixed after all.", actor=handler)
+    actions.reopen(case, reason="Not fixed after all.")
     assert ends(case) == {1: None}
-    actions.respond(case, responded_on=RESPONDED, points=points(), actor=handler)
+    actions.respond(case, responded_on=RESPONDED, points=points(), actor=handler, today=RESPONDED)
     assert ends(case) == {1: RESPONDED}
 
 
@@ -156,10 +157,10 @@ def test_imported_stages_end_as_the_actions_would_end_them():
 
 def test_open_at_the_end_follows_refusal_reopening_and_acknowledgement(handler):
     case = log_complaint(handler=handler, actor=handler)  # received 2 November 2026, in 2026/27
-    actions.refuse(case, actor=handler, **refuse_kwargs())
-    actions.reopen(case, reason="Accepted on review.", actor=handler)
+    actions.refuse(case, today=D(2026, 11, 3), **refuse_kwargs())
+    actions.reopen(case, reason="Accepted on review.")
     assert annual_figures(2026)["open_at_end"]["stage1"] == 0  # refused and never acknowledged
-    actions.acknowledge(case, actor=handler, **ack_kwargs())
+    actions.acknowledge(case, actor=handler, today=ACKNOWLEDGED, **ack_kwargs())
     assert annual_figures(2026)["open_at_end"]["stage1"] == 1
     assert set(case_filters(2026, "open_at_end.stage1")) == {case}
 

@@ -39,7 +39,7 @@ GOOD = {
         True,
         previous_case_reference="C-2024-0113",
     ),
-    RefusalReason.OTHER: Refusal(RefusalReason.OTHER, EXPLANATION, True),
+    RefusalReason.OTHER: Refusal(RefusalReason.OTHER, EXPLANATION, True, about="Noise from a neighbour's dog"),
 }
 
 
@@ -130,8 +130,28 @@ def test_within_12_months_message() -> None:
         check_refusal(refusal, received_on=RECEIVED_ON)
     assert str(caught.value) == (
         "The complaint was received on Sun 2 Mar 2025, within 12 months of Sat 2 Mar 2024 "
-        "(that is, by Sun 2 Mar 2025), so it must be accepted. (Code 2.3)"
+        "(that is, by Sun 2 Mar 2025), so it must be accepted. The 12 months run from the issue or "
+        "from when the resident became aware of it, whichever is later, to the day the complaint "
+        "was made. (Code 2.3)"
     )
+
+
+def test_the_12_months_run_from_when_the_resident_became_aware_if_later() -> None:
+    # The issue arose two years before, but the resident only found out 3 months ago (2.3).
+    late_found = replace(GOOD[RefusalReason.OVER_12_MONTHS], issue_arose_on=date(2023, 1, 5), became_aware_on=date(2024, 12, 1))
+    assert problems(late_found) == [("issue_arose_on", "2.3")]
+    assert problems(replace(late_found, became_aware_on=date(2024, 2, 1))) == []
+    assert problems(replace(late_found, became_aware_on=date(2022, 1, 1))) == [("became_aware_on", None)]
+
+
+def test_legal_proceedings_must_have_started_by_the_refusal() -> None:
+    future = replace(GOOD[RefusalReason.LEGAL_PROCEEDINGS], proceedings_started_on=date(2025, 4, 1), refused_on=date(2025, 3, 3))
+    assert problems(future) == [("proceedings_started_on", "2.2")]
+    assert problems(replace(future, refused_on=date(2025, 4, 1))) == []
+
+
+def test_another_reason_says_what_the_complaint_was_about() -> None:
+    assert problems(replace(GOOD[RefusalReason.OTHER], about=" ")) == [("about", "2.5")]
 
 
 def test_rule_violation() -> None:

@@ -69,7 +69,9 @@ EXPECTED: dict[tuple[Kind, State], dict[Action, State | frozenset[State]]] = {
             {S.STAGE1_LOGGED, S.STAGE1_ACKNOWLEDGED, S.STAGE2_REQUESTED, S.STAGE2_ACKNOWLEDGED}
         )
     },
-    (C, S.CLOSED): {REOPEN: frozenset({S.STAGE1_RESPONDED, S.STAGE2_RESPONDED})},
+    # Closing after the stage 1 response does not stop stage 2: only a case closed from there may
+    # escalate straight away (the set: what it reaches for the previous states that allow it).
+    (C, S.CLOSED): {REOPEN: frozenset({S.STAGE1_RESPONDED, S.STAGE2_RESPONDED}), A.REQUEST_STAGE2: frozenset({S.STAGE2_REQUESTED})},
     (SR, S.OPEN): {
         A.CONVERT_TO_COMPLAINT: S.OPEN,
         A.CLOSE: S.CLOSED,
@@ -96,7 +98,7 @@ def _outcome(kind: Kind, state: State, action: Action) -> State | frozenset[Stat
             refused += 1
     if not reached:
         return "refused"
-    if action is A.REOPEN:
+    if action is A.REOPEN or (kind, state, action) == (C, S.CLOSED, A.REQUEST_STAGE2):
         return frozenset(reached)
     assert refused == 0 and len(reached) == 1  # previous_state only matters when reopening
     return reached.pop()
@@ -108,7 +110,16 @@ def test_every_combination_of_kind_state_and_action() -> None:
     expected = {(k, s, a): EXPECTED.get((k, s), {}).get(a, "refused") for k, s, a in everything}
     assert actual == expected
     for kind, state in itertools.product(Kind, State):
-        assert allowed_actions(kind, state) == frozenset(EXPECTED.get((kind, state), {}))
+        expected_actions = frozenset(EXPECTED.get((kind, state), {})) - ({A.REQUEST_STAGE2} if (kind, state) == (C, S.CLOSED) else set())
+        assert allowed_actions(kind, state) == expected_actions
+
+
+def test_a_complaint_closed_after_its_stage_1_response_may_still_go_to_stage_2() -> None:
+    assert A.REQUEST_STAGE2 in allowed_actions(C, S.CLOSED, S.STAGE1_RESPONDED)
+    assert next_state(C, S.CLOSED, A.REQUEST_STAGE2, previous_state=S.STAGE1_RESPONDED) is S.STAGE2_REQUESTED
+    assert A.REQUEST_STAGE2 not in allowed_actions(C, S.CLOSED, S.STAGE2_RESPONDED)  # only two stages
+    with pytest.raises(RuleViolation):
+        next_state(C, S.CLOSED, A.REQUEST_STAGE2, previous_state=S.STAGE2_RESPONDED)
 
 
 def test_reopen_refuses_a_state_the_case_cannot_have_been_in() -> None:

@@ -42,13 +42,15 @@ def acknowledge(case: Case, handler, *, after: int = 1, stage: int = 1, **kw) ->
     kw.setdefault("outcomes_sought", "Repair the leak and apologise.")
     kw.setdefault("responsible_for", "The repair.")
     kw.setdefault("not_responsible_for", "The neighbour's pipe (the neighbour's insurer).")
-    return actions.acknowledge(case, acknowledged_on=wd(began, after), handler=handler, actor=handler, today=TODAY, **kw)
+    on = wd(began, after)
+    return actions.acknowledge(case, acknowledged_on=on, handler=handler, actor=handler, today=min(on, TODAY), **kw)
 
 
 def respond(case: Case, handler, *, after: int = 5, stage: int = 1, n: int = 1) -> Case:
     """Respond to the current stage ``after`` working days after its acknowledgement."""
     acknowledged = case.stages.get(number=stage).acknowledged_on
-    return actions.respond(case, responded_on=wd(acknowledged, after), points=points(n), actor=handler, today=TODAY)
+    on = wd(acknowledged, after)
+    return actions.respond(case, responded_on=on, points=points(n), actor=handler, today=min(on, TODAY))
 
 
 def answered(handler, *, received_on: dt.date = DAY, **kw) -> Case:

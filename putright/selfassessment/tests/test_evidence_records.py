@@ -44,7 +44,7 @@ def received(handler, resident):
     complaint(handler, channel=Channel.COLLEAGUE)
     refused = complaint(handler, channel=Channel.LETTER)
     actions.refuse(refused, refused_on=wd(DAY, 1), reason=RefusalReason.LEGAL_PROCEEDINGS, explanation="A claim was filed at court.",
-                   ombudsman_rights_given=True, proceedings_started_on=dt.date(2025, 4, 1), actor=handler, today=TODAY)
+                   ombudsman_rights_given=True, proceedings_started_on=dt.date(2025, 4, 1), today=wd(DAY, 1))
     actions.add_related_issue(online, description="The gutter overflows too.", raised_on=wd(DAY, 2), related=False, actor=handler, today=TODAY)
     load([imported_complaint("IMP-1", DAY)])  # no description in the file
     complaint(handler, received_on=dt.date(2025, 3, 31), channel=Channel.SOCIAL_MEDIA)  # 2024/25

@@ -38,7 +38,7 @@ def stages(handler, other_handler):
     extended = acknowledge(complaint(handler, description="C"), handler)
     code = extended.stages.get(number=1).code_respond_by
     actions.extend(extended, new_respond_by=wd(code, 5), reason="Waiting for the surveyor.", resident_told_on=wd(DAY, 8),
-                   ombudsman_details_given=True, update_every_working_days=3, actor=handler, today=TODAY)
+                   ombudsman_details_given=True, update_every_working_days=3, actor=handler, today=wd(DAY, 8))
     respond(extended, handler, after=13, n=3)  # after the Code's date, inside the extension
     load([imported_complaint("IMP-2", DAY, extend_by=5, respond_after=12)])
     return {"clean": clean, "unclear": unclear, "extended": extended}
@@ -134,8 +134,8 @@ def test_it_counts_responses_sent_as_putright_letters(stages, handler, monkeypat
 def test_it_counts_escalations(stages, handler):
     refused = answered(handler, description="D")
     actions.request_stage_two(refused, requested_on=wd(DAY, 9), actor=handler, today=TODAY)
-    actions.refuse(refused, refused_on=wd(DAY, 10), reason=RefusalReason.PREVIOUSLY_CONSIDERED, explanation="Already answered.",
-                   ombudsman_rights_given=True, previous_case_reference=stages["clean"].reference, actor=handler, today=TODAY)
+    actions.refuse(refused, refused_on=wd(DAY, 10), reason=RefusalReason.LEGAL_PROCEEDINGS, explanation="A claim was filed at court.",
+                   ombudsman_rights_given=True, proceedings_started_on=wd(DAY, 9), today=wd(DAY, 10))
     item = evidence()["6.10"]
     assert item.sentence == ("Stage 2 in 2025/26: 1 request logged and 1 escalation refused (see 5.11); 2 of the 5 stage 1 "
                              "responses sent in 2025/26 have been followed by a request for stage 2.")
