@@ -188,6 +188,41 @@ def _late_beyond_limit(numbers: tuple[int, ...], span: Period, cal: WorkingCalen
     return late
 
 
+def _entered_late(numbers: tuple[int, ...], span: Period) -> tuple[list[tuple[int, int, dt.date, bool]], list[tuple[int, dt.date]]]:
+    """The steps in ``span`` that their dates would count as on time but that count as late
+    because they were late entries (putright.rules.recording, docs/deadlines.md): recorded
+    after their deadline had passed, or answering a deadline extended after it had passed.
+
+    Returns the responses, as (stage number, case id, response date, within the Code's date
+    before extensions) and the acknowledgements, as (stage number, acknowledgement date). Late
+    entries are few; each list comes from a small partial index (reports migration 0004).
+    """
+    responses = [
+        (number, case_id, day, day <= code)
+        for number, case_id, day, code in Stage.objects.filter(
+            response_counts_late=True, number__in=numbers, responded_on__range=(span.start, span.end),
+            responded_on__lte=F("respond_by"),
+        ).order_by().values_list("number", "case_id", "responded_on", "code_respond_by")
+    ]
+    acknowledgements = list(
+        Stage.objects.filter(
+            acknowledgement_counts_late=True, number__in=numbers, acknowledged_on__range=(span.start, span.end),
+            acknowledged_on__lte=F("acknowledge_by"),
+        ).order_by().values_list("number", "acknowledged_on")
+    )
+    return responses, acknowledgements
+
+
+def _counted_late(numbers: tuple[int, ...], span: Period, cal: WorkingCalendar) -> list[tuple[int, int, dt.date]]:
+    """Responses inside their extended date that count as late all the same: past the Code's
+    limit with no good reason (``_late_beyond_limit``), or late entries (``_entered_late``).
+    Each (stage, case) once."""
+    seen: dict[tuple[int, int], dt.date] = {(n, c): d for n, c, d in _late_beyond_limit(numbers, span, cal)}
+    for n, c, d, _ in _entered_late(numbers, span)[0]:
+        seen.setdefault((n, c), d)
+    return [(n, c, d) for (n, c), d in seen.items()]
+
+
 def _span(periods_: list[Period]) -> Period:
     return Period(periods_[0].year, None, min(p.start for p in periods_), max(p.end for p in periods_))
 
@@ -364,10 +399,11 @@ def _ranked(counts: dict[str, int]) -> dict[str, int]:
 
 
 def _stage_block(number: int, c: dict, late_now: int, breakdown: dict, homes: dict, period: Period,
-                 averages: tuple[float | None, float | None]) -> dict:
+                 averages: tuple[float | None, float | None], *, late_without_now: int = 0, late_ack_now: int = 0) -> dict:
     received, responded = c["received"], c["responded"]
     within = c["within_timescale"] - late_now
-    without = c["within_timescale_without_extensions"]
+    without = c["within_timescale_without_extensions"] - late_without_now
+    acknowledged_within = c["acknowledged_within_timescale"] - late_ack_now
     tenure = breakdown["tenure"]
     limits = deadlines.stage_limits(number)
     to_respond, from_receipt = averages
@@ -387,8 +423,8 @@ def _stage_block(number: int, c: dict, late_now: int, breakdown: dict, homes: di
         "late": responded - within,
         "responded_with_extension": c["responded_with_extension"],
         "acknowledged": c["acknowledged"],
-        "acknowledged_within_timescale": c["acknowledged_within_timescale"],
-        "acknowledged_within_timescale_percent": measures.share(c["acknowledged_within_timescale"], c["acknowledged"]),
+        "acknowledged_within_timescale": acknowledged_within,
+        "acknowledged_within_timescale_percent": measures.share(acknowledged_within, c["acknowledged"]),
         "decisions": {d: c[f"decisions.{d}"] for d in DECISIONS},
         "decisions_percent": {d: measures.share(c[f"decisions.{d}"], responded) for d in DECISIONS},
         "average_working_days_to_respond": to_respond,
@@ -526,17 +562,24 @@ def _compute(period: Period, *, with_three_years: bool) -> dict:
     stages: dict[int, dict] = {}
     three: dict[int, dict] = {y: {} for y in years}
     all_counts, averages = _stage_counts(named, cal)
-    all_late = _late_beyond_limit(STAGES, span, cal)
+    all_late = _counted_late(STAGES, span, cal)
+    entered_responses, entered_acks = _entered_late(STAGES, span)
     for number in STAGES:
         counts = all_counts[number]
         late = [(case_id, day) for n, case_id, day in all_late if n == number]
         late_now = sum(1 for _, day in late if day in period)
-        stages[number] = _stage_block(number, counts["now"], late_now, breakdown[number], homes, period, averages[number])
+        # Late entries dated within the Code's own date were counted in the figure without extensions too.
+        late_without = [day for n, _, day, within_code in entered_responses if n == number and within_code]
+        stages[number] = _stage_block(
+            number, counts["now"], late_now, breakdown[number], homes, period, averages[number],
+            late_without_now=sum(1 for day in late_without if day in period),
+            late_ack_now=sum(1 for n, day in entered_acks if n == number and day in period),
+        )
         for year in years:
             name = str(year) if str(year) in named else "now"
             c = counts[name]
             within = c["within_timescale"] - sum(1 for _, day in late if day in named[name])
-            without = c["within_timescale_without_extensions"]
+            without = c["within_timescale_without_extensions"] - sum(1 for day in late_without if day in named[name])
             three[year][f"stage{number}"] = {
                 "received": c["received"],
                 "responded": c["responded"],
@@ -626,13 +669,18 @@ def case_filters(year: int, figure_key: str, *, quarter: int | None = None) -> Q
     if head in ("stage1", "stage2") and rest:
         number = int(head[-1])
         if rest in ("within_timescale", "late"):
-            late = [case_id for _, case_id, _ in _late_beyond_limit((number,), period, landlord_calendar())]
+            late = [case_id for _, case_id, _ in _counted_late((number,), period, landlord_calendar())]
             if rest == "within_timescale":
                 return _cases_with_stage(number, _stage_q(number, "within_timescale", period)).exclude(pk__in=late)
             responded_late = _between("responded_on", period) & Q(responded_on__gt=F("respond_by"))
             return Case.objects.filter(
                 Q(Exists(Stage.objects.filter(responded_late, case_id=OuterRef("pk"), number=number))) | Q(pk__in=late)
             )
+        if rest == "within_timescale_without_extensions":
+            entered = [case_id for _, case_id, _, within_code in _entered_late((number,), period)[0] if within_code]
+            return _cases_with_stage(number, _stage_q(number, rest, period)).exclude(pk__in=entered)
+        if rest == "acknowledged_within_timescale":
+            return _cases_with_stage(number, _stage_q(number, rest, period) & Q(acknowledgement_counts_late=False))
         if rest == "changed_from_stage1" and number == 2:
             return _cases_with_stage(2, _between("responded_on", period) & ~Q(decision=_stage1_decision()))
         return _cases_with_stage(number, _stage_q(number, rest, period))

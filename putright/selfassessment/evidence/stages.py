@@ -110,17 +110,32 @@ def extensions(figures: dict, period: Period, label: str) -> list[Evidence]:
 
 
 def same_handler(period: Period, label: str) -> Evidence:
-    stage2 = Stage.objects.filter(number=2, requested_on__range=(period.start, period.end), handler__isnull=False)
-    same = Q(Exists(Stage.objects.filter(case_id=OuterRef("case_id"), number=1, handler_id=OuterRef("handler_id"))))
-    row = stage2.aggregate(total=Count("pk"), same=Count("pk", filter=same))  # one stage 2 per case: rows are cases
-    total, n = row["total"], row["same"]
+    """6.13: stage 2 complaints dealt with by anyone who acted on stage 1: its handler at any
+    time, or who acknowledged (defined), extended or responded to it (StageParticipant), as well
+    as the handlers recorded on imported stages."""
+    from collections import defaultdict
+
+    from putright.cases.models import StageParticipant
+
+    stage2 = dict(Stage.objects.filter(number=2, requested_on__range=(period.start, period.end)).order_by().values_list("pk", "case_id"))
+    people: dict[tuple[int, int], set[int]] = defaultdict(set)  # (case id, stage number) -> users
+    stages = Stage.objects.filter(case_id__in=stage2.values(), number__in=(1, 2)).order_by()
+    for case_id, number, handler_id in stages.filter(handler__isnull=False).values_list("case_id", "number", "handler_id"):
+        people[case_id, number].add(handler_id)
+    for case_id, number, user_id in (StageParticipant.objects.filter(stage__in=stages).order_by()
+                                     .values_list("stage__case_id", "stage__number", "user_id")):
+        people[case_id, number].add(user_id)
+    acted = [case_id for case_id in stage2.values() if people.get((case_id, 2))]
+    same = sorted(case_id for case_id in acted if people[case_id, 2] & people.get((case_id, 1), set()))
+    total, n = len(acted), len(same)
     return Evidence(
         provision="6.13",
-        sentence=(f"{n} of {total} stage 2 complaints received in {label} with a handler recorded "
-                  f"were handled by the person who handled stage 1."),
+        sentence=(f"{n} of {total} stage 2 complaints received in {label} with someone recorded as dealing with them "
+                  f"were dealt with at stage 2 by someone who acted on stage 1 (its handler, or who acknowledged, "
+                  f"extended or responded to it)."),
         counts={"stage2_with_handler": total, "same_handler": n},
-        failures=n, failure_text=plural(n, "stage 2 complaint") + " handled by the stage 1 handler",
-        **(case_list(stage2.filter(same).values("case_id")) if n else {}),
+        failures=n, failure_text=plural(n, "stage 2 complaint") + " dealt with by someone who acted on stage 1",
+        **(case_list(Stage.objects.filter(number=2, case_id__in=same).values("case_id")) if n else {}),
     )
 
 

@@ -224,3 +224,24 @@ def test_it_makes_an_approved_version_read_only_and_a_new_version_copies_it(asse
     assert newer.answers.get(provision="6.2").complies == "yes"
     assert admin.post(f"/self-assessment/{newer.pk}/provisions/6.2/", {"complies": "na"}).status_code == 302
     assert assessment.answers.get(provision="6.2").complies == "yes"
+
+
+def test_6_13_sees_everyone_who_acted_on_stage_1(db):
+    """Issue 12, way round 3: the stage 1 handler responding at stage 2, a handler who took stage 1
+    before it was reallocated, and someone who acknowledged a stage 1 with no handler recorded."""
+    from putright.cases.models import StageParticipant
+
+    load([escalate(complaint(f"P{i}", DAY)) for i in range(1, 5)])
+    users = [User.objects.create_user(username=f"p{i}", password="x-Long-pass-99", role=Role.HANDLER) for i in range(5)]
+    s = {(st.case.reference, st.number): st for st in Stage.objects.select_related("case")}
+    StageParticipant.objects.create(stage=s["P1", 1], user=users[0])  # handled stage 1 ...
+    StageParticipant.objects.create(stage=s["P1", 2], user=users[0])  # ... and responded at stage 2
+    StageParticipant.objects.create(stage=s["P2", 1], user=users[1])  # stage 1 before reallocation
+    StageParticipant.objects.create(stage=s["P2", 2], user=users[1])
+    StageParticipant.objects.create(stage=s["P3", 1], user=users[2])  # acknowledged; no handler recorded
+    StageParticipant.objects.create(stage=s["P3", 2], user=users[2])
+    StageParticipant.objects.create(stage=s["P4", 1], user=users[3])  # independent
+    StageParticipant.objects.create(stage=s["P4", 2], user=users[4])
+    item = data.evidence_for(YEAR)["6.13"]
+    assert item.counts == {"stage2_with_handler": 4, "same_handler": 3}
+    assert item.references == ("P1", "P2", "P3")
