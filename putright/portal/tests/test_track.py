@@ -40,6 +40,7 @@ def test_it_shows_status_dates_letters_and_remedies_but_never_internal_notes(cli
     body = client.get(f"/my-cases/{case.reference}/").content.decode()
     assert "Response sent" in body and "ask us to look at it again (stage 2)" in body
     assert "9 November 2026" in body and "18 November 2026" in body  # acknowledge by, respond by
+    assert "leave out weekends, bank holidays and the days our offices are closed" in body  # issue 12, way round 8
     assert "Stage 1 response letter" in body and "response.pdf" in body
     assert "A payment for the inconvenience" in body and "1 December 2026" in body and "£150" in body
     assert "SECRET" not in body and "difficult" not in body and "HIDDEN" not in body
@@ -91,6 +92,19 @@ def test_it_asks_for_stage_2_in_one_step_without_a_reason(client, resident, hand
     # Not offered again: stage 2 is under way.
     assert client.get(f"/my-cases/{case.reference}/stage-2/").status_code == 404
     assert "Ask us to look at it again" not in client.get(f"/my-cases/{case.reference}/").content.decode()
+
+
+def test_a_resident_may_ask_for_stage_2_after_the_case_was_closed(client, resident, handler):
+    # Issue 12, way round 5: closing the case on the day of the stage 1 response does not hide
+    # the resident's request for stage 2.
+    today = timezone.localdate()
+    case = complaint_at(State.CLOSED, handler=handler, resident=resident, today=today)
+    sign_in(client, resident.email)
+    assert "Ask us to look at it again (stage 2)" in client.get(f"/my-cases/{case.reference}/").content.decode()
+    response = client.post(f"/my-cases/{case.reference}/stage-2/", {"reason": ""})
+    assert response["Location"] == f"/my-cases/{case.reference}/"
+    case.refresh_from_db()
+    assert case.state == State.STAGE2_REQUESTED and case.closed_on is None
 
 
 def test_stage_2_is_not_offered_before_the_stage_1_response(client, resident):
