@@ -91,9 +91,11 @@ def claim(job: Job, now: dt.datetime) -> bool:
     )
 
 
-def run(job: Job) -> tuple[dict | None, dt.datetime]:
-    """Run a claimed job and schedule its next run. A failure is logged and retried within
-    5 minutes. Returns the result (None after a failure) and when the job runs next."""
+def run(job: Job, now: dt.datetime | None = None) -> tuple[dict | None, dt.datetime]:
+    """Run a claimed job and schedule its next run (from `now`, or the time it finished). A
+    failure is logged and retried within 5 minutes. Returns the result (None after a failure)
+    and when the job runs next."""
+    given_now = now
     from putright.operations.models import JobState
 
     started = time.monotonic()
@@ -101,7 +103,7 @@ def run(job: Job) -> tuple[dict | None, dt.datetime]:
         result = job.func()
     except Exception as error:
         log.exception("Job %s failed", job.name, extra={"job": job.name})
-        now = timezone.now()
+        now = given_now or timezone.now()
         next_run_at = min(job.next_after(now), now + dt.timedelta(minutes=5))
         JobState.objects.filter(name=job.name).update(
             next_run_at=next_run_at,
@@ -114,7 +116,7 @@ def run(job: Job) -> tuple[dict | None, dt.datetime]:
     result = dict(result or {})
     # A job that stopped because its time was up (more work waiting) runs again straight away.
     more = bool(result.pop("more", False))
-    now = timezone.now()
+    now = given_now or timezone.now()
     next_run_at = now if more else job.next_after(now)
     if job.exclusive:
         JobState.objects.filter(name=job.name).update(
@@ -139,15 +141,14 @@ class Scheduler:
         """Run every job that is due now (claiming each exclusive one first). Returns the names run."""
         ran = []
         for job in list(REGISTRY.values()):
-            now = now or timezone.now()
+            at = now or timezone.now()
             if job.exclusive:
-                if not claim(job, now):
+                if not claim(job, at):
                     continue
-            elif self.local_next.get(job.name, now) > now:
+            elif self.local_next.get(job.name, at) > at:
                 continue
-            _, self.local_next[job.name] = run(job)
+            _, self.local_next[job.name] = run(job, now)
             ran.append(job.name)
-            now = None
         return ran
 
     def seconds_to_next(self, now: dt.datetime | None = None, longest: float = 5.0) -> float:

@@ -58,17 +58,22 @@ class Worker:
         self.stopping.set()
 
     def run(self, *, once: bool = False) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
+        if not once:
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
         log.info("Worker started", extra={"worker": self.worker_id})
         beat(self.worker_id, self.started_at)
-        threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True).start()
+        if not once:
+            threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True).start()
         while not self.stopping.is_set():
-            close_old_connections()
+            if not once:
+                close_old_connections()
             try:
                 self.scheduler.run_due()
                 wait = self.scheduler.seconds_to_next(longest=2.0)
             except Exception:  # e.g. the database restarting: log it, wait, go round again
+                if once:
+                    raise
                 log.exception("Worker loop failed; trying again shortly")
                 connection.close()
                 wait = 5.0
