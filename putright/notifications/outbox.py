@@ -33,7 +33,9 @@ def message_id(row: Outbox) -> str:
     """The same Message-ID on every attempt at one message. If a worker is killed between the
     mail server accepting a message and PutRight recording it as sent, the message goes again
     after the lease; this header lets mail systems and mail clients recognise the copy."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "putright.invalid"
+    from email.utils import parseaddr
+
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "putright.invalid"
     return f"<putright-outbox-{row.pk}-{row.created_at:%Y%m%d%H%M%S}@{domain}>"
 #: After this many failures a message is given up (shown as failed in the admin): about 4 days.
 MAX_ATTEMPTS = 20
