@@ -128,7 +128,9 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Database: SQLite in ./var/ unless DATABASE_URL says otherwise (sqlite:///path or postgres://…).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # conn_health_checks: a connection kept from before a database restart is checked and replaced
+    # at the start of the next request, instead of failing it (issue 13).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "putright.sqlite3"}}
 
