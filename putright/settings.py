@@ -273,5 +273,7 @@ LOGGING = {
 PUTRIGHT_WORKER_STALE_SECONDS = env_int("PUTRIGHT_WORKER_STALE_SECONDS", 120)
 # A message claimed by a worker that died is tried again after this long.
 PUTRIGHT_OUTBOX_LEASE_SECONDS = env_int("PUTRIGHT_OUTBOX_LEASE_SECONDS", 300)
+# After a failed attempt an email is tried again after this long, doubling each time (at most 6 hours).
+PUTRIGHT_OUTBOX_RETRY_SECONDS = env_int("PUTRIGHT_OUTBOX_RETRY_SECONDS", 60)
 # The worker delivers email for at most this many seconds before its other jobs get a turn.
 PUTRIGHT_OUTBOX_BATCH_SECONDS = env_int("PUTRIGHT_OUTBOX_BATCH_SECONDS", 20)

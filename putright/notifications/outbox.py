@@ -42,8 +42,10 @@ MAX_ATTEMPTS = 20
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8 ... minutes after each failure, at most 6 hours."""
-    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
+    """1, 2, 4, 8 ... minutes after each failure (PUTRIGHT_OUTBOX_RETRY_SECONDS the first time),
+    at most 6 hours."""
+    first = getattr(settings, "PUTRIGHT_OUTBOX_RETRY_SECONDS", 60)
+    return min(dt.timedelta(seconds=first * 2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
 
 
 def claim_next(now: dt.datetime | None = None) -> Outbox | None:

@@ -72,3 +72,32 @@ def test_it_loses_nothing_when_killed_mid_batch(tmp_path):
     assert duplicates <= kills, f"{duplicates} duplicate(s) after {kills} kills"
     print(f"\n{COUNT} emails, {kills} kills: {len(server.messages)} arrived, {len(arrived)} distinct, {duplicates} duplicate(s)")
 
+
+
+def test_a_mail_server_outage_then_every_email_arrives_once(tmp_path):
+    """The mail server is down when the worker starts; each message fails and waits; the server
+    comes back; each message arrives exactly once."""
+    now = timezone.now()
+    Outbox.objects.bulk_create(
+        Outbox(kind="test", to=f"resident{i}@example.org", subject=f"Message {i}", body_text="Body", next_attempt_at=now)
+        for i in range(40)
+    )
+    server = MailServer()  # its port chosen, nothing listening yet: the outage
+    env = testing.process_env(
+        EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(server.port), EMAIL_TIMEOUT="5",
+        PUTRIGHT_OUTBOX_RETRY_SECONDS="1",  # a minute in production
+    )
+    worker = testing.start(["worker"], env, tmp_path / "worker.log")
+    try:
+        _wait(lambda: Outbox.objects.filter(attempts__gte=1).count() == 40)
+        assert not Outbox.objects.filter(sent_at__isnull=False).exists()
+        assert Outbox.objects.filter(last_error__contains="ConnectionRefusedError").count() == 40
+        server.start()
+        _wait(lambda: not Outbox.objects.filter(sent_at__isnull=True).exists())
+    finally:
+        testing.stop(worker)
+        server.stop()
+    arrived = collections.Counter(m["Message-ID"] for m in server.messages)
+    assert len(server.messages) == 40 and len(arrived) == 40
+    assert all(row.attempts >= 2 and row.last_error == "" for row in Outbox.objects.all())
+    print(f"\nMail server down, then back: 40 emails, {len(server.messages)} arrived, {len(arrived)} distinct")
