@@ -58,7 +58,7 @@ from putright.ombudsman.models import (
 from putright.portal.models import AccessToken, SignInCode, SurveyResponse
 from putright.residents.models import ContactChannel, Format, Representative, Resident, ResidentEvent, Restriction
 
-from .models import AnonymisedCase, AnonymisedResident, Why
+from .models import AnonymisedCase, AnonymisedResident, DataRequest, Why
 from .scrub import REMOVED, address_needles, redact, removed, scrub_data
 
 
@@ -240,6 +240,7 @@ def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.date
         ("reasons", "evidence", "restricted", "equality_considerations", "end_reason"), counts, "restrictions",
     )
     _scrub_events(ResidentEvent.objects.filter(resident=resident), counts, "resident events")
+    _scrub_text_fields(DataRequest.objects.filter(resident=resident), ("details", "extension_reason", "outcome_reason"), counts, "data protection requests")
     _scrub_ombudsman(OmbudsmanCase.objects.filter(resident=resident), counts)
     counts["emails"] += _outbox_for(emails).delete()[0]
     lowered = [e.lower() for e in emails]

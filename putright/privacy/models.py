@@ -133,3 +133,52 @@ class AnonymisedResident(models.Model):
 
     class Meta:
         ordering = ["-anonymised_at", "-id"]
+
+
+class RequestKind(models.TextChoices):
+    ACCESS = "access", "Subject access (a copy of their data)"
+    RECTIFICATION = "rectification", "Rectification (correct their details)"
+    ERASURE = "erasure", "Erasure (delete their data)"
+
+
+class RequestOutcome(models.TextChoices):
+    PENDING = "", "Not decided yet"
+    DONE = "done", "Carried out"
+    REFUSED = "refused", "Refused, with a reason"
+
+
+class DataRequestQuerySet(models.QuerySet):
+    def outstanding(self):
+        return self.filter(completed_on__isnull=True)
+
+
+class DataRequest(models.Model):
+    """A resident's request under UK GDPR (articles 15–17): answered within one month of receipt,
+    or three when extended for a complex request (article 12(3)), with the resident told why."""
+
+    kind = models.CharField(max_length=20, choices=RequestKind.choices)
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="data_requests")
+    received_on = models.DateField()
+    details = models.TextField(blank=True, help_text="What was asked for, e.g. the details to correct.")
+    due_by = models.DateField(help_text="One month after receipt (the next working day if that is not one).")
+    extended_to = models.DateField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True, help_text="Why it is complex, as told to the resident.")
+    outcome = models.CharField(max_length=10, choices=RequestOutcome.choices, blank=True, default="")
+    outcome_reason = models.TextField(blank=True, help_text="What was done, or why it was refused.")
+    completed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DataRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["completed_on", "due_by", "id"]
+        indexes = [models.Index(fields=["due_by"], condition=Q(completed_on__isnull=True), name="datarequest_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} request received {self.received_on:%-d %B %Y}"
+
+    @property
+    def answer_by(self):
+        return self.extended_to or self.due_by
