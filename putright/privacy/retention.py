@@ -17,6 +17,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -111,6 +112,17 @@ def stale_drafts(now: dt.datetime, schedule: RetentionSchedule):
     return DraftFile.objects.filter(created_at__lt=now - dt.timedelta(days=schedule.draft_days))
 
 
+def stale_journeys(now: dt.datetime, schedule: RetentionSchedule) -> list[Session]:
+    """Sessions holding an unfinished online complaint, last saved more than `draft_days` ago.
+
+    A session's expiry is set each time it is saved, SESSION_COOKIE_AGE ahead, so one last saved
+    before the cut-off expires before cut-off + SESSION_COOKIE_AGE."""
+    from putright.portal.journey import SESSION_KEY
+
+    cutoff = now - dt.timedelta(days=schedule.draft_days) + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    return [s for s in Session.objects.filter(expire_date__lt=cutoff).iterator() if SESSION_KEY in s.get_decoded()]
+
+
 def run_once(now: dt.datetime | None = None, *, apply: bool = True, run_by: str = "worker") -> dict:
     """One retention run, recorded with its counts (never names). Idempotent and safe to stop at
     any moment: each case is anonymised in its own transaction, and a case done is not due again.
@@ -130,6 +142,8 @@ def run_once(now: dt.datetime | None = None, *, apply: bool = True, run_by: str 
         counts[f"due {item.case.kind}"] += 1
     drafts = stale_drafts(now, schedule)
     counts["unfinished online complaint files due"] = drafts.count()
+    journeys = stale_journeys(now, schedule)
+    counts["unfinished online complaints due"] = len(journeys)
     if apply:
         for item in due_now:
             try:
@@ -142,6 +156,7 @@ def run_once(now: dt.datetime | None = None, *, apply: bool = True, run_by: str 
             draft.file.delete(save=False)
             draft.delete()
             counts["unfinished online complaint files deleted"] += 1
+        counts["unfinished online complaints deleted"] = Session.objects.filter(pk__in=[s.pk for s in journeys]).delete()[0]
         # Sessions past their expiry hold nothing anyone can use; unfinished answers go with them.
         counts["expired sessions deleted"] = Session.objects.filter(expire_date__lt=now).delete()[0]
     run.counts = dict(counts)

@@ -107,7 +107,7 @@ def test_the_command_lists_then_applies_and_records_counts_never_names(cases, to
 
     out = io.StringIO()
     call_command("retention", "--apply", stdout=out)
-    assert "Anonymised: 4 case(s). Unfinished online complaint files deleted: 1." in out.getvalue()
+    assert "Anonymised: 4 case(s). Unfinished online complaints deleted: 0 (files: 1)." in out.getvalue()
     assert set(AnonymisedCase.objects.values_list("case__reference", flat=True)) == {
         cases[k].reference for k in ("old complaint", "old request", "old compliment", "ombudsman hold")
     }

@@ -27,8 +27,9 @@ class Command(BaseCommand):
         counts = run_once(apply=options["apply"], run_by="putright retention" + (" --apply" if options["apply"] else ""))
         if options["apply"]:
             self.stdout.write(
-                f"Anonymised: {counts.get('anonymised', 0)} case(s). Unfinished online complaint files deleted: "
-                f"{counts.get('unfinished online complaint files deleted', 0)}. Expired sessions deleted: "
+                f"Anonymised: {counts.get('anonymised', 0)} case(s). Unfinished online complaints deleted: "
+                f"{counts.get('unfinished online complaints deleted', 0)} (files: "
+                f"{counts.get('unfinished online complaint files deleted', 0)}). Expired sessions deleted: "
                 f"{counts.get('expired sessions deleted', 0)}."
             )
         else:
