@@ -65,7 +65,8 @@ def send_one(row: Outbox, now: dt.datetime | None = None) -> bool:
         row.last_error = f"{now:%Y-%m-%d %H:%M:%S} {type(error).__name__}: {error}"[:2000]
         row.next_attempt_at = None if row.attempts >= MAX_ATTEMPTS else now + backoff(row.attempts)
         row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-        log.warning("Email %s to %s not sent (attempt %s): %s", row.pk, row.to, row.attempts, error)
+        # The row, not the address: logs are kept outside PutRight's retention (docs/data-protection.md).
+        log.warning("Email %s not sent (attempt %s): %s", row.pk, row.attempts, error)
         return False
     row.attempts += 1
     row.sent_at = now

@@ -123,9 +123,10 @@ def stale_journeys(now: dt.datetime, schedule: RetentionSchedule) -> list[Sessio
     return [s for s in Session.objects.filter(expire_date__lt=cutoff).iterator() if SESSION_KEY in s.get_decoded()]
 
 
-def run_once(now: dt.datetime | None = None, *, apply: bool = True, run_by: str = "worker") -> dict:
+def run_once(now: dt.datetime | None = None, *, apply: bool | None = None, run_by: str = "worker") -> dict:
     """One retention run, recorded with its counts (never names). Idempotent and safe to stop at
     any moment: each case is anonymised in its own transaction, and a case done is not due again.
+    `apply` None (the worker) follows the schedule's "apply daily" setting.
 
     1. list what is due and held; 2. if applying, anonymise each due case; 3. delete unfinished
     online complaints' files and expired sessions; 4. record the run."""
@@ -133,6 +134,8 @@ def run_once(now: dt.datetime | None = None, *, apply: bool = True, run_by: str 
 
     now = now or timezone.now()
     schedule = RetentionSchedule.load()
+    if apply is None:
+        apply = schedule.apply_daily
     run = RetentionRun.objects.create(started_at=now, applied=apply, run_by=run_by)
     due_now, held = due(timezone.localdate(now))
     counts: Counter = Counter()

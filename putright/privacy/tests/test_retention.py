@@ -127,3 +127,14 @@ def test_the_command_lists_then_applies_and_records_counts_never_names(cases, to
 def test_add_years_keeps_29_february_inside_the_year():
     assert add_years(D(2024, 2, 29), 2) == D(2026, 2, 28)
     assert add_years(D(2020, 1, 10), 6) == D(2026, 1, 10)
+
+
+def test_the_worker_follows_the_apply_daily_setting(cases):
+    schedule = RetentionSchedule.load()
+    schedule.apply_daily = False
+    schedule.save()
+    assert run_once()["due"] == 4 and not AnonymisedCase.objects.exists()
+    assert RetentionRun.objects.get().run_by == "worker"
+    schedule.apply_daily = True
+    schedule.save()
+    assert run_once()["anonymised"] == 4
