@@ -58,8 +58,8 @@ from putright.ombudsman.models import (
 from putright.portal.models import AccessToken, SignInCode, SurveyResponse
 from putright.residents.models import ContactChannel, Format, Representative, Resident, ResidentEvent, Restriction
 
-from .models import AnonymisedCase, AnonymisedResident, DataRequest, Why
-from .scrub import REMOVED, address_needles, redact, removed, scrub_data
+from .models import AnonymisedCase, AnonymisedResident, DataRequest
+from .scrub import REMOVED, address_needles, redact, scrub_data
 
 
 class CannotAnonymise(Exception):
@@ -72,12 +72,12 @@ def _rewrite(queryset: models.QuerySet, **values) -> int:
 
 
 def _scrub_text_fields(queryset: models.QuerySet, fields: tuple[str, ...], counts: Counter, label: str) -> None:
-    """Replace each non-blank free-text field by REMOVED, keeping blank ones blank."""
-    for row in queryset.values("pk", *fields):
-        changes = {f: removed(row[f]) for f in fields if row[f] != removed(row[f])}
-        if changes:
-            _rewrite(queryset.model.objects.filter(pk=row["pk"]), **changes)
-            counts[label] += 1
+    """Replace each non-blank free-text field by REMOVED, keeping blank ones blank (a blank "good
+    reason" is a figure): one UPDATE for all the rows, however many."""
+    blank_or_removed = {f: models.Case(models.When(**{f: ""}, then=models.Value("")), default=models.Value(REMOVED)) for f in fields}
+    changed = _rewrite(queryset.model.objects.filter(pk__in=queryset.values("pk")), **blank_or_removed)
+    if changed:
+        counts[label] += changed
 
 
 def _delete_file(field_file) -> bool:
@@ -115,6 +115,8 @@ def _people(resident: Resident | None) -> list[str]:
 
 
 def _scrub_ombudsman(cases: models.QuerySet, counts: Counter) -> None:
+    if not cases.exists():
+        return
     _scrub_text_fields(cases, ("summary",), counts, "ombudsman cases")
     _scrub_text_fields(InformationRequest.objects.filter(ombudsman_case__in=cases), ("description", "bundle"), counts, "ombudsman information requests")
     _scrub_text_fields(Determination.objects.filter(ombudsman_case__in=cases), ("summary",), counts, "ombudsman determinations")

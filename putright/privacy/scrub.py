@@ -25,11 +25,6 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.+\-Z]*)?$")
 TOKEN = re.compile(r"^[a-z0-9_.\-]{1,40}$")
 
 
-def removed(text: str | None) -> str:
-    """Free text replaced, keeping whether there was any (a blank "good reason" is a figure)."""
-    return REMOVED if (text or "").strip() else ""
-
-
 def scrub_data(value, key: str | None = None):
     """An event's data with the facts kept (dates, numbers, yes/no, code values, references)
     and every piece of free text replaced by REMOVED."""

@@ -2,7 +2,6 @@
 and keeps none of the free text it came with."""
 
 import datetime as dt
-import json
 import random
 
 import pytest
