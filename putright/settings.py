@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.portal",
     "putright.notifications",
+    "putright.privacy",
 ]
 
 MIDDLEWARE = [
