@@ -45,3 +45,13 @@ def worklist(name: str, now: dt.datetime | None = None) -> QuerySet[HazardReport
 def counts(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {name: worklist(name, now).count() for name in WORKLIST}
+
+
+def reports_for_case(case) -> list[HazardReport]:
+    """Hazards raised on this case, on the service request it came from, on a case it is linked
+    to, or on a complaint raised from it: a complaint about a hazard shows the hazard's clocks."""
+    ids = {i for i in (case.pk, case.from_service_request_id, case.related_to_id) if i is not None}
+    return list(
+        HazardReport.objects.filter(Q(case_id__in=ids) | Q(case__from_service_request_id=case.pk))
+        .select_related("kind", "case").order_by("aware_at", "id")
+    )
