@@ -22,3 +22,11 @@ def hazard_counts():
     counts = queries.counts()
     rows = [(name, label, counts[name]) for name, label in queries.WORKLIST.items()]
     return {"counts": rows, "total": sum(counts.values())}
+
+
+@register.inclusion_tag("hazards/_report_figures.html")
+def hazard_report_figures(period, label):
+    """The Awaab's Law section of the quarterly and annual reports."""
+    from putright.hazards.figures import hazard_figures
+
+    return {"hazards": hazard_figures(period.start, period.end), "label": label}
