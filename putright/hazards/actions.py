@@ -75,12 +75,12 @@ def _day(value: dt.date | None, field: str, what: str, report: HazardReport) -> 
     return value
 
 
-def _record(report: HazardReport, kind: str, summary: str, actor=None, **data) -> HazardEvent:
+def _record(report: HazardReport, kind: str, summary: str, actor=None, actor_label: str = "", **data) -> HazardEvent:
     return HazardEvent.objects.create(
         report=report,
         at=timezone.now(),
         actor=actor,
-        actor_label=(actor.get_full_name() or actor.get_username()) if actor is not None else "system",
+        actor_label=(actor.get_full_name() or actor.get_username()) if actor is not None else (actor_label or "system"),
         kind=kind,
         summary=summary,
         data={k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in data.items()},
@@ -129,6 +129,7 @@ def raise_hazard(
     description: str,
     home: str = "",
     actor=None,
+    actor_label: str = "",
 ) -> HazardReport:
     """"This is about a hazard": open a hazard report from a service request or complaint, in one
     step. The clocks start at ``aware_at``, the moment the landlord first knew, which may be before
@@ -171,7 +172,7 @@ def raise_hazard(
         report, "raised",
         f"{kind.name}: {report.get_category_display().lower()}, aware {rules.format_moment(aware_at)}; "
         f"investigate by {report.investigate_by_at and rules.format_moment(report.investigate_by_at) or format_day(report.investigate_by)}.",
-        actor, case=case.reference, category=category, aware_at=aware_at,
+        actor, actor_label, case=case.reference, category=category, aware_at=aware_at,
     )
     return report
 

@@ -18,6 +18,7 @@ from putright.rules import hazards as rules
 from putright.rules.lifecycle import Kind
 
 from . import actions
+from .kinds import ensure_kinds
 from .models import AwareHow, HazardKind, Outcome, StepKind
 
 SIGNIFICANT, EMERGENCY = rules.SIGNIFICANT, rules.EMERGENCY
@@ -49,6 +50,7 @@ def build_hazard_demo(demo) -> dict[str, int]:
     actor = demo.handlers[0]
     residents = list(Resident.objects.order_by("id")[:12])
     area = ServiceArea.objects.filter(name="Damp and mould").first()
+    ensure_kinds()
     kinds = {k.name: k for k in HazardKind.objects.all()}
     damp = kinds["Damp and mould growth"]
     counts: dict[str, int] = {}

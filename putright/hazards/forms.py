@@ -12,7 +12,7 @@ from django.utils import timezone
 from putright.cases.forms.base import ActionForm, DateField
 from putright.rules import hazards as rules
 
-from . import actions
+from . import actions, kinds
 from .models import AwareHow, Category, HazardKind, Outcome, StepKind
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -65,9 +65,7 @@ class RaiseForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = HazardKind.objects.filter(active=True)
-        damp = HazardKind.objects.filter(name="Damp and mould growth").first()
-        if damp is not None:
-            self.fields["kind"].initial = damp.pk
+        self.fields["kind"].initial = kinds.damp().pk
         self.fields["category"].initial = rules.SIGNIFICANT
         if self.case is not None:
             self.fields["aware_on"].initial = self.case.received_on

@@ -75,3 +75,22 @@ def test_a_damp_complaint_through_a_hazard_report_to_the_response_letter(page, h
     expect(body).to_contain_text(f"Investigate. Met: done {format_day(investigated_on)} 10:00")
     expect(body).to_contain_text(re.compile(r"Relevant safety work\. Met: done"))
     expect(body).to_contain_text(re.compile(r"Written summary of the findings to the tenant\. Missed: not yet done"))
+
+
+def test_a_resident_reports_damp_and_sees_the_dates_the_law_gives(page):
+    page.goto("/")
+    page.get_by_role("link", name="Report damp or mould").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report damp or mould")
+    assert_accessible(page, "report damp or mould")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Tell us what you can see")
+    page.get_by_label("What can you see?").fill("Black mould on the bedroom ceiling.")
+    page.get_by_label("Your full name").fill("Rosa Ahmed")
+    page.get_by_label("Phone number (optional)").fill("07700 900123")
+    page.get_by_label("Your address").fill("Flat 2, 8 Mill Lane")
+    page.get_by_label("Postcode").fill("RB2 9ZZ")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report sent")
+    report = HazardReport.objects.get()
+    expect(page.locator("main")).to_contain_text(f"{report.investigate_by:%A} {report.investigate_by.day} {report.investigate_by:%B %Y}")
+    assert_accessible(page, "report sent")

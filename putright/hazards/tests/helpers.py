@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from putright.hazards import actions
+from putright.hazards import actions, kinds
 from putright.hazards.models import AwareHow, HazardKind
 from putright.rules.hazards import local_moment
 
@@ -13,7 +13,7 @@ AWARE = local_moment(dt.datetime(2026, 11, 5, 16, 30))
 
 
 def damp() -> HazardKind:
-    return HazardKind.objects.get(name="Damp and mould growth")
+    return kinds.damp()
 
 
 def raise_damp(case, *, actor=None, aware_at=AWARE, category="significant", **kw):
