@@ -355,3 +355,24 @@ def close_hazard(report: HazardReport, *, closed_on: dt.date, reason: str, actor
     report.save()
     _record(report, "closed", f"Closed {format_day(report.closed_on)}: {report.closed_reason}", actor)
     return report
+
+
+@transaction.atomic
+def reclassify(report: HazardReport, *, category: str, reason: str, actor=None) -> HazardReport:
+    """Emergency or significant, decided again (a report from the residents' site is filed as
+    significant until staff look at it). Every clock is counted again from the moment of
+    awareness: changing the category never restarts a clock."""
+    _check_actor(actor)
+    report = _locked(report)
+    rules.check_category(category)
+    if category == report.category:
+        raise RuleViolation(f"This is already {'an emergency' if category == rules.EMERGENCY else 'a significant'} hazard.", field="category")
+    if not report.kind.covers(category, rules.awareness_day(report.aware_at)):
+        raise RuleViolation(f"Awaab's Law does not cover {report.kind.name.lower()} as that kind of hazard on that date.", field="category")
+    reason = _text(reason, "reason", "Say why the hazard is being reclassified.")
+    before = report.get_category_display()
+    report.category = category
+    _store_deadlines(report)
+    report.save()
+    _record(report, "reclassified", f"Reclassified from {before.lower()} to {report.get_category_display().lower()}: {reason}", actor, category=category)
+    return report

@@ -205,6 +205,18 @@ class ReasonableStepForm(HazardForm):
         return actions.record_reasonable_step(self.report, on=d["on"], kind=d["kind"], details=d["details"], actor=self.user)
 
 
+class ReclassifyForm(HazardForm):
+    title = "Change emergency or significant"
+    submit = "Change"
+    guidance = ["Every clock is counted again from the moment the landlord became aware: changing the category never restarts a clock."]
+    category = forms.ChoiceField(label="Emergency or significant?", choices=Category.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.reclassify(self.report, category=d["category"], reason=d["reason"], actor=self.user)
+
+
 class CloseForm(HazardForm):
     title = "Close the hazard report"
     submit = "Close"
@@ -232,5 +244,6 @@ STEPS = {
     "accommodation": (AccommodationForm, lambda r: r.accommodation_until is None),
     "update": (UpdateForm, lambda r: True),
     "reasonable-step": (ReasonableStepForm, lambda r: True),
+    "reclassify": (ReclassifyForm, lambda r: r.investigated_at is None),
     "close": (CloseForm, lambda r: True),
 }

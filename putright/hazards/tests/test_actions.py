@@ -175,3 +175,14 @@ def test_kinds_are_data():
     assert HazardKind.objects.count() == 29
     assert list(HazardKind.objects.exclude(significant_from=None).values_list("name", flat=True)) == ["Damp and mould growth"]
     assert damp().emergency_from == dt.date(2025, 10, 27)
+
+
+def test_reclassifying_counts_again_from_awareness(handler, resident):
+    report = raise_damp(log_complaint(resident=resident, actor=handler), actor=handler, aware_at=at(2026, 11, 20, 18, 0))
+    assert report.investigate_by == dt.date(2026, 12, 4)
+    report = actions.reclassify(report, category="emergency", reason="Baby in the room; mould on the cot.", actor=handler)
+    assert report.investigate_by_at == at(2026, 11, 21, 18, 0)
+    assert report.events.last().kind == "reclassified"
+    with pytest.raises(RuleViolation) as error:
+        actions.reclassify(report, category="emergency", reason="again", actor=handler)
+    assert error.value.field == "category"

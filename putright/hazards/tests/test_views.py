@@ -100,3 +100,12 @@ def test_a_step_form_records_through_the_service(client, handler, resident):
     assert response.status_code == 302
     assert report.updates.get().summary == "Survey booked."
     assert report.events.last().kind == "update"
+
+
+def test_a_manager_keeps_the_hazard_list_in_settings(client, manager, handler):
+    client.force_login(manager)
+    kind = damp()
+    page = client.get(reverse("admin:hazards_hazardkind_change", args=[kind.pk]))
+    assert page.status_code == 200
+    client.force_login(handler)
+    assert client.get(reverse("admin:hazards_hazardkind_change", args=[kind.pk])).status_code == 302  # not staff
