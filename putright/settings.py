@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "putright.portal",
     "putright.notifications",
     "putright.privacy",
+    "putright.hazards",  # Awaab's Law: hazard reports and their legal clocks
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("reports/", include("putright.reports.urls")),
     path("self-assessment/", include("putright.selfassessment.urls")),
     path("privacy/", include("putright.privacy.urls")),
+    path("hazards/", include("putright.hazards.urls")),
+    path("report-damp-or-mould/", include("putright.hazards.portal_urls")),  # residents: Awaab's Law
     # Last: the public portal owns the site root ("/") and its own short paths.
     path("", include("putright.portal.urls")),
 ]
