@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.portal",
     "putright.notifications",
+    "ninja",  # the API's Swagger UI and Redoc from our own static files, no CDN
+    "putright.api",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "putright.api.middleware.ApiUseStatusMiddleware",  # the status of each API request, on its use record
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -178,6 +181,9 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Attachments: the largest file accepted, in bytes.
+# The API: requests one key may make in a minute; events younger than this wait (docs/api.md).
+PUTRIGHT_API_RATE_LIMIT = env_int("PUTRIGHT_API_RATE_LIMIT", 120)
+PUTRIGHT_EVENTS_SETTLE_SECONDS = env_int("PUTRIGHT_EVENTS_SETTLE_SECONDS", 5)
 PUTRIGHT_MAX_ATTACHMENT_BYTES = env_int("PUTRIGHT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 
 # Email: Django's SMTP backend, to localhost:25 unless EMAIL_HOST and friends say otherwise. The
