@@ -10,7 +10,7 @@ import json
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja import Field as NField
 
 from putright.accounts.models import User
@@ -202,7 +202,7 @@ def log_case(request, body: s.LogCaseIn):
         resident=resident, service_area=_named(ServiceArea, "name", body.service_area, "service_area"), tenure=body.tenure.value if body.tenure else "",
         themes=themes, received_by=body.received_by, actor=_actor(request),
     )
-    return 201, _answer(request, case)
+    return Status(201, _answer(request, case))
 
 
 # --- the steps: one endpoint each, POST /cases/{reference}/{slug}, named as on the case page ----
@@ -274,5 +274,5 @@ def _register(slug: str, body_type, step, summary: str, manage: bool) -> None:
     router.post(f"/{{reference}}/{slug}", response=responses({200: s.CaseDetail}), summary=summary, operation_id=f"case_{endpoint.__name__}")(endpoint)
 
 
-for _slug, (_body, _call, _summary, _manage) in STEP_ENDPOINTS.items():
-    _register(_slug, _body, _call, _summary, _manage)
+for slug_, spec_ in STEP_ENDPOINTS.items():
+    _register(slug_, *spec_)
