@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "putright.notifications",
     "ninja",  # the API's Swagger UI and Redoc from our own static files, no CDN
     "putright.api",
+    "putright.housing",
 ]
 
 MIDDLEWARE = [

@@ -107,7 +107,8 @@ def responses(ok: dict) -> dict:
     return {**ok, **{code: Errors for code in ERRORS}}
 
 
-from putright.api import cases, feed  # noqa: E402  (routers register on `api`)
+from putright.api import cases, feed, residents  # noqa: E402  (routers register on `api`)
 
 api.add_router("/cases", cases.router)
 api.add_router("", feed.router)
+api.add_router("", residents.router)

@@ -15,7 +15,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from putright.cases.models import Channel, Direction, PaymentMethod, RemedyKind
-from putright.residents.models import ContactChannel, Tenure
+from putright.residents.models import AdjustmentKind, ContactChannel, Format, Tenure
 from putright.rules.exclusions import RefusalReason
 from putright.rules.lifecycle import Decision, Kind, State
 
@@ -251,3 +251,45 @@ class EventOut(Schema):
 class EventPage(Schema):
     events: list[EventOut]
     next_cursor: int = Field(description="Pass as `after` to carry on from here; the same when nothing new has happened.")
+
+
+# --- residents and homes ------------------------------------------------------------------------
+
+
+class AdjustmentIO(Schema):
+    kind: AdjustmentKind
+    description: LongText
+    agreed_on: Day
+    review_by: Day
+
+
+class ResidentIn(Schema):
+    name: ShortText = Field(min_length=1)
+    email: ShortText = ""
+    phone: text(40) = ""
+    address: LongText = ""
+    postcode: text(12) = ""
+    tenure: Tenure | None = None
+    preferred_channel: ContactChannel = ContactChannel.EMAIL
+    preferred_format: Format = Format.STANDARD
+    language: text(60) = ""
+    contact_notes: LongText = ""
+    uprn: text(12) = Field("", description="The home the resident lives in, by its UPRN (send the home first).")
+    adjustments: list[AdjustmentIO] = Field([], max_length=50, description="Added when PutRight does not have them yet; never removed.")
+
+
+class ResidentOut(ResidentIn):
+    id: int
+    tenancy_reference: str
+    tenure: Tenure | None
+    adjustments: list[AdjustmentIO]
+
+
+class HomeIn(Schema):
+    address: LongText = ""
+    postcode: text(12) = ""
+    tenure: Tenure | None = None
+
+
+class HomeOut(HomeIn):
+    uprn: str
