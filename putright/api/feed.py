@@ -14,6 +14,7 @@ from putright.api.app import responses
 from django.core.exceptions import PermissionDenied
 from putright.cases.models import CaseEvent
 from putright.reports.queries import annual_figures, quarter_figures
+from putright.rules.errors import RuleViolation
 
 router = Router()
 
@@ -74,11 +75,18 @@ class QuarterQuery(YearQuery):
 def annual(request, query: Query[YearQuery]):
     """The same JSON as `putright report annual --year Y --format json`, definitions included."""
     _require_read(request)
-    return annual_figures(query.year)
+    return _figures(annual_figures, query.year)
 
 
 @router.get("/reports/quarter", response=responses({200: dict[str, Any]}), tags=["reports"], summary="A quarter's figures")
 def quarter(request, query: Query[QuarterQuery]):
     """The same JSON as `putright report quarter --year Y --quarter Q --format json`."""
     _require_read(request)
-    return quarter_figures(query.year, query.quarter)
+    return _figures(quarter_figures, query.year, query.quarter)
+
+
+def _figures(function, *args) -> dict:
+    try:
+        return function(*args)
+    except ValueError as e:  # a year whose comparison years fall outside the reporting years
+        raise RuleViolation(str(e)[0].upper() + str(e)[1:] + ".", field="year")
