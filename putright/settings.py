@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ninja",  # the API's Swagger UI and Redoc from our own static files, no CDN
     "putright.api",
     "putright.housing",
+    "putright.mailbox",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # The API: requests one key may make in a minute; events younger than this wait (docs/api.md).
 PUTRIGHT_API_RATE_LIMIT = env_int("PUTRIGHT_API_RATE_LIMIT", 120)
 PUTRIGHT_EVENTS_SETTLE_SECONDS = env_int("PUTRIGHT_EVENTS_SETTLE_SECONDS", 5)
+# The complaints mailbox (docs/mailbox.md): IMAP over TLS by default; OAuth with an access token.
+PUTRIGHT_MAILBOX_HOST = os.environ.get("PUTRIGHT_MAILBOX_HOST", "")
+PUTRIGHT_MAILBOX_PORT = env_int("PUTRIGHT_MAILBOX_PORT", 993)
+PUTRIGHT_MAILBOX_SSL = env_bool("PUTRIGHT_MAILBOX_SSL", True)
+PUTRIGHT_MAILBOX_USER = os.environ.get("PUTRIGHT_MAILBOX_USER", "")
+PUTRIGHT_MAILBOX_PASSWORD = env_secret("PUTRIGHT_MAILBOX_PASSWORD")
+PUTRIGHT_MAILBOX_OAUTH_TOKEN = env_secret("PUTRIGHT_MAILBOX_OAUTH_TOKEN")
+PUTRIGHT_MAILBOX_FOLDER = os.environ.get("PUTRIGHT_MAILBOX_FOLDER", "INBOX")
 PUTRIGHT_MAX_ATTACHMENT_BYTES = env_int("PUTRIGHT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 
 # Email: Django's SMTP backend, to localhost:25 unless EMAIL_HOST and friends say otherwise. The

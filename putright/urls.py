@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/", include("putright.reports.urls")),
     path("self-assessment/", include("putright.selfassessment.urls")),
     path("api/", include("putright.api.urls")),
+    path("mailbox/", include("putright.mailbox.urls")),
     # Last: the public portal owns the site root ("/") and its own short paths.
     path("", include("putright.portal.urls")),
 ]
