@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "putright.api",
     "putright.housing",
     "putright.mailbox",
+    "putright.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,9 @@ PUTRIGHT_MAILBOX_USER = os.environ.get("PUTRIGHT_MAILBOX_USER", "")
 PUTRIGHT_MAILBOX_PASSWORD = env_secret("PUTRIGHT_MAILBOX_PASSWORD")
 PUTRIGHT_MAILBOX_OAUTH_TOKEN = env_secret("PUTRIGHT_MAILBOX_OAUTH_TOKEN")
 PUTRIGHT_MAILBOX_FOLDER = os.environ.get("PUTRIGHT_MAILBOX_FOLDER", "INBOX")
+# Webhooks: tries per delivery, and failures in a row that pause a hook (docs/api.md).
+PUTRIGHT_WEBHOOK_MAX_ATTEMPTS = env_int("PUTRIGHT_WEBHOOK_MAX_ATTEMPTS", 10)
+PUTRIGHT_WEBHOOK_PAUSE_AFTER = env_int("PUTRIGHT_WEBHOOK_PAUSE_AFTER", 20)
 PUTRIGHT_MAX_ATTACHMENT_BYTES = env_int("PUTRIGHT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 
 # Email: Django's SMTP backend, to localhost:25 unless EMAIL_HOST and friends say otherwise. The

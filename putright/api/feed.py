@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from putright.api import schemas as s
 from putright.api.app import responses
-from django.core.exceptions import PermissionDenied
+from putright.api.events import settled_before
 from putright.cases.models import CaseEvent
 from putright.reports.queries import annual_figures, quarter_figures
 from putright.rules.errors import RuleViolation
@@ -29,23 +28,12 @@ class FeedQuery(Schema):
     limit: int = Field(100, ge=1, le=1000)
 
 
-def settle_seconds() -> int:
-    """Events younger than this are held back a moment (PUTRIGHT_EVENTS_SETTLE_SECONDS).
-
-    Event ids come from a sequence when the row is written, but transactions commit in their own
-    order: on PostgreSQL event 101 can become visible before event 100. A reader that moved its
-    cursor past 101 would never see 100. Holding back the last few seconds lets transactions
-    still in flight commit first (every service function's transaction is short).
-    """
-    return int(getattr(settings, "PUTRIGHT_EVENTS_SETTLE_SECONDS", 5))
-
-
 @router.get("/events", response=responses({200: s.EventPage}), tags=["events"], summary="The events feed")
 def events(request, query: Query[FeedQuery]):
     """Everything on every case's timeline, oldest first. Store `next_cursor` and pass it back as
     `after` to carry on where you stopped; an empty page means nothing new yet."""
     _require_read(request)
-    settled = timezone.now() - dt.timedelta(seconds=settle_seconds())
+    settled = settled_before(timezone.now())
     rows = list(
         CaseEvent.objects.filter(id__gt=query.after, at__lte=settled)
         .select_related("case", "actor")
