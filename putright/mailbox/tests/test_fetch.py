@@ -1,7 +1,6 @@
 """The complaints mailbox against a real Dovecot: replies join their case, the rest wait."""
 
 import datetime as dt
-import os
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from putright.cases.tests import factories as f
 from putright.mailbox.fetch import run_once
 from putright.mailbox.models import InboundMessage, MessageState
 from putright.mailbox.tests.mail import email
+from tests import clock
 
 PDF = b"%PDF-1.4 a photo of the damp"
 
@@ -93,7 +93,7 @@ def test_killed_mid_fetch_and_restarted_every_message_lands_once(dovecot, handle
         dovecot.append(email(subject, f"Message {n}.", attachments=[(f"photo-{n}.pdf", "application/pdf", PDF)],
                              message_id=f"<m{n}@example.org>"), when="2026-11-20 09:30")
     env = {
-        **os.environ, "DATABASE_URL": _database_url(), "PUTRIGHT_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **clock.subprocess_env(), "DATABASE_URL": _database_url(), "PUTRIGHT_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PUTRIGHT_MAILBOX_HOST": "127.0.0.1", "PUTRIGHT_MAILBOX_PORT": str(dovecot.port), "PUTRIGHT_MAILBOX_SSL": "0",
         "PUTRIGHT_MAILBOX_USER": dovecot.user, "PUTRIGHT_MAILBOX_PASSWORD": dovecot.password,
     }
