@@ -19,6 +19,8 @@ urlpatterns = [
     path("privacy/", include("putright.privacy.urls")),
     path("hazards/", include("putright.hazards.urls")),
     path("report-damp-or-mould/", include("putright.hazards.portal_urls")),  # residents: Awaab's Law
+    path("api/", include("putright.api.urls")),
+    path("mailbox/", include("putright.mailbox.urls")),
     # Last: the public portal owns the site root ("/") and its own short paths.
     path("", include("putright.portal.urls")),
 ]
