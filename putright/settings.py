@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.portal",
     "putright.notifications",
+    "putright.triage",
 ]
 
 MIDDLEWARE = [
