@@ -3,10 +3,11 @@ nothing is saved until the handler logs it."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from putright.cases import actions
 from putright.cases.models import Case, Theme
-from putright.cases.tests.test_views_forms import date_fields, real_today
+from putright.cases.tests.test_views_forms import date_fields
 from putright.triage.models import ThemeMapping
 from putright.triage.staff import reads_as_dissatisfied, suggest_for_log
 
@@ -42,7 +43,7 @@ def test_asking_for_a_suggestion_preselects_kind_and_theme_and_saves_nothing(sig
 
 def test_the_handler_decides_what_is_logged(signed_in, resident):
     response = signed_in.post(log_url(resident), {
-        "description": UNHAPPY, "kind": "service_request", "channel": "phone", **date_fields("received_on", real_today()),
+        "description": UNHAPPY, "kind": "service_request", "channel": "phone", **date_fields("received_on", timezone.localdate()),
     })
     assert response.status_code == 302
     assert Case.objects.get().kind == "service_request"  # suggested complaint, logged as chosen
@@ -57,7 +58,7 @@ def test_a_landlord_maps_built_in_themes_to_its_own():
 
 
 def service_request(resident, handler, text):
-    return actions.log_case(kind="service_request", received_on=real_today(), description=text, channel="phone", resident=resident, actor=handler)
+    return actions.log_case(kind="service_request", received_on=timezone.localdate(), description=text, channel="phone", resident=resident, actor=handler)
 
 
 def test_a_service_request_that_reads_as_dissatisfaction_offers_a_complaint(signed_in, resident, handler):
@@ -74,12 +75,12 @@ def test_a_plain_request_is_not_flagged_and_nor_is_one_already_raised(signed_in,
     plain = service_request(resident, handler, "Please could someone look at my kitchen tap, it drips.")
     assert 'id="triage-dissatisfied"' not in signed_in.get(reverse("cases:detail", args=[plain.reference])).content.decode()
     unhappy = service_request(resident, handler, "Still no hot water after two visits, nobody has called me back.")
-    actions.convert_to_complaint(unhappy, received_on=real_today(), description="Unhappy with the wait", channel="phone", actor=handler)
+    actions.convert_to_complaint(unhappy, received_on=timezone.localdate(), description="Unhappy with the wait", channel="phone", actor=handler)
     assert reads_as_dissatisfied(unhappy) is None
 
 
 def test_a_later_message_from_the_resident_counts(resident, handler):
     case = service_request(resident, handler, "Please could someone look at my kitchen tap, it drips.")
     assert reads_as_dissatisfied(case) is None
-    actions.add_correspondence(case, direction="in", occurred_on=real_today(), subject="Tap", body="Still waiting, nobody came on Tuesday as promised.", actor=handler)
+    actions.add_correspondence(case, direction="in", occurred_on=timezone.localdate(), subject="Tap", body="Still waiting, nobody came on Tuesday as promised.", actor=handler)
     assert reads_as_dissatisfied(case).kind == "complaint"
