@@ -16,6 +16,7 @@ urlpatterns = [
     path("residents/", include("putright.residents.urls")),
     path("reports/", include("putright.reports.urls")),
     path("self-assessment/", include("putright.selfassessment.urls")),
+    path("report-a-problem/", include("putright.triage.urls")),  # residents: report a problem (triage)
     # Last: the public portal owns the site root ("/") and its own short paths.
     path("", include("putright.portal.urls")),
 ]
