@@ -2,7 +2,7 @@
 
 from django import template
 
-from putright.triage.staff import quoted, reads_as_dissatisfied
+from putright.triage.staff import dissatisfied_requests, quoted, reads_as_dissatisfied
 
 register = template.Library()
 
@@ -20,3 +20,9 @@ def dissatisfied_notice(context, case):
 def dissatisfied_tag(case):
     """In the queue: a tag on a service request whose description reads as dissatisfaction."""
     return {"suggestion": reads_as_dissatisfied(case, later_messages=False)}
+
+
+@register.inclusion_tag("triage/_dissatisfied_requests.html")
+def dissatisfied_requests_line(period):
+    """In the quarterly report: service requests that read as dissatisfied and what became of them."""
+    return {"c": dissatisfied_requests(period.start, period.end)}
