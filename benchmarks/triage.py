@@ -41,8 +41,9 @@ def show(name: str, f: Figures) -> None:
     print(f"{name:<22} {f.recall:>7.3f} {f.precision:>9.3f} {f.kind_accuracy:>9.3f} {theme:>7}")
 
 
-def confusion(f: Figures) -> None:
-    print("\n" + "labelled / suggested".ljust(22) + "".join(f"{k:>17}" for k in KINDS))
+def confusion(f: Figures, title: str) -> None:
+    print(f"\n{title}")
+    print("labelled / suggested".ljust(22) + "".join(f"{k:>17}" for k in KINDS))
     for a in KINDS:
         print(f"{a:<22}" + "".join(f"{f.confusion[a][b]:>17}" for b in KINDS))
 
@@ -89,12 +90,14 @@ def main() -> None:
     print(f"{'method':<22} {'recall':>7} {'precision':>9} {'kind acc':>9} {'theme':>7}   (recall and precision for complaints)")
     triage = measure_triage(rows)
     show("triage", triage)
-    show("keyword baseline", measure(rows, kind_of=keyword_kind))
+    baseline = measure(rows, kind_of=keyword_kind)
+    show("keyword baseline", baseline)
     if args.linear:
         cv, held = linear(load("train"), rows)
         show("linear, 5-fold on train", cv)
         show(f"linear, on {args.set}", held)
-    confusion(triage)
+    confusion(triage, "triage")
+    confusion(baseline, "keyword baseline")
 
     suggest("load the word model")  # once per process, not per suggestion
     for label, clock in (("wall-clock", time.perf_counter), ("CPU time", time.process_time)):

@@ -171,7 +171,7 @@ def suggest(text: str) -> Suggestion:
     theme = best if scores[best] > 0 else "other"
 
     kind_why, theme_why = _words(kind_found, original), _words(theme_found.get(theme, []), original)
-    why = kind_why + tuple(w for w in theme_why if w.lower() not in {k.lower() for k in kind_why})
+    why = kind_why + tuple(w for w in theme_why if not any(w.lower() in k.lower() for k in kind_why))
     return Suggestion(
         kind=kind, also_service_request=also, theme=theme, confidence=round(confidence, 2), why=why,
         kind_why=kind_why, theme_why=theme_why,
