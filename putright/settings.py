@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "putright.housing",
     "putright.mailbox",
     "putright.webhooks",
+    "putright.triage",
 ]
 
 MIDDLEWARE = [

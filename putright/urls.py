@@ -21,6 +21,7 @@ urlpatterns = [
     path("report-damp-or-mould/", include("putright.hazards.portal_urls")),  # residents: Awaab's Law
     path("api/", include("putright.api.urls")),
     path("mailbox/", include("putright.mailbox.urls")),
+    path("report-a-problem/", include("putright.triage.urls")),  # residents: report a problem (triage)
     # Last: the public portal owns the site root ("/") and its own short paths.
     path("", include("putright.portal.urls")),
 ]
