@@ -380,17 +380,19 @@ def rich_case(today: dt.date) -> str:
     )
     ack = cal.add_working_days(received, 2)
     case = actions.acknowledge(case, acknowledged_on=ack, definition="Damp and mould not treated.", outcomes_sought="Treat it.",
-                               responsible_for="The repair.", actor=me, today=today)
+                               responsible_for="The repair.", actor=me, today=ack)  # each step recorded on its day
     stage = case.current_stage
     case = actions.respond(case, responded_on=cal.add_working_days(ack, 5), points=[
-        PointDecision(f"Point {i}", Decision.UPHELD, "We were late.") for i in range(3)], actor=me, today=today)
+        PointDecision(f"Point {i}", Decision.UPHELD, "We were late.") for i in range(3)], actor=me, today=cal.add_working_days(ack, 5))
     case = actions.request_stage_two(case, requested_on=cal.add_working_days(ack, 7), reason="Still damp.", actor=me, today=today)
     ack2 = cal.add_working_days(ack, 8)
+    stage2_handler = User.objects.get(username="handler01")  # nobody who acted on stage 1 (6.13)
     case = actions.acknowledge(case, acknowledged_on=ack2, definition="Still damp.", outcomes_sought="Treat it properly.",
-                               handler=User.objects.get(username="handler01"), actor=me, today=today)
+                               handler=stage2_handler, actor=stage2_handler, today=ack2)
     stage = case.current_stage
     case = actions.extend(case, new_respond_by=cal.add_working_days(stage.respond_by, 10), reason="Survey needed.",
-                          resident_told_on=today, ombudsman_details_given=True, update_every_working_days=5, actor=me, today=today)
+                          resident_told_on=min(today, stage.respond_by), ombudsman_details_given=True, update_every_working_days=5,
+                          actor=stage2_handler, today=min(today, stage.respond_by))
     for i in range(40):
         day = received + dt.timedelta(days=i % 30)
         actions.add_correspondence(case, direction=["in", "out", "note"][i % 3], occurred_on=min(day, today), subject=f"Letter {i}",
