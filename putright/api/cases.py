@@ -214,7 +214,7 @@ def _acknowledge(case, body, actor):
 
 def _respond(case, body, actor):
     points = [actions.PointDecision(p.point, p.decision, p.reasons) for p in body.points]
-    return actions.respond(case, responded_on=body.responded_on, points=points, actor=actor)
+    return actions.respond(case, responded_on=body.responded_on, points=points, late_entry_reason=body.late_entry_reason, actor=actor)
 
 
 def _remedy(case, body, actor):

@@ -142,6 +142,7 @@ class AcknowledgeIn(Schema):
     responsible_for: LongText = ""
     not_responsible_for: LongText = ""
     handler: ShortText = Field("", description="A username; the stage's handler when not given.")
+    late_entry_reason: LongText = Field("", description="Why the step is recorded late: needed when its deadline has passed and its date is before it (docs/deadlines.md, \"What counts as on time\").")
 
 
 class ExtendIn(Schema):
@@ -151,6 +152,7 @@ class ExtendIn(Schema):
     ombudsman_details_given: bool
     update_every_working_days: int | None = Field(None, ge=1, le=365)
     good_reason: LongText = ""
+    late_entry_reason: LongText = Field("", description="Why the step is recorded late: needed when its deadline has passed and its date is before it (docs/deadlines.md, \"What counts as on time\").")
 
 
 class PointIn(Schema):
@@ -162,6 +164,7 @@ class PointIn(Schema):
 class RespondIn(Schema):
     responded_on: Day
     points: list[PointIn] = Field(min_length=1, max_length=50)
+    late_entry_reason: LongText = Field("", description="Why the step is recorded late: needed when its deadline has passed and its date is before it (docs/deadlines.md, \"What counts as on time\").")
 
 
 class RequestStageTwoIn(Schema):
@@ -178,6 +181,9 @@ class RefuseIn(Schema):
     discretion_decision: LongText = ""
     proceedings_started_on: Day | None = None
     previous_case_reference: text(40) = ""
+    became_aware_on: Day | None = Field(None, description="12 months reason: when the resident became aware of the issue, if later (2.3).")
+    about: ShortText = Field("", description="Another reason: what the complaint is about, listed in the annual report (2.5).")
+    late_entry_reason: LongText = Field("", description="Why the step is recorded late: needed when its deadline has passed and its date is before it (docs/deadlines.md, \"What counts as on time\").")
 
 
 class WithdrawIn(Schema):

@@ -46,6 +46,12 @@ def test_a_step_goes_through_the_service_functions(api_handler, handler):
     answer = api_handler.post(f"/cases/{case.reference}/acknowledge", {
         "acknowledged_on": "2026-11-04", "definition": "The leak was not repaired.", "outcomes_sought": "Repair it.",
     })
+    # Dated 4 Nov, recorded on 23 Nov after its deadline (9 Nov): a late entry needs its reason.
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "late_entry_reason"
+    answer = api_handler.post(f"/cases/{case.reference}/acknowledge", {
+        "acknowledged_on": "2026-11-04", "definition": "The leak was not repaired.", "outcomes_sought": "Repair it.",
+        "late_entry_reason": "Acknowledged by phone; entered from the call log.",
+    })
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert body["state"] == State.STAGE1_ACKNOWLEDGED
@@ -94,6 +100,8 @@ def test_roles_decide_what_a_key_may_do(api_handler, api_oversight, api_manager,
     }
     # Refusing is for managers (docs/roles.md), in the API as on the pages.
     assert api_handler.post(f"/cases/{case.reference}/refuse", refusal).status_code == 403
+    # Dated 3 Nov and recorded on 23 Nov, after the 9 Nov deadline: a late entry, kept with its reason.
+    refusal["late_entry_reason"] = "Decided at the 3 November panel; entered from its minutes."
     assert api_manager.post(f"/cases/{case.reference}/refuse", refusal).json()["state"] == "refused"
 
 
