@@ -73,5 +73,6 @@ def acknowledged_complaint(*, handler, resident, today: dt.date):
     )
     return actions.acknowledge(
         case, acknowledged_on=received + dt.timedelta(days=1), definition="Mould in the back bedroom was not treated.",
-        outcomes_sought="Treat the mould and fix the cause.", responsible_for="The repair.", actor=handler, today=today,
+        outcomes_sought="Treat the mould and fix the cause.", responsible_for="The repair.", actor=handler,
+        today=received + dt.timedelta(days=1),  # recorded the day it was done (putright.rules.recording)
     )
