@@ -179,7 +179,7 @@ def queue_cases(handler, other_handler, resident, today):
     if CAL.is_working_day(t):
         cases["today"] = complaint_due(t, handler=handler)
     extended = f.complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, today=today)
-    actions.extend(extended, actor=handler, today=today, **f.extend_kwargs(new_respond_by=CAL.add_working_days(t, 8) if CAL.add_working_days(t, 8) <= f.STAGE1_EXTENSION_CAP else f.STAGE1_EXTENSION_CAP, good_reason="Contractor delay"))
+    actions.extend(extended, actor=handler, today=dt.date(2026, 11, 17), **f.extend_kwargs(new_respond_by=CAL.add_working_days(t, 8) if CAL.add_working_days(t, 8) <= f.STAGE1_EXTENSION_CAP else f.STAGE1_EXTENSION_CAP, good_reason="Contractor delay"))
     cases["extended"] = extended
     return {k: Case.objects.get(pk=v.pk) for k, v in cases.items()}
 
