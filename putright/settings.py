@@ -73,6 +73,14 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.portal",
     "putright.notifications",
+    "putright.privacy",
+    "putright.hazards",  # Awaab's Law: hazard reports and their legal clocks
+    "ninja",  # the API's Swagger UI and Redoc from our own static files, no CDN
+    "putright.api",
+    "putright.housing",
+    "putright.mailbox",
+    "putright.webhooks",
+    "putright.triage",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "putright.api.middleware.ApiUseStatusMiddleware",  # the status of each API request, on its use record
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -186,6 +195,20 @@ LOGOUT_REDIRECT_URL = "accounts:sign-in"
 SESSION_COOKIE_HTTPONLY = True
 
 # Attachments: the largest file accepted, in bytes.
+# The API: requests one key may make in a minute; events younger than this wait (docs/api.md).
+PUTRIGHT_API_RATE_LIMIT = env_int("PUTRIGHT_API_RATE_LIMIT", 120)
+PUTRIGHT_EVENTS_SETTLE_SECONDS = env_int("PUTRIGHT_EVENTS_SETTLE_SECONDS", 5)
+# The complaints mailbox (docs/mailbox.md): IMAP over TLS by default; OAuth with an access token.
+PUTRIGHT_MAILBOX_HOST = os.environ.get("PUTRIGHT_MAILBOX_HOST", "")
+PUTRIGHT_MAILBOX_PORT = env_int("PUTRIGHT_MAILBOX_PORT", 993)
+PUTRIGHT_MAILBOX_SSL = env_bool("PUTRIGHT_MAILBOX_SSL", True)
+PUTRIGHT_MAILBOX_USER = os.environ.get("PUTRIGHT_MAILBOX_USER", "")
+PUTRIGHT_MAILBOX_PASSWORD = env_secret("PUTRIGHT_MAILBOX_PASSWORD")
+PUTRIGHT_MAILBOX_OAUTH_TOKEN = env_secret("PUTRIGHT_MAILBOX_OAUTH_TOKEN")
+PUTRIGHT_MAILBOX_FOLDER = os.environ.get("PUTRIGHT_MAILBOX_FOLDER", "INBOX")
+# Webhooks: tries per delivery, and failures in a row that pause a hook (docs/api.md).
+PUTRIGHT_WEBHOOK_MAX_ATTEMPTS = env_int("PUTRIGHT_WEBHOOK_MAX_ATTEMPTS", 10)
+PUTRIGHT_WEBHOOK_PAUSE_AFTER = env_int("PUTRIGHT_WEBHOOK_PAUSE_AFTER", 20)
 PUTRIGHT_MAX_ATTACHMENT_BYTES = env_int("PUTRIGHT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 
 # Email: Django's SMTP backend, to localhost:25 unless EMAIL_HOST and friends say otherwise. The

@@ -88,7 +88,8 @@ def send_one(row: Outbox, now: dt.datetime | None = None, connection=None) -> bo
         row.last_error = f"{now:%Y-%m-%d %H:%M:%S} {type(error).__name__}: {error}"[:2000]
         row.next_attempt_at = None if row.attempts >= MAX_ATTEMPTS else now + backoff(row.attempts)
         row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-        # Never the address: logs must not hold residents' personal data.
+        # Never the address: logs hold no residents' personal data and are kept outside PutRight's
+        # retention (docs/data-protection.md).
         log.warning("Email %s (%s) not sent (attempt %s): %s", row.pk, row.kind, row.attempts, type(error).__name__)
         return False
     row.attempts += 1
