@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 
 run: install  ## Demo data on SQLite in ./var/, then the production server and the worker on http://127.0.0.1:8000/
 	$(BIN)/putright demo
-	PUTRIGHT_DEMO=1 $(BIN)/putright worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	@echo "The worker's emails (the demo prints them instead of sending) go to var/demo-emails.log"
+	PUTRIGHT_DEMO=1 $(BIN)/putright worker >>var/demo-emails.log & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	PUTRIGHT_DEMO=1 $(BIN)/putright serve
 
 test: install  ## The whole test suite, on a real SQLite file and a throwaway PostgreSQL server

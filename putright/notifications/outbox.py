@@ -112,11 +112,7 @@ def deliver(now: dt.datetime | None = None, limit: int | None = None, budget: fl
     Returns the counts: {"sent": n, "failed": n, "more": bool}."""
     sent = failed = 0
     started = time.monotonic()
-    connection = get_connection()
-    try:
-        connection.open()  # one connection for the whole batch
-    except Exception:  # the mail server is down: each message records the failure and waits
-        pass
+    connection = None  # opened for the first message due, then kept for the batch
     try:
         while True:
             if limit is not None and sent + failed >= limit or budget is not None and time.monotonic() - started > budget:
@@ -124,12 +120,19 @@ def deliver(now: dt.datetime | None = None, limit: int | None = None, budget: fl
             row = claim_next(now)
             if row is None:
                 return {"sent": sent, "failed": failed, "more": False}
+            if connection is None:
+                connection = get_connection()
+                try:
+                    connection.open()
+                except Exception:  # the mail server is down: each message records the failure and waits
+                    pass
             if send_one(row, now, connection=connection):
                 sent += 1
             else:
                 failed += 1
     finally:
-        _close_quietly(connection)
+        if connection is not None:
+            _close_quietly(connection)
 
 
 def _close_quietly(connection) -> None:

@@ -75,3 +75,42 @@ jobs.register("send_reminders", send_reminders, daily_at=dt.time(7, 0))
 jobs.register("recompute_deadlines", recompute_deadlines_if_calendar_changed, every=dt.timedelta(minutes=1))
 jobs.register("clear_sessions", clear_sessions, every=dt.timedelta(hours=1))
 jobs.register("discard_abandoned_drafts", discard_abandoned_drafts, every=dt.timedelta(hours=1))
+
+
+# --- Jobs of other features: their own idempotent run_once(), wired here ---------------------
+
+
+def retention() -> dict:
+    """Retention (docs/data-protection.md): anonymise what is due, if the schedule says to apply daily."""
+    from putright.privacy.retention import run_once
+
+    return run_once()
+
+
+def fetch_mailbox() -> dict:
+    """The complaints mailbox (docs/mailbox.md), when one is configured."""
+    if not getattr(settings, "PUTRIGHT_MAILBOX_HOST", ""):
+        return {}
+    from putright.mailbox.fetch import run_once
+
+    return run_once()
+
+
+def deliver_webhooks() -> dict:
+    """Webhooks (docs/api.md): queue new events and send what is due (each delivery claimed)."""
+    from putright.webhooks.delivery import run_once
+
+    return run_once()
+
+
+def hazard_reminders() -> dict:
+    """Awaab's Law: reminders of hazard deadlines due within a working day (docs/awaabs-law.md)."""
+    from putright.hazards.reminders import run_once
+
+    return run_once()
+
+
+jobs.register("retention", retention, daily_at=dt.time(2, 0))
+jobs.register("fetch_mailbox", fetch_mailbox, every=dt.timedelta(minutes=1))
+jobs.register("deliver_webhooks", deliver_webhooks, every=dt.timedelta(seconds=10), exclusive=False)
+jobs.register("hazard_reminders", hazard_reminders, every=dt.timedelta(minutes=15))

@@ -28,7 +28,10 @@ def database_url() -> str:
 
 def process_env(*, demo: bool = False, **extra: str) -> dict[str, str]:
     """The environment of a `putright` process on the test database: production settings unless
-    demo=True (a fresh secret key each time), plus `extra`."""
+    demo=True (a fresh secret key each time), plus `extra`, on the suite's frozen clock
+    (tests/clock.py: libfaketime)."""
+    from tests.clock import subprocess_env
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PUTRIGHT_", "SECRET_KEY", "EMAIL_"))}
     env.update(
         DATABASE_URL=database_url(),
@@ -42,7 +45,7 @@ def process_env(*, demo: bool = False, **extra: str) -> dict[str, str]:
     else:
         env["SECRET_KEY"] = secrets.token_urlsafe(50)
     env.update(extra)
-    return env
+    return subprocess_env(env)
 
 
 def start(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:

@@ -15,6 +15,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
 
 from django.db import close_old_connections, connection
@@ -51,7 +52,14 @@ class Worker:
                 log.exception("Worker heartbeat failed")
             finally:
                 connection.close()  # this thread's own connection
-            self.stopping.wait(HEARTBEAT_SECONDS)
+            self.sleep(HEARTBEAT_SECONDS)
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep in short relative naps, waking early when asked to stop. (Not Event.wait: its
+        absolute deadlines misbehave under libfaketime, which the tests run the worker with.)"""
+        deadline = time.monotonic() + seconds
+        while not self.stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.25))
 
     def stop(self, signum=None, frame=None) -> None:
         log.info("Worker stopping after the job in hand", extra={"worker": self.worker_id})
@@ -79,5 +87,5 @@ class Worker:
                 wait = 5.0
             if once:
                 break
-            self.stopping.wait(wait)
+            self.sleep(wait)
         log.info("Worker stopped", extra={"worker": self.worker_id})

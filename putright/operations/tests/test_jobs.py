@@ -80,7 +80,10 @@ def test_register_needs_exactly_one_schedule(registry):
 
 
 def test_the_built_in_jobs_are_registered():
-    assert {"send_outbox", "send_reminders", "recompute_deadlines", "clear_sessions", "discard_abandoned_drafts"} <= set(
+    assert {
+        "send_outbox", "send_reminders", "recompute_deadlines", "clear_sessions", "discard_abandoned_drafts",
+        "retention", "fetch_mailbox", "deliver_webhooks", "hazard_reminders",
+    } <= set(
         jobs.REGISTRY
     )
     assert jobs.REGISTRY["send_reminders"].daily_at == dt.time(7, 0)
@@ -106,3 +109,9 @@ def test_one_pass_of_the_worker_runs_the_jobs_and_leaves_a_heartbeat(registry):
     Worker().run(once=True)
     assert calls == [1]
     assert WorkerHeartbeat.objects.count() == 1
+
+
+def test_every_registered_job_runs_on_an_empty_install():
+    for job in jobs.REGISTRY.values():
+        result, _ = jobs.run(job)
+        assert result is not None, f"{job.name} failed: {JobState.objects.filter(name=job.name).first()}"
