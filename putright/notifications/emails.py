@@ -34,10 +34,19 @@ def render(name: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def recipients(case: Case) -> list[tuple[str, str]]:
-    """(name, address) of everyone a case's emails go to: the resident and any representative."""
+#: The only message a representative gets before the resident's agreement is verified: it holds
+#: the reference and the dates, nothing from the resident's record.
+BEFORE_CONSENT = {"receipt"}
+
+
+def recipients(case: Case, message: str = "") -> list[tuple[str, str]]:
+    """(name, address) of everyone a case's emails go to: the resident and any representative
+    whose authority is verified (putright.residents.consent)."""
     found: list[tuple[str, str]] = []
-    for person in (case.resident, case.representative):
+    rep = case.representative
+    if rep is not None and not rep.consent_verified and message not in BEFORE_CONSENT:
+        rep = None
+    for person in (case.resident, rep):
         email = (getattr(person, "email", "") or "").strip()
         if email and email.lower() not in {e.lower() for _, e in found}:
             found.append((person.name, email))
@@ -47,7 +56,7 @@ def recipients(case: Case) -> list[tuple[str, str]]:
 def _queue_for_case(name: str, case: Case, event: CaseEvent | None, context: dict) -> list[Outbox]:
     rows = []
     now = timezone.now()
-    for person, email in recipients(case):
+    for person, email in recipients(case, name):
         subject, text, html = render(
             name, {"case": case, "event": event, "name": person, "link": LINK_PLACEHOLDER, **context}
         )

@@ -52,7 +52,14 @@ class PortalIdentity:
 
     @property
     def cases_filter(self) -> Q:
-        return Q(resident__email__iexact=self.email) | Q(representative__email__iexact=self.email)
+        # A representative sees a case only once the resident's agreement is verified
+        # (putright.residents.consent); before that, only `awaiting_consent` lists it.
+        verified_rep = Q(
+            representative__email__iexact=self.email,
+            representative__consent_verified_on__isnull=False,
+            representative__consent_refused_on__isnull=True,
+        )
+        return Q(resident__email__iexact=self.email) | verified_rep
 
 
 def normalise_email(email: str) -> str:
@@ -111,6 +118,11 @@ def cases_for_resident(identity: PortalIdentity) -> QuerySet[Case]:
     return Case.objects.filter(identity.cases_filter).select_related("resident", "representative")
 
 
+def awaiting_consent(identity: PortalIdentity) -> QuerySet[Case]:
+    """Cases this person made for someone whose agreement is not verified: only their reference is shown."""
+    return Case.objects.filter(representative__email__iexact=identity.email).exclude(identity.cases_filter)
+
+
 def get_case_for_resident(identity: PortalIdentity | None, reference: str, queryset: QuerySet[Case] | None = None) -> Case:
     """The case with this reference if it is the identity's; 404 otherwise (never 403, which
     would tell a guesser that the reference exists)."""
@@ -125,7 +137,10 @@ def get_case_for_resident(identity: PortalIdentity | None, reference: str, query
 
 def has_cases(email: str) -> bool:
     email = normalise_email(email)
-    return bool(email) and Case.objects.filter(PortalIdentity(email, "").cases_filter).exists()
+    if not email:
+        return False
+    identity = PortalIdentity(email, "")
+    return Case.objects.filter(identity.cases_filter).exists() or awaiting_consent(identity).exists()
 
 
 # --- private links ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from putright.cases.access import require_change, require_manage, staff_view
 from putright.residents import forms
-from putright.residents.models import Adjustment, Resident, Restriction
+from putright.residents.models import Adjustment, Representative, Resident, Restriction
 
 
 def _resident(user, pk) -> Resident:
@@ -92,3 +92,12 @@ def review_adjustment(request, pk, aid):
     adjustment = get_object_or_404(Adjustment, pk=aid, resident=resident)
     posted = request.method == "POST"
     return _form_page(request, forms.AdjustmentReviewForm(request.POST if posted else None, adjustment=adjustment, user=request.user), resident)
+
+
+@staff_view
+def record_consent(request, pk, rid):
+    require_change(request.user)
+    resident = _resident(request.user, pk)
+    representative = get_object_or_404(Representative, pk=rid, resident=resident)
+    posted = request.method == "POST"
+    return _form_page(request, forms.ConsentForm(request.POST if posted else None, representative=representative, user=request.user), resident)

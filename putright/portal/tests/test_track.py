@@ -132,7 +132,8 @@ def test_the_survey_waits_for_closure(client, resident):
 
 
 def test_a_representative_sees_the_cases_they_act_on(client, resident, other_resident):
-    rep = Representative.objects.create(resident=resident, name="Ann Patel", email="ann@example.org")
+    rep = Representative.objects.create(resident=resident, name="Ann Patel", email="ann@example.org",
+                                        consent_verified_on=timezone.localdate(), consent_how="in_writing")
     theirs = log_complaint(resident=resident, representative=rep)
     not_theirs = log_complaint(resident=resident)
     sign_in(client, "ann@example.org")

@@ -26,6 +26,7 @@ from putright.portal.access import CodeRefused, get_case_for_resident, resident_
 from putright.portal.forms import AddInformationForm, CodeForm, EmailForm, NotReceivedForm, StageTwoForm, SurveyForm
 from putright.portal.models import SurveyResponse
 from putright.portal.views import page
+from putright.portal.views.consent import pending_representative
 from putright.rules import deadlines, lifecycle
 from putright.rules.errors import RuleViolation
 from putright.rules.lifecycle import Action, Kind, State
@@ -161,7 +162,8 @@ def can_answer_survey(case: Case) -> bool:
 def my_cases(request, identity):
     cases = access.cases_for_resident(identity).prefetch_related("stages").order_by("-received_on", "-id")
     rows = [{"case": c, "status": status_of(c)} for c in cases]
-    return page(request, "portal/my_cases.html", {"rows": rows, "identity": identity})
+    waiting = access.awaiting_consent(identity).order_by("-received_on", "-id").only("reference", "received_on")
+    return page(request, "portal/my_cases.html", {"rows": rows, "waiting": waiting, "identity": identity})
 
 
 def _visible(case: Case, direction: str):
@@ -189,6 +191,7 @@ def case_detail(request, identity, reference: str):
         "can_not_received": can_report_not_received(case, today),
         "can_survey": can_answer_survey(case),
         "survey": SurveyResponse.objects.filter(case=case).first(),
+        "pending_representative": pending_representative(case, identity),
     })
 
 
