@@ -8,6 +8,8 @@ Case messages go to the resident's email and to their representative's, when the
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,6 +21,8 @@ from putright.cases.calendar import landlord_calendar
 from putright.cases.models import Case, CaseEvent, LandlordSettings
 from putright.notifications.models import LINK_PLACEHOLDER, Outbox
 from putright.rules import deadlines
+
+log = logging.getLogger(__name__)
 
 
 def site_url(path: str) -> str:
@@ -83,6 +87,12 @@ def _ombudsman_context() -> dict:
 # --- the messages -----------------------------------------------------------------------------
 
 
+def _link_days() -> int:
+    from putright.portal.access import TOKEN_DAYS
+
+    return TOKEN_DAYS
+
+
 def receipt(case: Case, event: CaseEvent) -> list[Outbox]:
     """We have your complaint: its reference, the dates we must act by, the private link."""
     scales = deadlines.timescales(1, case.received_on, None, landlord_calendar())
@@ -92,6 +102,7 @@ def receipt(case: Case, event: CaseEvent) -> list[Outbox]:
             "acknowledge_by": scales.acknowledge_by.due_on,
             "respond_by": scales.respond_by.due_on,
             "respond_days": deadlines.STAGE_LIMITS[1].respond_days,
+            "link_days": _link_days(),
         },
     )
 
@@ -176,14 +187,35 @@ def staff_reminder(user, *, overdue: list, due_soon: list, today: dt.date) -> Ou
     )
 
 
-def sign_in_code(email: str, code: str) -> None:
-    """Send a one-time sign-in code now, not through the outbox: it lasts 15 minutes, so a
-    retry hours later would be no use, and the code must not sit in a table. Raises if the
-    mail server refuses; the page then says so."""
-    subject, text, html = render("sign-in-code", {"code": code, "minutes": 15})
+def sign_in_code_message(email: str, code: str) -> EmailMultiAlternatives:
+    """The sign-in code email, rendered (in the request, where the database is) but not sent."""
+    from putright.portal.access import CODE_MINUTES
+
+    subject, text, html = render("sign-in-code", {"code": code, "minutes": CODE_MINUTES})
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+def send_in_background(message: EmailMultiAlternatives) -> threading.Thread:
+    """Send one message on a separate thread, so the page answers before the mail server does."""
+
+    def send():
+        try:
+            message.send()
+        except Exception:
+            log.exception("Could not send a sign-in code")
+
+    thread = threading.Thread(target=send, name="putright-sign-in-code", daemon=True)
+    thread.start()
+    return thread
+
+
+def sign_in_code(email: str, code: str) -> None:
+    """Send a one-time sign-in code now, not through the outbox: it lasts 10 minutes, so a
+    retry hours later would be no use, and the code must not sit in a table. Raises if the
+    mail server refuses. (The /track/ page uses send_in_background instead.)"""
+    sign_in_code_message(email, code).send()
 
 
 #: CaseEvent kind -> the message it sends.

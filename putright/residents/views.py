@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from putright.audit import record_read
 from putright.cases.access import require_change, require_manage, staff_view
 from putright.residents import forms
 from putright.residents.models import Adjustment, Representative, Resident, Restriction
@@ -30,6 +31,7 @@ def _form_page(request, form, resident):
 @staff_view
 def detail(request, pk):
     resident = _resident(request.user, pk)
+    record_read(request.user, "resident", resident, path=request.path)
     today = timezone.localdate()
     restrictions = list(resident.restrictions.all())
     for r in restrictions:

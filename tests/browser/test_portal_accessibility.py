@@ -138,6 +138,8 @@ def test_every_portal_page_and_error_state_has_no_axe_violations(page, handler, 
     responded, closed = _closed_and_responded(resident, handler, today)
     token, _ = access.mint_token(resident.email)
     page.goto(f"/track/link/{token}/")
+    check("link", "the private link's confirm button")
+    page.get_by_role("button", name="Continue to your complaints").click()
     check("my-cases")
     case_page = PortalCasePage(page).goto_case(responded.reference)
     check("case")
