@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from putright.cases import actions
-from putright.cases.actions import _check_actor, _check_date, _d, _today
+from putright.cases.actions.checks import check_actor as _check_actor, check_date as _check_date, format_date as _d, resolve_today as _today
 from putright.cases.models import Case, Direction
 from putright.residents.actions import _record
 from putright.residents.models import ConsentHow, Representative
