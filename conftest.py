@@ -97,3 +97,9 @@ def resident(db):
 @pytest.fixture
 def other_resident(db):
     return Resident.objects.create(name="Sam Jones", email="sam@example.org", tenure=Tenure.LCHO)
+
+
+# Security (issue 14): `client.force_login(user)` signs in with both factors (putright/twofactor/testing.py).
+from putright.twofactor import testing as _twofactor_testing  # noqa: E402
+
+_twofactor_testing.install()

@@ -81,6 +81,14 @@ INSTALLED_APPS = [
     "putright.mailbox",
     "putright.webhooks",
     "putright.triage",
+    # --- security (issue 14) ---
+    "django_otp",
+    "django_otp.plugins.otp_totp",    # authenticator apps (TOTP)
+    "django_otp.plugins.otp_static",  # recovery codes
+    "putright.twofactor",
+    "putright.audit",                 # the access log of reading (record_read)
+    "putright.protect",               # throttling by address and account; upload checks; headers
+    "csp",                            # django-csp: the Content-Security-Policy header
 ]
 
 MIDDLEWARE = [
@@ -90,6 +98,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # --- security (issue 14): the second factor, on every page after sign-in (putright/twofactor/) ---
+    "django_otp.middleware.OTPMiddleware",
+    "putright.twofactor.middleware.RequireSecondFactorMiddleware",
+    "csp.middleware.CSPMiddleware",  # security (issue 14): no inline script
+    "putright.protect.headers.SecurityHeadersMiddleware",  # no-store, Permissions-Policy
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -104,7 +117,10 @@ AUTHENTICATION_BACKENDS = [
 # Five failed sign-ins for a username lock it for 15 minutes; a success resets the count.
 AXES_FAILURE_LIMIT = env_int("PUTRIGHT_SIGNIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = env_int("PUTRIGHT_LOCKOUT_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Security (issue 14): a username *from one address*, so a stranger elsewhere cannot lock a member
+# of staff out; putright/protect/throttle.py limits one address across usernames, and one
+# username across addresses.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -165,7 +181,7 @@ PASSWORD_HASHERS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},  # ASVS 2.1.1 (issue 14)
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -188,6 +204,35 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# --- security (issue 14) -------------------------------------------------------------------------
+# A second factor for password sign-in: administrators and managers always; everyone when this is set.
+PUTRIGHT_TWO_FACTOR_FOR_EVERYONE = env_bool("PUTRIGHT_TWO_FACTOR_FOR_EVERYONE", False)
+OTP_TOTP_ISSUER = "PutRight"
+# Behind a reverse proxy, the header with the visitor's address (e.g. "HTTP_X_FORWARDED_FOR"), for throttling.
+PUTRIGHT_CLIENT_ADDRESS_HEADER = os.environ.get("PUTRIGHT_CLIENT_ADDRESS_HEADER", "")
+# The most one unfinished online complaint may hold in files, in bytes.
+PUTRIGHT_UPLOAD_JOURNEY_BYTES = env_int("PUTRIGHT_UPLOAD_JOURNEY_BYTES", 50 * 1024 * 1024)
+# Content-Security-Policy (django-csp): scripts only from the site's own files, never inline.
+# Styles may be inline: report documents and chart SVGs carry their own. A page that sets its
+# own policy (the letter preview, published reports) keeps it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Files written by PutRight (uploads, letters, bundles) readable by its own user and group only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# ---------------------------------------------------------------------------------------------------
 
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "cases:queue"

@@ -1,16 +1,21 @@
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
 
 admin.site.site_header = "PutRight settings"
 admin.site.site_title = "PutRight settings"
 admin.site.index_title = "Settings and reference data"
 admin.site.site_url = "/cases/"
+# The admin signs in through the same page as everything else, second factor included.
+admin.site.login = lambda request, extra_context=None: redirect_to_login(request.GET.get("next") or "/admin/")
 
 urlpatterns = [
     path("", include("putright.accounts.urls")),
     path("cases/", include("putright.cases.urls")),
     path("letters/", include("putright.letters.urls")),
     path("admin/", admin.site.urls),
+    path("account/two-factor/", include("putright.twofactor.urls")),
+    path("access-log/", include("putright.audit.urls")),
     path("ombudsman/", include("putright.ombudsman.urls")),
     path("learning/", include("putright.learning.urls")),
     path("residents/", include("putright.residents.urls")),

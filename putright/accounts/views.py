@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import render
+
+from putright.protect import throttle
 
 
 class SignInForm(AuthenticationForm):
@@ -26,6 +29,47 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        # Besides django-axes (5 failures for a username from one address), throttle one address
+        # across all usernames and one username across all addresses (putright/protect/throttle.py).
+        # Known and unknown usernames are counted and answered alike.
+        address = throttle.client_address(request)
+        username = (request.POST.get("username") or "").strip()
+        if throttle.exceeded("sign-in-address", address) or throttle.exceeded("sign-in-account", username):
+            return render(request, "accounts/locked_out.html", status=429)
+        response = super().post(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            throttle.count("sign-in-address", address)
+            if username:
+                throttle.count("sign-in-account", username)
+        return response
+
 
 class SignOutView(auth_views.LogoutView):
     pass
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    """Every member of staff can change their own password (the old one, then the new one twice)."""
+
+    template_name = "accounts/change_password.html"
+    success_url = "/account/password/changed/"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for name, label, autocomplete in (
+            ("old_password", "Your current password", "current-password"),
+            ("new_password1", "New password", "new-password"),
+            ("new_password2", "New password again", "new-password"),
+        ):
+            form.fields[name].label = label
+            form.fields[name].widget.attrs.update({"autocomplete": autocomplete, "class": "govuk-input govuk-!-width-one-half"})
+        form.fields["old_password"].error_messages["required"] = "Enter your current password"
+        form.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        form.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        form.fields["new_password1"].help_text = "At least 12 characters. A few words you will remember is a good password."
+        return form
+
+
+class PasswordChangedView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_changed.html"

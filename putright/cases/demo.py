@@ -27,7 +27,7 @@ from putright.cases.models import (
     ServiceArea,
     Theme,
 )
-from putright.residents.models import Adjustment, AdjustmentKind, Format, Representative, Resident, Tenure
+from putright.residents.models import Adjustment, AdjustmentKind, ConsentHow, Format, Representative, Resident, Tenure
 from putright.rules.lifecycle import Decision, Kind
 
 PASSWORD = "putright-demo"
@@ -166,13 +166,15 @@ class Demo:
                     review_by=self.today + dt.timedelta(days=rng.randrange(-30, 180)),
                 )
             if rng.random() < 0.05:
-                Representative.objects.create(
+                rep = Representative.objects.create(
                     resident=resident,
                     name=f"{rng.choice(FIRST)} {last}",
                     relationship=rng.choice(["daughter", "son", "advocate", "support worker"]),
                     email=f"rep{i}@example.org",
                     consent_given_on=self.today - dt.timedelta(days=rng.randrange(30, 400)),
                 )
+                rep.consent_verified_on, rep.consent_how = rep.consent_given_on, ConsentHow.IN_WRITING
+                rep.save(update_fields=["consent_verified_on", "consent_how"])
             made.append(resident)
         return made
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, TextIO
 
+from putright.protect import csvsafe
 from putright.cases.models import Channel
 from putright.residents.models import Tenure
 from putright.rules import deadlines, lifecycle
@@ -605,7 +606,7 @@ def read_history(source, *, cal: WorkingCalendar, today: dt.date) -> ReadResult:
                                   "(is a value with a comma in it missing its quotes?)")
                 )
                 continue
-            row = _Row(line, {name: value.strip() for name, value in zip(names, record)})
+            row = _Row(line, {name: csvsafe.unescape(value.strip()) for name, value in zip(names, record)})
             planned = planner.plan(row)
             reference = row.values.get("reference")
             if reference:
@@ -721,7 +722,7 @@ def export_rows(*, chunk_size: int = 2000) -> Iterator[list[str]]:
 def write_history(out: TextIO, *, chunk_size: int = 2000) -> int:
     """Write the header and every case (by reference) to ``out``; returns the number of cases.
     ``out`` should be opened with newline="" when it is a file."""
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # formula-safe: a resident's "=HYPERLINK(...)" stays text
     writer.writerow(COLUMNS)
     count = 0
     for row in export_rows(chunk_size=chunk_size):

@@ -18,7 +18,6 @@ such rather than stopping the bundle.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -31,6 +30,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from putright.protect import csvsafe
 from putright.cases.models import Case, CaseEvent, Correspondence, LandlordSettings, OutstandingAction, Stage
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
 
@@ -189,7 +189,7 @@ def build_bundle(case: Case, audience: str, *, produced_by: str = "", now: dt.da
             seen.add(entry.path)
             z.writestr(entry.path, data)
         manifest = io.StringIO()
-        writer = csv.writer(manifest, lineterminator="\n")
+        writer = csvsafe.writer(manifest, lineterminator="\n")
         writer.writerow(["path", "size_bytes", "sha256", "what", "date", "note"])
         for entry in bundle.files:
             writer.writerow([entry.path, entry.size, entry.sha256, entry.what, entry.on, entry.note])

@@ -145,7 +145,8 @@ def render_letter(letter: Letter, *, sections: dict, fmt: str, on: dt.date) -> s
         "landlord": landlord,
         "logo": _logo_data_uri(template),
         "resident": resident,
-        "representative": case.representative,
+        # "Copy to" only a representative whose authority is verified (putright.residents.consent).
+        "representative": case.representative if case.representative and case.representative.consent_verified else None,
         "date": _long(on),
         "reference": case.reference,
         "body": mark_safe(body_with_sections(letter.body_html, sections, fmt)),

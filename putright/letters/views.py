@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from putright.audit import record_read
 from putright.cases.access import get_case_for_staff, require_change, staff_view
 from putright.residents.models import Format
 from putright.rules.errors import RuleViolation
@@ -55,6 +56,8 @@ def draft(request, reference, kind):
 def letter(request, pk):
     letter = _letter_for_staff(request.user, pk)
     case = letter.case
+    if request.method == "GET":
+        record_read(request.user, "letter", letter, path=request.path)
     form = LetterForm(initial={"subject": letter.subject, "body_html": letter.body_html})
     if request.method == "POST":
         require_change(request.user)
@@ -118,6 +121,7 @@ def preview(request, pk):
 @staff_view
 def pdf(request, pk):
     letter = _letter_for_staff(request.user, pk)
+    record_read(request.user, "letter", letter, path=request.path)
     name = f"{letter.case.reference}-{letter.kind.replace('_', '-')}{'' if letter.is_issued else '-DRAFT'}.pdf"
     if letter.is_issued:
         try:
@@ -138,6 +142,7 @@ def bundle(request, reference, audience):
         raise Http404("No such bundle.")
     case = get_case_for_staff(request.user, reference)
     result = actions.produce_bundle(case, audience, actor=request.user)
+    record_read(request.user, "bundle", case, label=f"{case.reference} ({audience} bundle)", path=request.path)
     response = HttpResponse(result.zip, content_type="application/zip")
     suffix = "" if audience == "ombudsman" else "-resident"
     response["Content-Disposition"] = f'attachment; filename="{case.reference}{suffix}.zip"'

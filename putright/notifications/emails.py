@@ -8,6 +8,8 @@ Case messages go to the resident's email and to their representative's, when the
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,6 +21,8 @@ from putright.cases.calendar import landlord_calendar
 from putright.cases.models import Case, CaseEvent, LandlordSettings
 from putright.notifications.models import LINK_PLACEHOLDER, Outbox
 from putright.rules import deadlines
+
+log = logging.getLogger(__name__)
 
 
 def site_url(path: str) -> str:
@@ -34,10 +38,19 @@ def render(name: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def recipients(case: Case) -> list[tuple[str, str]]:
-    """(name, address) of everyone a case's emails go to: the resident and any representative."""
+#: The only message a representative gets before the resident's agreement is verified: it holds
+#: the reference and the dates, nothing from the resident's record.
+BEFORE_CONSENT = {"receipt"}
+
+
+def recipients(case: Case, message: str = "") -> list[tuple[str, str]]:
+    """(name, address) of everyone a case's emails go to: the resident and any representative
+    whose authority is verified (putright.residents.consent)."""
     found: list[tuple[str, str]] = []
-    for person in (case.resident, case.representative):
+    rep = case.representative
+    if rep is not None and not rep.consent_verified and message not in BEFORE_CONSENT:
+        rep = None
+    for person in (case.resident, rep):
         email = (getattr(person, "email", "") or "").strip()
         if email and email.lower() not in {e.lower() for _, e in found}:
             found.append((person.name, email))
@@ -47,7 +60,7 @@ def recipients(case: Case) -> list[tuple[str, str]]:
 def _queue_for_case(name: str, case: Case, event: CaseEvent | None, context: dict) -> list[Outbox]:
     rows = []
     now = timezone.now()
-    for person, email in recipients(case):
+    for person, email in recipients(case, name):
         subject, text, html = render(
             name, {"case": case, "event": event, "name": person, "link": LINK_PLACEHOLDER, **context}
         )
@@ -74,6 +87,12 @@ def _ombudsman_context() -> dict:
 # --- the messages -----------------------------------------------------------------------------
 
 
+def _link_days() -> int:
+    from putright.portal.access import TOKEN_DAYS
+
+    return TOKEN_DAYS
+
+
 def receipt(case: Case, event: CaseEvent) -> list[Outbox]:
     """We have your complaint: its reference, the dates we must act by, the private link."""
     scales = deadlines.timescales(1, case.received_on, None, landlord_calendar())
@@ -83,6 +102,7 @@ def receipt(case: Case, event: CaseEvent) -> list[Outbox]:
             "acknowledge_by": scales.acknowledge_by.due_on,
             "respond_by": scales.respond_by.due_on,
             "respond_days": deadlines.STAGE_LIMITS[1].respond_days,
+            "link_days": _link_days(),
         },
     )
 
@@ -167,14 +187,35 @@ def staff_reminder(user, *, overdue: list, due_soon: list, today: dt.date) -> Ou
     )
 
 
-def sign_in_code(email: str, code: str) -> None:
-    """Send a one-time sign-in code now, not through the outbox: it lasts 15 minutes, so a
-    retry hours later would be no use, and the code must not sit in a table. Raises if the
-    mail server refuses; the page then says so."""
-    subject, text, html = render("sign-in-code", {"code": code, "minutes": 15})
+def sign_in_code_message(email: str, code: str) -> EmailMultiAlternatives:
+    """The sign-in code email, rendered (in the request, where the database is) but not sent."""
+    from putright.portal.access import CODE_MINUTES
+
+    subject, text, html = render("sign-in-code", {"code": code, "minutes": CODE_MINUTES})
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+def send_in_background(message: EmailMultiAlternatives) -> threading.Thread:
+    """Send one message on a separate thread, so the page answers before the mail server does."""
+
+    def send():
+        try:
+            message.send()
+        except Exception:
+            log.exception("Could not send a sign-in code")
+
+    thread = threading.Thread(target=send, name="putright-sign-in-code", daemon=True)
+    thread.start()
+    return thread
+
+
+def sign_in_code(email: str, code: str) -> None:
+    """Send a one-time sign-in code now, not through the outbox: it lasts 10 minutes, so a
+    retry hours later would be no use, and the code must not sit in a table. Raises if the
+    mail server refuses. (The /track/ page uses send_in_background instead.)"""
+    sign_in_code_message(email, code).send()
 
 
 #: CaseEvent kind -> the message it sends.

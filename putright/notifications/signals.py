@@ -21,7 +21,7 @@ def on_case_event(sender, instance, created, raw=False, **kwargs):
     # Emails are about complaints; service requests and compliments are not written to.
     if case.kind != Kind.COMPLAINT or case.imported:
         return
-    people = emails.recipients(case)
+    people = emails.recipients(case, message.__name__)
     if not people:
         return
     try:

@@ -26,11 +26,11 @@ from putright.cases.models import Case
 from putright.portal.models import AccessToken, SignInCode
 
 SESSION_KEY = "portal_identity"
-#: How long a private link works.
-TOKEN_DAYS = 90
+#: How long a private link works (security finding, Low: it was 90 days).
+TOKEN_DAYS = 7
 #: A one-time code: its length, life and the tries allowed.
 CODE_DIGITS = 6
-CODE_MINUTES = 15
+CODE_MINUTES = 10  # ASVS 2.7.2 (it was 15)
 CODE_ATTEMPTS = 5
 #: Codes one address may be sent in an hour (stops the form being used to flood a mailbox).
 CODES_PER_HOUR = 5
@@ -52,7 +52,14 @@ class PortalIdentity:
 
     @property
     def cases_filter(self) -> Q:
-        return Q(resident__email__iexact=self.email) | Q(representative__email__iexact=self.email)
+        # A representative sees a case only once the resident's agreement is verified
+        # (putright.residents.consent); before that, only `awaiting_consent` lists it.
+        verified_rep = Q(
+            representative__email__iexact=self.email,
+            representative__consent_verified_on__isnull=False,
+            representative__consent_refused_on__isnull=True,
+        )
+        return Q(resident__email__iexact=self.email) | verified_rep
 
 
 def normalise_email(email: str) -> str:
@@ -111,6 +118,11 @@ def cases_for_resident(identity: PortalIdentity) -> QuerySet[Case]:
     return Case.objects.filter(identity.cases_filter).select_related("resident", "representative")
 
 
+def awaiting_consent(identity: PortalIdentity) -> QuerySet[Case]:
+    """Cases this person made for someone whose agreement is not verified: only their reference is shown."""
+    return Case.objects.filter(representative__email__iexact=identity.email).exclude(identity.cases_filter)
+
+
 def get_case_for_resident(identity: PortalIdentity | None, reference: str, queryset: QuerySet[Case] | None = None) -> Case:
     """The case with this reference if it is the identity's; 404 otherwise (never 403, which
     would tell a guesser that the reference exists)."""
@@ -125,7 +137,10 @@ def get_case_for_resident(identity: PortalIdentity | None, reference: str, query
 
 def has_cases(email: str) -> bool:
     email = normalise_email(email)
-    return bool(email) and Case.objects.filter(PortalIdentity(email, "").cases_filter).exists()
+    if not email:
+        return False
+    identity = PortalIdentity(email, "")
+    return Case.objects.filter(identity.cases_filter).exists() or awaiting_consent(identity).exists()
 
 
 # --- private links ----------------------------------------------------------------------------
@@ -146,13 +161,14 @@ def mint_token(email: str, *, now: dt.datetime | None = None) -> tuple[str, Acce
     return token, record
 
 
-def check_token(token: str, *, now: dt.datetime | None = None) -> AccessToken | None:
-    """The live record for a token, or None if it is unknown, expired or revoked."""
+def check_token(token: str, *, now: dt.datetime | None = None, use: bool = True) -> AccessToken | None:
+    """The live record for a token, or None if it is unknown, expired or revoked. `use`: record
+    that it was used (signing in), not merely looked at (the confirm page)."""
     now = now or timezone.now()
     if not token or len(token) > 200:
         return None
     record = AccessToken.objects.filter(token_hash=_sha256(token), revoked_at__isnull=True, expires_at__gt=now).first()
-    if record is not None:
+    if record is not None and use:
         AccessToken.objects.filter(pk=record.pk).update(last_used_at=now)
     return record
 

@@ -14,6 +14,16 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     list_display = ["case", "rating", "created_at"]
     readonly_fields = ["case", "rating", "comment", "answered_by", "created_at"]
 
+    # Residents' own answers: not added, changed or deleted by staff (security finding, Low).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(AccessToken)
 class AccessTokenAdmin(admin.ModelAdmin):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from putright.cases.actions import ALLOWED_ATTACHMENT_TYPES
+from putright.protect import uploads
 from putright.cases.forms.base import DateField, DateWidget, specific_required_messages
 from putright.portal.models import Satisfaction
 from putright.residents.models import ContactChannel, Format
@@ -217,25 +216,16 @@ def check_files(files, *, already: int = 0) -> list:
     if len(files) + already > MAX_FILES:
         raise forms.ValidationError(f"You can send up to {MAX_FILES} files")
     for f in files:
-        f.checked_type = content_type_of(f)
-        if f.checked_type not in ALLOWED_ATTACHMENT_TYPES:
-            raise forms.ValidationError(f"{f.name} must be a {ALLOWED_TYPES_WORDS} file")
+        # The browser's claimed type is not trusted: the content decides, below.
         if f.size > limit:
             raise forms.ValidationError(f"{f.name} must be smaller than {limit // (1024 * 1024)}MB")
         if f.size == 0:
             raise forms.ValidationError(f"{f.name} is empty")
+        try:  # by content, not by what the browser claims; renamed safely (putright/protect/uploads.py)
+            f.name, f.checked_type = uploads.check(f)
+        except uploads.Refused:
+            raise forms.ValidationError(f"{f.name} must be a {ALLOWED_TYPES_WORDS} file")
     return files
-
-
-def content_type_of(upload) -> str:
-    """The browser's type, or the type the file name suggests when the browser does not know."""
-    given = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if given and given != "application/octet-stream":
-        return given
-    guessed, _ = mimetypes.guess_type(upload.name)
-    if not guessed and upload.name.lower().endswith(".heic"):
-        guessed = "image/heic"
-    return guessed or "application/octet-stream"
 
 
 # --- signing in -------------------------------------------------------------------------------

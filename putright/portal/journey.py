@@ -156,9 +156,20 @@ def _find_or_create_resident(a: dict, today: dt.date) -> tuple[Resident, list[st
         details = {k: a.get(k, "") for k in ("name", "email", "phone", "address", "postcode")}
     prefs = {"preferred_channel": a["preferred_channel"], "preferred_format": a.get("preferred_format") or Format.STANDARD}
     resident = None
-    if details["email"]:
-        resident = Resident.objects.filter(email__iexact=details["email"]).order_by("id").first()
     notes = []
+    if details["email"] and not for_other:
+        resident = Resident.objects.filter(email__iexact=details["email"]).order_by("id").first()
+    elif details["email"]:
+        # Never join a complaint made for someone else to an existing record: the person filling
+        # in the form has proved nothing, and the record's name, address and letters would reach
+        # them. A new record holds only what they typed; staff check and merge.
+        known = Resident.objects.filter(email__iexact=details["email"]).count()
+        if known:
+            notes.append(
+                f"Made for someone else, giving an email address already on {known} resident record(s). It was NOT joined "
+                "to them: this is a new record holding only what the representative typed. Check with the resident, "
+                "using the contact details on their own record, before linking the two."
+            )
     if resident is None:
         resident = Resident.objects.create(**details, **prefs)
     else:
@@ -177,7 +188,9 @@ def _find_or_create_resident(a: dict, today: dt.date) -> tuple[Resident, list[st
             notes.extend(f"- {line}" for line in diff)
     if for_other:
         notes.append(
-            f"Made by a representative, {a['name']} ({a['relationship']}), who confirmed the resident agreed. "
+            f"Made by a representative, {a['name']} ({a['relationship']}), who said the resident agreed. "
+            "That is not yet verified: until the resident agrees online or staff record how they agreed, "
+            "the representative sees nothing of the case and gets no letters or emails about it. "
             "The contact preference and any support described were given by the representative."
         )
     return resident, notes

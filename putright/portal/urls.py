@@ -1,6 +1,6 @@
 from django.urls import path
 
-from putright.portal.views import complain, info, track
+from putright.portal.views import complain, consent, info, track
 
 app_name = "portal"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("my-cases/<str:reference>/stage-2/", track.stage_two, name="stage-two"),
     path("my-cases/<str:reference>/not-received/", track.not_received, name="not-received"),
     path("my-cases/<str:reference>/survey/", track.survey, name="survey"),
+    path("my-cases/<str:reference>/representative/", consent.answer, name="representative"),
     path("my-cases/<str:reference>/files/<int:pk>/", track.attachment, name="attachment"),
     path("how-to-complain/", info.how_to_complain, name="how-to-complain"),
     path("how-to-complain/stages/", info.stages, name="stages"),

@@ -32,10 +32,20 @@ class RestrictionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # changed through the resident's page, which records each change (5.14, 5.15)
 
+    # Security (issue 14): nor added or deleted here, around the recorded workflow.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ResidentEvent)
 class ResidentEventAdmin(admin.ModelAdmin):
     list_display = ("resident", "at", "kind", "summary")
+
+    def has_add_permission(self, request):
+        return False  # append-only, written by the service functions
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from putright.cases.forms.base import ActionForm, DateField
-from putright.residents import actions
+from putright.residents import actions, consent
 from putright.residents.models import AdjustmentKind
 
 OUTCOMES = [("continue", "Continue, with a new review date"), ("end", "End it")]
@@ -97,3 +97,25 @@ class AdjustmentReviewForm(ActionForm):
 
     def perform(self):
         return actions.review_adjustment(self.adjustment, actor=self.user, **self.cleaned_data)
+
+
+class ConsentForm(ActionForm):
+    title = "Record the resident's agreement"
+    guidance = [
+        "Record how the resident themselves told us that this person may act for them (Code 3.6): "
+        "from the contact details on their own record, not the representative's word.",
+        "Until then the representative sees nothing of the case and gets no letters or emails about it.",
+    ]
+    verified_on = DateField(label="Date the resident agreed")
+    how = forms.ChoiceField(label="How the resident agreed", choices=consent.STAFF_WAYS, widget=forms.RadioSelect)
+    how.required_message = "Select how the resident agreed"
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="For example, the date of their letter, or who took the call.")
+
+    def __init__(self, *args, representative=None, **kwargs):
+        self.representative = representative
+        super().__init__(*args, **kwargs)
+        self.fields["verified_on"].initial = timezone.localdate()
+
+    def perform(self):
+        return consent.record_consent(self.representative, actor=self.user, **self.cleaned_data)

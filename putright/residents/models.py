@@ -78,8 +78,23 @@ class Adjustment(models.Model):
         return f"{self.get_kind_display()}: {self.description[:60]}"
 
 
+class ConsentHow(models.TextChoices):
+    """How a resident's agreement to a representative was verified (see residents/consent.py)."""
+
+    RESIDENT_ONLINE = "resident_online", "The resident agreed online, signed in with their own email address"
+    IN_WRITING = "in_writing", "In writing from the resident (letter or email from their own address)"
+    PHONE = "phone", "By phone, on the number we hold for the resident"
+    IN_PERSON = "in_person", "In person, with the resident"
+    AUTHORITY = "authority", "Legal authority seen (power of attorney or deputyship)"
+
+
 class Representative(models.Model):
-    """Someone acting for a resident: a relative, friend, advocate, councillor or MP (Code 3.6)."""
+    """Someone acting for a resident: a relative, friend, advocate, councillor or MP (Code 3.6).
+
+    `consent_given_on` is what was *said* (a representative online says the resident agreed);
+    `consent_verified_on` is when the landlord *checked* it, and until then the representative
+    sees nothing of the resident's record (portal.access, notifications.emails.recipients).
+    """
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="representatives")
     name = models.CharField(max_length=200)
@@ -90,12 +105,24 @@ class Representative(models.Model):
     consent_given_on = models.DateField(
         null=True, blank=True, help_text="When the resident agreed that this person may act for them."
     )
+    # Verified consent (security finding: a stranger claiming to act for a resident).
+    consent_verified_on = models.DateField(null=True, blank=True, help_text="When the resident's agreement was verified.")
+    consent_how = models.CharField(max_length=20, choices=ConsentHow.choices, blank=True, help_text="How it was verified.")
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The member of staff who recorded it (none when the resident agreed online).",
+    )
+    consent_refused_on = models.DateField(null=True, blank=True, help_text="When the resident said this person does not act for them.")
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} (for {self.resident})"
+
+    @property
+    def consent_verified(self) -> bool:
+        return self.consent_verified_on is not None and self.consent_refused_on is None
 
 
 # --- restrictions for unacceptable behaviour (5.14, 5.15) -----------------------------------------

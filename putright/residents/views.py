@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from putright.audit import record_read
 from putright.cases.access import require_change, require_manage, staff_view
 from putright.residents import forms
-from putright.residents.models import Adjustment, Resident, Restriction
+from putright.residents.models import Adjustment, Representative, Resident, Restriction
 
 
 def _resident(user, pk) -> Resident:
@@ -30,6 +31,7 @@ def _form_page(request, form, resident):
 @staff_view
 def detail(request, pk):
     resident = _resident(request.user, pk)
+    record_read(request.user, "resident", resident, path=request.path)
     today = timezone.localdate()
     restrictions = list(resident.restrictions.all())
     for r in restrictions:
@@ -92,3 +94,12 @@ def review_adjustment(request, pk, aid):
     adjustment = get_object_or_404(Adjustment, pk=aid, resident=resident)
     posted = request.method == "POST"
     return _form_page(request, forms.AdjustmentReviewForm(request.POST if posted else None, adjustment=adjustment, user=request.user), resident)
+
+
+@staff_view
+def record_consent(request, pk, rid):
+    require_change(request.user)
+    resident = _resident(request.user, pk)
+    representative = get_object_or_404(Representative, pk=rid, resident=resident)
+    posted = request.method == "POST"
+    return _form_page(request, forms.ConsentForm(request.POST if posted else None, representative=representative, user=request.user), resident)

@@ -15,7 +15,6 @@ the staff page); the answers are those of the version.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from putright.protect import csvsafe
 from putright.cases.models import LandlordSettings
 from putright.reports import periods
 
@@ -139,7 +139,7 @@ def csv_text(assessment: SelfAssessment) -> str:
     ``complies`` is yes, no, na, or empty when not answered (the published page says "Not
     answered"); the figures' sentence is its own column so it can go in the Evidence cell or not."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # formula-safe (putright/protect/csvsafe.py)
     writer.writerow(CSV_COLUMNS)
     for section in sections(assessment):
         for row in section.rows:

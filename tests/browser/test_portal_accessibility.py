@@ -23,7 +23,7 @@ from tests.browser.portal_pages import ComplaintJourney, PortalCasePage
 from tests.browser.support import assert_accessible
 
 # Patterns that answer with a file or a redirect, never a page of their own.
-NOT_PAGES = {"attachment", "report-file", "sign-out", "link"}
+NOT_PAGES = {"attachment", "report-file", "sign-out", "link", "representative"}  # representative: the POST of a button on "case"
 
 
 def _closed_and_responded(resident, handler, today):
@@ -138,6 +138,8 @@ def test_every_portal_page_and_error_state_has_no_axe_violations(page, handler, 
     responded, closed = _closed_and_responded(resident, handler, today)
     token, _ = access.mint_token(resident.email)
     page.goto(f"/track/link/{token}/")
+    check("link", "the private link's confirm button")
+    page.get_by_role("button", name="Continue to your complaints").click()
     check("my-cases")
     case_page = PortalCasePage(page).goto_case(responded.reference)
     check("case")
@@ -155,6 +157,15 @@ def test_every_portal_page_and_error_state_has_no_axe_violations(page, handler, 
     case_page.do("Tell us how we did (a short survey)")
     check("survey")
     error_state("survey", "Send feedback")
+    # The question a resident is asked when someone complained for them (security: consent).
+    from putright.cases.tests.factories import log_complaint
+    from putright.residents.models import Representative
+
+    rep = Representative.objects.create(resident=resident, name="Ann Patel", email="ann@example.org", consent_given_on=today)
+    claimed = log_complaint(resident=resident, representative=rep, today=today)
+    case_page.goto_case(claimed.reference)
+    expect(page.get_by_role("heading", name="Does Ann Patel act for you?")).to_be_visible()
+    check("case", "the question whether a representative acts for the resident")
 
     pages = {p.name for p in urlpatterns} - NOT_PAGES
     assert visited >= pages, f"not checked: {sorted(pages - visited)}"

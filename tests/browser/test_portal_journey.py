@@ -67,6 +67,7 @@ def test_it_takes_a_complaint_from_the_browser_to_stage_2_by_email(page, mail_se
 
     # The resident follows the link in the first email and asks for stage 2, giving no reason.
     page.goto(link)
+    page.get_by_role("button", name="Continue to your complaints").click()  # a GET alone signs nobody in
     cases = MyCasesPage(page)
     expect(cases.heading).to_have_text("Your complaints")
     case_page = cases.open_case(reference)

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from putright.protect import uploads
+from putright.rules.errors import RuleViolation
 from putright.accounts.models import CASEWORK_ROLES, User
 from putright.cases import actions
 from putright.cases.forms.base import ActionForm, DateField
@@ -303,7 +305,11 @@ class CorrespondenceForm(ActionForm):
         files = []
         if d.get("attachment"):
             upload = d["attachment"]
-            files.append(actions.NewFile(upload.name, upload.content_type or "application/octet-stream", upload.read()))
+            try:  # checked by content, renamed safely (putright/protect/uploads.py)
+                name, content_type = uploads.check(upload)
+            except uploads.Refused:
+                raise RuleViolation(f"{upload.name} cannot be attached: its content is not a PDF, JPEG, PNG, HEIC, Word, text, email, MP3 or MP4 file.", field="attachment")
+            files.append(actions.NewFile(name, content_type, upload.read()))
         return actions.add_correspondence(
             self.case, direction=d["direction"], occurred_on=d["occurred_on"], method=d["method"], correspondent=d["correspondent"],
             subject=d["subject"], body=d["body"], files=files, actor=self.user,

@@ -42,6 +42,8 @@ class DateField(forms.MultiValueField):
         self.error_messages.setdefault("required", f"Enter {self.label.lower() if self.label else 'the date'}")
 
     def clean(self, value):
+        if isinstance(value, dt.date):  # a disabled field gives back its initial date, not three boxes
+            return value
         # Check the boxes ourselves so the message says exactly what is wrong.
         day, month, year = [(v or "").strip() for v in (value or ["", "", ""])]
         if not any((day, month, year)):

@@ -9,7 +9,7 @@ from putright.accounts.models import CASEWORK_ROLES, User
 from putright.cases import actions
 from putright.cases.forms.base import ActionForm, DateField
 from putright.cases.models import Channel, ServiceArea, Theme
-from putright.residents.models import ContactChannel, Representative, Resident, Tenure
+from putright.residents.models import ConsentHow, ContactChannel, Representative, Resident, Tenure
 from putright.rules.lifecycle import Kind
 from putright.triage.staff import suggest_for_log
 
@@ -52,6 +52,10 @@ class LogCaseForm(ActionForm):
     representative_name = forms.CharField(label="Representative's name (if someone is acting for the resident)", required=False)
     representative_relationship = forms.CharField(label="Their relationship to the resident", required=False)
     representative_consent_on = DateField(label="Date the resident agreed they may act for them", required=False)
+    representative_consent_how = forms.ChoiceField(
+        label="How the resident agreed", required=False, widget=forms.RadioSelect,
+        choices=[c for c in ConsentHow.choices if c[0] != ConsentHow.RESIDENT_ONLINE],
+    )
 
     def __init__(self, *args, resident=None, suggesting=False, **kwargs):
         """suggesting: the handler asked for a suggestion from what the resident said; the kind
@@ -101,6 +105,8 @@ class LogCaseForm(ActionForm):
             self.add_error("name", "Enter the resident's full name")
         if data.get("representative_name") and not data.get("representative_consent_on"):
             self.add_error("representative_consent_on", "Enter the date the resident agreed that this person may act for them")
+        if data.get("representative_name") and not data.get("representative_consent_how"):
+            self.add_error("representative_consent_how", "Select how the resident agreed that this person may act for them")
         return data
 
     @transaction.atomic
@@ -117,6 +123,8 @@ class LogCaseForm(ActionForm):
             representative = Representative.objects.create(
                 resident=resident, name=d["representative_name"], relationship=d["representative_relationship"],
                 consent_given_on=d["representative_consent_on"],
+                # Recorded by staff, with how it was given: verified (putright.residents.consent).
+                consent_verified_on=d["representative_consent_on"], consent_how=d["representative_consent_how"], consent_recorded_by=self.user,
             )
         return actions.log_case(
             kind=d["kind"], received_on=d["received_on"], description=d["description"], channel=d["channel"], resident=resident,

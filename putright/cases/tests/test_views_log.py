@@ -146,7 +146,7 @@ def test_it_needs_a_name_for_a_new_resident(signed_in):
 def test_it_creates_no_resident_when_the_case_is_refused(signed_in):
     """All or nothing: the service refuses a date in the future after the resident was made."""
     tomorrow = frozen_today() + dt.timedelta(days=1)
-    data = complaint(name="Ana Silva", representative_name="Jo Silva", **date_fields("received_on", tomorrow), **date_fields("representative_consent_on", frozen_today()))
+    data = complaint(name="Ana Silva", representative_name="Jo Silva", representative_consent_how="in_writing", **date_fields("received_on", tomorrow), **date_fields("representative_consent_on", frozen_today()))
     response = signed_in.post(log_url(), data)
     assert response.status_code == 200
     assert "cannot be in the future" in error_summary(response)
@@ -162,19 +162,21 @@ def test_it_creates_no_resident_when_the_case_is_refused(signed_in):
 
 def test_it_records_a_representative_with_the_residents_consent(signed_in, resident):
     consent = frozen_today() - dt.timedelta(days=10)
-    data = complaint(channel="representative", representative_name="Cllr Dee Khan", representative_relationship="Ward councillor", **date_fields("representative_consent_on", consent))
+    data = complaint(channel="representative", representative_name="Cllr Dee Khan", representative_relationship="Ward councillor", representative_consent_how="in_writing", **date_fields("representative_consent_on", consent))
     response = signed_in.post(log_url(resident), data)
     assert response.status_code == 302, error_summary(response)
     case = Case.objects.get()
     rep = case.representative
     assert (rep.resident, rep.name, rep.relationship, rep.consent_given_on) == (resident, "Cllr Dee Khan", "Ward councillor", consent)
     html = signed_in.get(detail_url(case)).content.decode()
-    assert "Cllr Dee Khan" in html and f"Consent given {consent.day} " in html
+    assert "Cllr Dee Khan" in html and f"Consent verified {consent.day} " in html
+    assert (rep.consent_verified_on, rep.consent_how, rep.consent_recorded_by.username) == (consent, "in_writing", "hari")
 
 
 def test_it_asks_when_the_resident_consented_to_a_representative(signed_in, resident):
     response = signed_in.post(log_url(resident), complaint(representative_name="Cllr Dee Khan"))
     assert "Enter the date the resident agreed that this person may act for them" in error_summary(response)
+    assert "Select how the resident agreed that this person may act for them" in error_summary(response)
     assert not Representative.objects.exists() and not Case.objects.exists()
 
 

@@ -10,6 +10,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from putright.audit import record_read
+from putright.audit.views import viewed_by
 from putright.cases.access import get_case_for_staff, require_change, require_manage, staff_view
 from putright.cases.calendar import landlord_calendar
 from putright.cases.forms import actions as forms
@@ -99,6 +101,7 @@ def _stage_rows(case: Case, today, cal):
 @staff_view
 def detail(request, reference):
     case = get_case_for_staff(request.user, reference, _case_queryset())
+    record_read(request.user, "case", case, path=request.path)
     today = timezone.localdate()
     cal = landlord_calendar()
     resident = case.resident
@@ -115,6 +118,7 @@ def detail(request, reference):
         "correspondence": sorted(case.correspondence.all(), key=lambda c: (c.occurred_on, c.id), reverse=True),
         "refusal": case.latest_refusal,
         "today": today,
+        "viewed_by": viewed_by(case),
     }
     return render(request, "cases/detail.html", context)
 
@@ -147,6 +151,7 @@ def action(request, reference, action):
 def attachment(request, reference, pk):
     case = get_case_for_staff(request.user, reference)
     item = get_object_or_404(Attachment, pk=pk, correspondence__case=case)
+    record_read(request.user, "attachment", item, path=request.path)
     try:
         return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
     except FileNotFoundError:

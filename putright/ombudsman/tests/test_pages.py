@@ -104,3 +104,20 @@ def test_it_shows_improvements(client, handler, manager, complaint):
     assert "Triage leaks" in c.get(reverse("learning:list")).content.decode()
     assert c.get(reverse("learning:improvement", args=[imp.pk])).status_code == 200
     assert "Triage leaks" in c.get(reverse("ombudsman:reviews")).content.decode()
+
+
+def test_it_saves_an_edit_of_exceptional_circumstances(client, admin_user):
+    """Security test finding (Low): saving "exceptional circumstances -> edit" answered 500 every time."""
+    from putright.ombudsman import actions as ombudsman_actions
+
+    ec = ombudsman_actions.record_exceptional_circumstance(
+        title="Cyber incident", description="Systems down.", starts_on=dt.date(2026, 11, 2),
+        compliance_returns_by=dt.date(2026, 12, 14), actor=admin_user, today=TODAY,
+    )
+    c = _client(client, admin_user)
+    url = reverse("ombudsman:exceptional-edit", args=[ec.pk])
+    assert c.get(url).status_code == 200
+    response = c.post(url, {"description": "Systems still down.", "compliance_returns_by_0": "21", "compliance_returns_by_1": "12", "compliance_returns_by_2": "2026"})
+    assert response.status_code == 302
+    ec.refresh_from_db()
+    assert (ec.description, ec.compliance_returns_by, ec.starts_on, ec.title) == ("Systems still down.", dt.date(2026, 12, 21), dt.date(2026, 11, 2), "Cyber incident")

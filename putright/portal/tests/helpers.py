@@ -40,4 +40,6 @@ def walk_journey(client, answers: dict | None = None, files=()):
 
 
 def photo(name="leak.jpg", size=1000, content_type="image/jpeg"):
-    return SimpleUploadedFile(name, b"\xff\xd8" + b"x" * (size - 2), content_type=content_type)
+    # Real magic bytes: uploads are checked by their content (putright/protect/uploads.py).
+    magic = b"\x89PNG\r\n\x1a\n" if content_type == "image/png" else b"\xff\xd8\xff\xe0"
+    return SimpleUploadedFile(name, magic + b"x" * (size - len(magic)), content_type=content_type)

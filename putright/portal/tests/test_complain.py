@@ -6,6 +6,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from putright.cases.models import Attachment, Case, CaseEvent, Correspondence
@@ -121,7 +122,7 @@ def test_it_needs_a_way_to_contact(client):
 def test_it_refuses_files_of_the_wrong_type_or_size(client, settings):
     settings.PUTRIGHT_MAX_ATTACHMENT_BYTES = 2000
     walk_journey(client)
-    response = post_step(client, "attachments", {"action": "continue", "files": [photo("virus.exe", content_type="application/x-msdownload")]})
+    response = post_step(client, "attachments", {"action": "continue", "files": [SimpleUploadedFile("virus.exe", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/x-msdownload")]})
     assert "virus.exe must be a PDF" in response.content.decode()
     response = post_step(client, "attachments", {"action": "continue", "files": [photo("big.jpg", size=5000)]})
     assert "big.jpg must be smaller than" in response.content.decode()

@@ -95,7 +95,7 @@ def test_resident_a_cannot_reach_resident_b_by_changing_any_identifier(client, w
     expected = {f"portal:{p.name}" for p in urlpatterns if _params(p) and _params(p) != ["step"]}
     assert names == expected, "every portal URL with an identifier is tried"
 
-    assert client.get(f"/track/link/{a_token}/").status_code == 302
+    assert client.post(f"/track/link/{a_token}/").status_code == 302
     for name, url in urls:
         for method in ("get", "post"):
             response = getattr(client, method)(url, {"message": "x", "reason": "x", "rating": "1"})

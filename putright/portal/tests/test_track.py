@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def sign_in(client, email: str) -> None:
     token, _ = access.mint_token(email)
-    assert client.get(f"/track/link/{token}/").status_code == 302
+    assert client.post(f"/track/link/{token}/").status_code == 302
 
 
 def test_it_shows_status_dates_letters_and_remedies_but_never_internal_notes(client, resident, handler):
@@ -64,7 +64,7 @@ def test_it_downloads_a_letter_but_not_an_internal_file(client, resident, handle
 def test_it_adds_information_with_files(client, resident):
     case = log_complaint(resident=resident, today=timezone.localdate())
     sign_in(client, resident.email)
-    photo = SimpleUploadedFile("damp.jpg", b"\xff\xd8jpeg", content_type="image/jpeg")
+    photo = SimpleUploadedFile("damp.jpg", b"\xff\xd8\xff\xe0jpeg", content_type="image/jpeg")
     response = client.post(f"/my-cases/{case.reference}/add-information/", {"message": "It is worse now.", "files": [photo]})
     assert response["Location"] == f"/my-cases/{case.reference}/"
     item = Correspondence.objects.get(case=case, direction="in")
@@ -146,7 +146,8 @@ def test_the_survey_waits_for_closure(client, resident):
 
 
 def test_a_representative_sees_the_cases_they_act_on(client, resident, other_resident):
-    rep = Representative.objects.create(resident=resident, name="Ann Patel", email="ann@example.org")
+    rep = Representative.objects.create(resident=resident, name="Ann Patel", email="ann@example.org",
+                                        consent_verified_on=timezone.localdate(), consent_how="in_writing")
     theirs = log_complaint(resident=resident, representative=rep)
     not_theirs = log_complaint(resident=resident)
     sign_in(client, "ann@example.org")

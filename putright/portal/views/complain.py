@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,6 +17,7 @@ from putright.notifications.outbox import send_now
 from putright.portal.journey import BY_SLUG, SENT_KEY, STEPS, Journey, discard_files, discard_stale_drafts, submit
 from putright.portal.models import DraftFile
 from putright.portal.views import page
+from putright.protect import throttle
 from putright.residents.models import ContactChannel, Format
 from putright.rules import deadlines
 from putright.rules.errors import RuleViolation
@@ -53,9 +55,12 @@ def question(request, step: str):
         form = _form_for(step, journey, request.POST, request.FILES)
         if form.is_valid():
             if step.slug == "attachments":
-                return _attachments_posted(request, journey, form, changing)
-            journey.record(step.slug, form.answers())
-            return redirect(_next_url(journey, step, changing))
+                response = _attachments_posted(request, journey, form, changing)
+                if response is not None:
+                    return response  # otherwise over a quota: the page again, with the error
+            else:
+                journey.record(step.slug, form.answers())
+                return redirect(_next_url(journey, step, changing))
     else:
         form = _form_for(step, journey)
     if step.slug == "attachments":
@@ -92,6 +97,8 @@ def _attachments_posted(request, journey: Journey, form, changing: bool):
             f.delete()
         return redirect(reverse("portal:question", args=["attachments"]) + ("?change=1" if changing else ""))
     discard_stale_drafts()
+    if not within_upload_quota(request, form, journey.files()):
+        return None  # the page is shown again with the error
     for upload in form.cleaned_data["files"]:
         DraftFile.objects.create(
             draft=journey.draft, file=upload, name=upload.name, content_type=upload.checked_type, size=upload.size
@@ -101,6 +108,25 @@ def _attachments_posted(request, journey: Journey, form, changing: bool):
         return redirect(reverse("portal:question", args=["attachments"]) + ("?change=1" if changing else ""))
     journey.record("attachments", {})
     return redirect(_next_url(journey, BY_SLUG["attachments"], changing))
+
+
+def within_upload_quota(request, form, already) -> bool:
+    """Each journey may hold PUTRIGHT_UPLOAD_JOURNEY_BYTES; each address may send
+    upload-bytes-address an hour, across any number of sessions. Counts what is accepted."""
+    new = sum(f.size for f in form.cleaned_data["files"])
+    if not new:
+        return True
+    held = sum(already.values_list("size", flat=True)) if already is not None else 0
+    journey_limit = settings.PUTRIGHT_UPLOAD_JOURNEY_BYTES
+    address = throttle.client_address(request)
+    if held + new > journey_limit:
+        form.add_error("files", f"Your files must add up to less than {journey_limit // (1024 * 1024)}MB. Remove a file or send fewer")
+    elif throttle.exceeded("upload-bytes-address", address, amount=new):
+        form.add_error("files", "We cannot take more files from you just now. Try again in an hour, or send them by post or email")
+    else:
+        throttle.count("upload-bytes-address", address, amount=new)
+        return True
+    return False
 
 
 def _summary(journey: Journey) -> list[dict]:
@@ -148,6 +174,12 @@ def check_answers(request):
     error = None
     if request.method == "POST":
         today = timezone.localdate()
+        address = throttle.client_address(request)
+        recipients = [e for e in (journey.answers.get("email"), journey.answers.get("resident_email")) if e]
+        if throttle.exceeded("complaint-address", address) or any(throttle.exceeded("complaint-recipient", e) for e in recipients):
+            # The public form sends email in the landlord's name: limited by address and by recipient.
+            error = "We have had several complaints from you in a short time, so this one was not sent. Your answers are saved: try again later, or call us."
+            return page(request, "portal/check_answers.html", {"rows": _summary(journey), "error": error, "back": reverse("portal:question", args=[journey.applicable()[-1].slug])}, status=429)
         try:
             case = submit(journey, today=today)
         except RuleViolation as violation:
@@ -156,6 +188,9 @@ def check_answers(request):
             log.exception("Sending an online complaint failed")
             error = "Sorry, there is a problem with the service and your complaint was not sent. Your answers are saved: try again in a few minutes."
         else:
+            throttle.count("complaint-address", address)
+            for recipient in recipients:
+                throttle.count("complaint-recipient", recipient)
             email = journey.answers.get("email", "")
             discard_files(journey)
             journey.clear()

@@ -30,4 +30,9 @@ def report_file(request, pk: int):
     report = get_object_or_404(PublishedReport, pk=pk)
     if not report.file:
         raise Http404("No file for this report.")
-    return FileResponse(report.file.open("rb"), as_attachment=False, filename=report.file.name.rsplit("/", 1)[-1])
+    # Always a download, with a sandboxing policy: an HTML file shown inline on the site's own
+    # origin could run script there (security finding, Low).
+    response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -26,6 +26,8 @@ from putright.portal.access import CodeRefused, get_case_for_resident, resident_
 from putright.portal.forms import AddInformationForm, CodeForm, EmailForm, NotReceivedForm, StageTwoForm, SurveyForm
 from putright.portal.models import SurveyResponse
 from putright.portal.views import page
+from putright.protect import throttle
+from putright.portal.views.consent import pending_representative
 from putright.rules import deadlines, lifecycle
 from putright.rules.errors import RuleViolation
 from putright.rules.lifecycle import Action, Kind, State
@@ -52,21 +54,20 @@ def sign_in(request):
     form = EmailForm(_data(request), initial={"email": request.session.get(PENDING_KEY, "")})
     if request.method == "POST" and form.is_valid():
         email = access.normalise_email(form.cleaned_data["email"])
-        if access.codes_sent_recently(email) >= access.CODES_PER_HOUR:
+        address = throttle.client_address(request)
+        if access.codes_sent_recently(email) >= access.CODES_PER_HOUR or throttle.exceeded("portal-code-request-address", address):
             form.add_error("email", "You have asked for too many codes. Wait an hour, then try again, or call us")
         else:
+            throttle.count("portal-code-request-address", address)
             code = access.new_code(email)
-            try:
-                # Only addresses with cases get an email; the page says the same either way,
-                # so the form cannot be used to find out who has complained.
-                if access.has_cases(email):
-                    emails.sign_in_code(email, code)
-            except Exception:
-                log.exception("Could not send a sign-in code")
-                form.add_error(None, "Sorry, we could not send the email just now. Try again in a few minutes, or call us")
-            else:
-                request.session[PENDING_KEY] = email
-                return redirect("portal:code")
+            # Only addresses with cases get an email, and it is sent after the answer, in the
+            # background: the page says the same, as quickly, whether or not the address has
+            # complained or the mail server is up (security finding: /track/ told by message
+            # and by timing). A failed send is logged; the resident can ask again.
+            if access.has_cases(email):
+                emails.send_in_background(emails.sign_in_code_message(email, code))
+            request.session[PENDING_KEY] = email
+            return redirect("portal:code")
     return page(request, "portal/sign_in.html", {"form": form})
 
 
@@ -75,7 +76,12 @@ def enter_code(request):
     if not email:
         return redirect("portal:sign-in")
     form = CodeForm(_data(request))
-    if request.method == "POST" and form.is_valid():
+    address = throttle.client_address(request)
+    if request.method == "POST" and throttle.exceeded("portal-code-check-address", address):
+        form.is_valid()
+        form.add_error("code", "You have entered too many codes. Wait an hour, then try again, or call us")
+    elif request.method == "POST" and form.is_valid():
+        throttle.count("portal-code-check-address", address)
         try:
             access.check_code(email, form.cleaned_data["code"])
         except CodeRefused as refused:
@@ -88,9 +94,13 @@ def enter_code(request):
 
 
 def link(request, token: str):
-    record = access.check_token(token)
+    """A private link shows a button; only pressing it (a POST) signs in. Mail scanners and link
+    previews follow links with GET, and must not sign anyone in (security finding, Low)."""
+    record = access.check_token(token, use=request.method == "POST")
     if record is None:
-        return page(request, "portal/link_invalid.html", status=404)
+        return page(request, "portal/link_invalid.html", {"days": access.TOKEN_DAYS}, status=404)
+    if request.method != "POST":
+        return page(request, "portal/link_confirm.html")
     access.sign_in(request, record.email, "link")
     return redirect("portal:my-cases")
 
@@ -161,7 +171,8 @@ def can_answer_survey(case: Case) -> bool:
 def my_cases(request, identity):
     cases = access.cases_for_resident(identity).prefetch_related("stages").order_by("-received_on", "-id")
     rows = [{"case": c, "status": status_of(c)} for c in cases]
-    return page(request, "portal/my_cases.html", {"rows": rows, "identity": identity})
+    waiting = access.awaiting_consent(identity).order_by("-received_on", "-id").only("reference", "received_on")
+    return page(request, "portal/my_cases.html", {"rows": rows, "waiting": waiting, "identity": identity})
 
 
 def _visible(case: Case, direction: str):
@@ -189,6 +200,7 @@ def case_detail(request, identity, reference: str):
         "can_not_received": can_report_not_received(case, today),
         "can_survey": can_answer_survey(case),
         "survey": SurveyResponse.objects.filter(case=case).first(),
+        "pending_representative": pending_representative(case, identity),
     })
 
 
@@ -215,6 +227,12 @@ def add_information(request, identity, reference: str):
     form = AddInformationForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         files = [actions.NewFile(f.name, f.checked_type, f.read()) for f in form.cleaned_data["files"]]
+        size, address = sum(len(f.content) for f in files), throttle.client_address(request)
+        if size and throttle.exceeded("upload-bytes-address", address, amount=size):
+            form.add_error("files", "We cannot take more files from you just now. Try again in an hour, or send them by post or email")
+            return page(request, "portal/add_information.html", {"form": form, "case": case, "heading": "Add information", "button": "Send", "multipart": True})
+        if size:
+            throttle.count("upload-bytes-address", address, amount=size)
         try:
             actions.add_correspondence(
                 case, direction=Direction.IN, method="", occurred_on=timezone.localdate(),

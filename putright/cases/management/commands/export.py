@@ -1,8 +1,13 @@
 """`putright export cases [FILE.csv]`: every case as CSV, in the interchange format."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
+from putright.audit import record_read
 from putright.cases.interchange import write_history
+
+EXPORTER = "putright export cases (command line)"
 
 
 class Command(BaseCommand):
@@ -30,8 +35,11 @@ class Command(BaseCommand):
                     count = write_history(out)
             except OSError as error:
                 raise CommandError(f"{path}: {error.strerror or error}") from None
+            os.chmod(path, 0o640)  # residents' words: not for every user of the machine
+            record_read(EXPORTER, "export", None, label=f"{count} case(s) to {path}")
             self.stdout.write(f"{count} case(s) written to {path}.")
         else:
             if bom:
                 self.stdout.write("\ufeff", ending="")
-            write_history(self.stdout)
+            count = write_history(self.stdout)
+            record_read(EXPORTER, "export", None, label=f"{count} case(s) to standard output")

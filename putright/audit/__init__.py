@@ -1,0 +1,13 @@
+"""The access log of reading. Other code calls `record_read(actor, what, obj)`; see models.ReadEvent."""
+
+
+def record_read(actor, what: str, obj=None, *, label: str = "", path: str = ""):
+    """Record that `actor` (a member of staff, or None for a command) opened `obj`.
+
+    `what` is one of models.What: "case", "resident", "attachment", "letter", "bundle", "export".
+    `obj` is the Case, Resident, Attachment or Letter (a bundle's case; None for an export of
+    many cases, with `label` saying what was exported). Returns the ReadEvent.
+    """
+    from putright.audit.recording import record
+
+    return record(actor, what, obj, label=label, path=path)

@@ -1,0 +1,50 @@
+"""How record_read finds the case and resident a read was about."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from putright.audit.models import ReadEvent, What
+
+
+def _case_and_resident(what: str, obj):
+    from putright.cases.models import Attachment, Case
+    from putright.residents.models import Resident
+
+    if obj is None:
+        return None, None
+    if isinstance(obj, Resident):
+        return None, obj
+    if isinstance(obj, Case):
+        case = obj
+    elif isinstance(obj, Attachment):
+        case = obj.correspondence.case
+    else:  # a letter, or anything else that belongs to a case
+        case = getattr(obj, "case", None)
+    return case, (case.resident if case is not None else None)
+
+
+def _label(what: str, obj, case) -> str:
+    from putright.cases.models import Attachment
+
+    if obj is None:
+        return ""
+    if isinstance(obj, Attachment):
+        return f"{obj.name} on {case.reference}"
+    if what == What.LETTER and case is not None:
+        return f"{obj} on {case.reference}"
+    if what == What.BUNDLE and case is not None:
+        return case.reference
+    return str(getattr(obj, "reference", "") or obj)
+
+
+def record(actor, what: str, obj=None, *, label: str = "", path: str = "") -> ReadEvent:
+    if what not in What.values:
+        raise ValueError(f"Unknown kind of read: {what!r}")
+    case, resident = _case_and_resident(what, obj)
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    return ReadEvent.objects.create(
+        at=timezone.now(), actor=actor_user, actor_label="" if actor_user else (str(actor) if actor else "system"),
+        what=what, object_id=str(getattr(obj, "pk", "") or ""), label=(label or _label(what, obj, case))[:300],
+        case=case, resident=resident, path=path[:300],
+    )

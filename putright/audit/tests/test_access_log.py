@@ -1,0 +1,81 @@
+"""Security finding (Medium): staff reading of cases, residents, attachments, letters and
+exports was not recorded anywhere."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from putright.audit import record_read
+from putright.audit.models import AppendOnlyReadError, ReadEvent
+from putright.cases import actions
+from putright.cases.tests.factories import log_complaint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(resident, handler, today):
+    case = log_complaint(resident=resident, handler=handler, today=today)
+    actions.add_correspondence(case, direction="in", occurred_on=today, subject="Photo", actor=handler, today=today,
+                               files=[actions.NewFile("leak.pdf", "application/pdf", b"%PDF-1.4 leak")])
+    return case
+
+
+def test_opening_a_case_a_resident_and_a_file_is_recorded_with_who_and_when(client, handler, case, resident):
+    client.force_login(handler)
+    client.get(f"/cases/{case.reference}/")
+    client.get(f"/residents/{resident.pk}/")
+    item = case.correspondence.get().attachments.get()
+    assert client.get(f"/cases/{case.reference}/attachments/{item.pk}/").status_code == 200
+    events = list(ReadEvent.objects.order_by("id"))
+    assert [(e.what, e.actor, e.resident) for e in events] == [
+        ("case", handler, resident), ("resident", handler, resident), ("attachment", handler, resident),
+    ]
+    assert events[0].label == case.reference and events[2].label == f"leak.pdf on {case.reference}"
+    assert all(e.case == case for e in (events[0], events[2]))
+
+
+def test_the_case_page_says_who_viewed_it(client, handler, other_handler, case):
+    client.force_login(other_handler)
+    client.get(f"/cases/{case.reference}/")
+    client.force_login(handler)
+    body = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Viewed by" in body and "Olu" in body and "Hari" in body
+
+
+def test_the_log_is_append_only(handler, case):
+    event = record_read(handler, "case", case)
+    with pytest.raises(AppendOnlyReadError):
+        event.save()
+    with pytest.raises(AppendOnlyReadError):
+        event.delete()
+    with pytest.raises(AppendOnlyReadError):
+        ReadEvent.objects.all().delete()
+    with pytest.raises(AppendOnlyReadError):
+        ReadEvent.objects.update(label="x")
+
+
+def test_an_export_is_recorded(case, tmp_path):
+    call_command("export", "cases", str(tmp_path / "all.csv"))
+    event = ReadEvent.objects.get(what="export")
+    assert event.actor is None and "command line" in event.actor_label and "1 case(s)" in event.label
+
+
+def test_the_data_protection_officer_searches_by_resident_or_staff(client, admin_user, handler, other_handler, case, resident, other_resident):
+    record_read(handler, "case", case)
+    record_read(other_handler, "resident", other_resident)
+    client.force_login(admin_user)
+    by_resident = client.get("/access-log/", {"resident": "Rita"}).content.decode()
+    assert case.reference in by_resident and "Sam Jones" not in by_resident
+    by_number = client.get("/access-log/", {"resident": str(other_resident.pk)}).content.decode()
+    assert "Sam Jones" in by_number and case.reference not in by_number
+    by_staff = client.get("/access-log/", {"staff": "olu"}).content.decode()
+    assert "Sam Jones" in by_staff and case.reference not in by_staff
+    assert list(ReadEvent.objects.about(resident)) == [ReadEvent.objects.get(resident=resident)]
+
+
+@pytest.mark.parametrize("who", ["manager", "handler", "oversight"])
+def test_only_administrators_search_the_log(client, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/access-log/").status_code == 403

@@ -1,0 +1,49 @@
+"""Who must use a second factor, and whether they have one.
+
+Password sign-in needs a second factor (a code from an authenticator app, or a recovery code) for
+administrators and managers always, and for everyone when the landlord sets
+PUTRIGHT_TWO_FACTOR_FOR_EVERYONE. Anyone who has set one up uses it whatever their role. A
+sign-in through the landlord's single sign-on is exempt: the landlord's identity provider
+enforces its own multi-factor policy (SSO_SESSION_KEY marks such a session).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from putright.accounts.models import MANAGER_ROLES
+
+#: Set in the session by the single sign-on back end.
+SSO_SESSION_KEY = "putright_sso"
+
+
+def required_for(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(settings, "PUTRIGHT_TWO_FACTOR_FOR_EVERYONE", False):
+        return True
+    return user.is_superuser or user.role in MANAGER_ROLES or has_authenticator(user)
+
+
+def has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def authenticator(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def recovery_device(user) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def satisfied(request) -> bool:
+    """Signed in with both factors, or through single sign-on, or not required to."""
+    user = request.user
+    if not required_for(user):
+        return True
+    if request.session.get(SSO_SESSION_KEY):
+        return True
+    return bool(getattr(user, "is_verified", lambda: False)())
