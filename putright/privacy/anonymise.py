@@ -180,6 +180,8 @@ def anonymise_case(case: Case, *, why: str, actor=None, run=None, now: dt.dateti
     _scrub_text_fields(Correspondence.objects.filter(case=case), ("correspondent", "subject", "body"), counts, "correspondence")
     _remove_files_and_letters(case, counts)
     counts["emails"] += Outbox.objects.filter(models.Q(case=case) | models.Q(event__case=case)).delete()[0]
+    # Handlers' daily reminders list cases by reference and resident's name, with no link to the case.
+    counts["staff reminders"] += Outbox.objects.filter(kind="staff-reminder", body_text__contains=case.reference).delete()[0]
     surveys = SurveyResponse.objects.filter(case=case)
     _scrub_text_fields(surveys, ("comment",), counts, "survey answers")
     surveys.update(answered_by="")

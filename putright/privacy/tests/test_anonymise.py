@@ -77,3 +77,18 @@ def test_a_blank_good_reason_stays_blank_and_dates_stay(handler, today):
     stage = case.stages.get(number=1)
     assert (stage.definition, stage.decision, stage.responded_on) == (REMOVED, "upheld", dt.date(2026, 11, 20))
     assert all(e.summary.endswith("Details removed when the record was anonymised.") for e in CaseEvent.objects.filter(case=case))
+
+
+@pytest.mark.django_db
+def test_it_removes_the_staff_reminders_that_named_the_resident(resident, handler, today):
+    from putright.notifications.emails import staff_reminder
+    from putright.notifications.models import Outbox
+
+    case = f.log_complaint(resident=resident, handler=handler)
+    handler.email = "hari@landlord.example"
+    handler.save()
+    reminder = staff_reminder(handler, overdue=[{"case": case, "words": "acknowledge", "url": "/"}], due_soon=[], today=today)
+    assert "Rita Patel" in reminder.body_text
+    actions.withdraw(case, withdrawn_on=today, today=today)
+    anonymise_case(case, why=Why.RETENTION)
+    assert not Outbox.objects.filter(body_text__contains="Rita Patel").exists()
