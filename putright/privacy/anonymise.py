@@ -81,12 +81,19 @@ def _scrub_text_fields(queryset: models.QuerySet, fields: tuple[str, ...], count
 
 
 def _delete_file(field_file) -> bool:
+    """Delete the stored file once the transaction commits: if anonymisation fails half-way and
+    rolls back, the rows still point at files that are still there."""
     if not field_file:
         return False
-    try:
-        field_file.storage.delete(field_file.name)
-    except (FileNotFoundError, OSError):
-        pass
+    storage, name = field_file.storage, field_file.name
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except OSError:
+            pass
+
+    transaction.on_commit(delete)
     return True
 
 
