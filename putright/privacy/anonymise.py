@@ -58,6 +58,7 @@ from putright.ombudsman.models import (
 from putright.portal.models import AccessToken, SignInCode, SurveyResponse
 from putright.residents.models import ContactChannel, Format, Representative, Resident, ResidentEvent, Restriction
 
+from . import linked
 from .models import AnonymisedCase, AnonymisedResident, DataRequest
 from .scrub import REMOVED, address_needles, redact, scrub_data
 
@@ -206,6 +207,8 @@ def anonymise_case(case: Case, *, why: str, actor=None, run=None, now: dt.dateti
             ServiceImprovement.objects.filter(pk=improvement.pk).update(**fields)
             counts["improvements redacted"] += 1
 
+    linked.scrub_for_case(case, counts, _scrub_text_fields, _scrub_events)
+
     # 3. the timeline
     _scrub_events(CaseEvent.objects.filter(case=case), counts, "timeline events")
 
@@ -253,6 +256,7 @@ def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.date
     _scrub_events(ResidentEvent.objects.filter(resident=resident), counts, "resident events")
     _scrub_text_fields(DataRequest.objects.filter(resident=resident), ("details", "extension_reason", "outcome_reason"), counts, "data protection requests")
     _scrub_ombudsman(OmbudsmanCase.objects.filter(resident=resident), counts)
+    linked.scrub_for_resident(resident, emails, counts, _scrub_text_fields, _scrub_events)
     counts["emails"] += _outbox_for(emails).delete()[0]
     lowered = [e.lower() for e in emails]
     counts["portal links"] += AccessToken.objects.filter(email__in=lowered).delete()[0]

@@ -4,6 +4,7 @@ and why, and one run that does it (`run_once`, for the worker and `putright rete
 A case is due when its kind's period (RetentionSchedule) has passed since it ended: the day it
 was closed, withdrawn or last refused. Nothing is due while a hold stops the clock:
 - an Ombudsman case about it, or about its resident, that is not closed;
+- an Awaab's Law hazard report on it that is not closed;
 - a current `Hold` (legal proceedings, or a manager's recorded reason);
 - a linked case that is not due yet (a complaint about a service request keeps the request, and
   a complaint logged for an issue raised in another keeps the other: Code 1.5, 6.8).
@@ -23,9 +24,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from putright.cases.models import Case
+from putright.hazards.models import HazardReport
 from putright.ombudsman.models import OmbudsmanCase
 from putright.portal.models import DraftFile
 
+from . import linked
 from .models import Hold, RetentionRun, RetentionSchedule, Why
 
 
@@ -67,6 +70,8 @@ def holds_on(case: Case) -> list[str]:
     )
     if ombudsman.exists():
         reasons.append("an Ombudsman case is open")
+    if linked.open_hazards(case):
+        reasons.append("an Awaab's Law hazard report is open")
     for hold in Hold.objects.current().filter(case=case):
         reasons.append(f"{hold.get_reason_display().lower()} (hold placed {hold.placed_on:%-d %B %Y})")
     return reasons
@@ -99,6 +104,9 @@ def _holds_by_case(found: dict[int, Due]) -> None:
     for item in found.values():
         if item.case.pk in by_case or (item.case.resident_id and item.case.resident_id in by_resident):
             item.held.append("an Ombudsman case is open")
+    for case_id in HazardReport.objects.filter(closed_on__isnull=True).values_list("case_id", flat=True).distinct():
+        if case_id in found:
+            found[case_id].held.append("an Awaab's Law hazard report is open")
     for hold in Hold.objects.current().order_by("placed_on", "id"):
         if hold.case_id in found:
             found[hold.case_id].held.append(f"{hold.get_reason_display().lower()} (hold placed {hold.placed_on:%-d %B %Y})")

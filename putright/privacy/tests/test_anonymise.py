@@ -92,3 +92,29 @@ def test_it_removes_the_staff_reminders_that_named_the_resident(resident, handle
     actions.withdraw(case, withdrawn_on=today, today=today)
     anonymise_case(case, why=Why.RETENTION)
     assert not Outbox.objects.filter(body_text__contains="Rita Patel").exists()
+
+
+@pytest.mark.django_db
+def test_an_open_hazard_holds_the_case_and_a_closed_one_is_anonymised_with_it(resident, handler, today):
+    from django.utils import timezone
+
+    from putright.hazards import actions as hazard_actions
+    from putright.hazards.kinds import damp
+    from putright.hazards.models import AwareHow, HazardEvent, HazardReport
+    from putright.privacy.retention import holds_on
+    from putright.rules import hazards as hazard_rules
+
+    case = f.log_service_request(resident=resident)
+    aware = timezone.make_aware(dt.datetime(2026, 10, 27, 9, 0))
+    report = hazard_actions.raise_hazard(
+        case, kind=damp(), category=hazard_rules.SIGNIFICANT, aware_at=aware, aware_how=AwareHow.RESIDENT_REPORT,
+        description="Rita Patel's baby's room has black mould.", home="4 Elm Road, Riverside", actor=handler,
+    )
+    actions.withdraw(case, withdrawn_on=today, today=today)
+    assert holds_on(case) == ["an Awaab's Law hazard report is open"]
+    hazard_actions.close_hazard(report, closed_on=today, reason="Rita Patel says the mould has gone.", actor=handler)
+    assert holds_on(case) == []
+    anonymise_case(case, why=Why.RETENTION)
+    report = HazardReport.objects.get(pk=report.pk)
+    assert (report.description, report.home, report.closed_reason, report.closed_on) == (REMOVED, REMOVED, REMOVED, today)
+    assert not any("Rita" in e.summary + str(e.data) for e in HazardEvent.objects.filter(report=report))
