@@ -15,7 +15,7 @@ from putright.cases.tests import factories as f
 from putright.ombudsman.actions import close_ombudsman_case, open_ombudsman_case
 from putright.portal.models import DraftFile
 from putright.privacy import actions as privacy_actions
-from putright.privacy.models import AnonymisedCase, HoldReason, RetentionRun, RetentionSchedule
+from putright.privacy.models import AnonymisedCase, Hold, HoldReason, RetentionRun, RetentionSchedule
 from putright.privacy.retention import add_years, due, run_once
 from putright.residents.models import Resident
 from putright.rules.errors import RuleViolation
@@ -79,7 +79,7 @@ def test_the_schedule_in_settings_decides(cases, today):
 
 
 def test_a_lifted_hold_no_longer_holds(cases, today, manager):
-    hold = cases["legal hold"].retention_holds.get()
+    hold = Hold.objects.get(case=cases["legal hold"])
     privacy_actions.lift_hold(hold, actor=manager, today=today)
     assert cases["legal hold"].reference in refs(due(today)[0])
 
