@@ -58,6 +58,7 @@ from putright.ombudsman.models import (
 from putright.portal.models import AccessToken, SignInCode, SurveyResponse
 from putright.residents.models import ContactChannel, Format, Representative, Resident, ResidentEvent, Restriction
 
+from . import linked
 from .models import AnonymisedCase, AnonymisedResident, DataRequest
 from .scrub import REMOVED, address_needles, redact, scrub_data
 
@@ -81,12 +82,19 @@ def _scrub_text_fields(queryset: models.QuerySet, fields: tuple[str, ...], count
 
 
 def _delete_file(field_file) -> bool:
+    """Delete the stored file once the transaction commits: if anonymisation fails half-way and
+    rolls back, the rows still point at files that are still there."""
     if not field_file:
         return False
-    try:
-        field_file.storage.delete(field_file.name)
-    except (FileNotFoundError, OSError):
-        pass
+    storage, name = field_file.storage, field_file.name
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except OSError:
+            pass
+
+    transaction.on_commit(delete)
     return True
 
 
@@ -180,6 +188,8 @@ def anonymise_case(case: Case, *, why: str, actor=None, run=None, now: dt.dateti
     _scrub_text_fields(Correspondence.objects.filter(case=case), ("correspondent", "subject", "body"), counts, "correspondence")
     _remove_files_and_letters(case, counts)
     counts["emails"] += Outbox.objects.filter(models.Q(case=case) | models.Q(event__case=case)).delete()[0]
+    # Handlers' daily reminders list cases by reference and resident's name, with no link to the case.
+    counts["staff reminders"] += Outbox.objects.filter(kind="staff-reminder", body_text__contains=case.reference).delete()[0]
     surveys = SurveyResponse.objects.filter(case=case)
     _scrub_text_fields(surveys, ("comment",), counts, "survey answers")
     surveys.update(answered_by="")
@@ -196,6 +206,8 @@ def anonymise_case(case: Case, *, why: str, actor=None, run=None, now: dt.dateti
         if any(fields[f] != getattr(improvement, f) for f in fields):
             ServiceImprovement.objects.filter(pk=improvement.pk).update(**fields)
             counts["improvements redacted"] += 1
+
+    linked.scrub_for_case(case, counts, _scrub_text_fields, _scrub_events)
 
     # 3. the timeline
     _scrub_events(CaseEvent.objects.filter(case=case), counts, "timeline events")
@@ -244,6 +256,7 @@ def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.date
     _scrub_events(ResidentEvent.objects.filter(resident=resident), counts, "resident events")
     _scrub_text_fields(DataRequest.objects.filter(resident=resident), ("details", "extension_reason", "outcome_reason"), counts, "data protection requests")
     _scrub_ombudsman(OmbudsmanCase.objects.filter(resident=resident), counts)
+    linked.scrub_for_resident(resident, emails, counts, _scrub_text_fields, _scrub_events)
     counts["emails"] += _outbox_for(emails).delete()[0]
     lowered = [e.lower() for e in emails]
     counts["portal links"] += AccessToken.objects.filter(email__in=lowered).delete()[0]

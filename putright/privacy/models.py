@@ -69,7 +69,9 @@ class Hold(models.Model):
     """Stops the retention clock for one case until lifted. (An open Ombudsman case holds its case
     without a row here: retention reads the Ombudsman cases themselves.)"""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="retention_holds")
+    # No reverse name on Case: the case record has no way to pause or hold the Code's clock
+    # (cases/tests/test_extend.py), and this hold is about keeping data, not about the clock.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=20, choices=HoldReason.choices)
     explanation = models.TextField(help_text="Why the record must be kept, e.g. the claim number or the manager's reason.")
     placed_on = models.DateField()

@@ -4,6 +4,7 @@ and why, and one run that does it (`run_once`, for the worker and `putright rete
 A case is due when its kind's period (RetentionSchedule) has passed since it ended: the day it
 was closed, withdrawn or last refused. Nothing is due while a hold stops the clock:
 - an Ombudsman case about it, or about its resident, that is not closed;
+- an Awaab's Law hazard report on it that is not closed;
 - a current `Hold` (legal proceedings, or a manager's recorded reason);
 - a linked case that is not due yet (a complaint about a service request keeps the request, and
   a complaint logged for an issue raised in another keeps the other: Code 1.5, 6.8).
@@ -23,9 +24,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from putright.cases.models import Case
+from putright.hazards.models import HazardReport
 from putright.ombudsman.models import OmbudsmanCase
 from putright.portal.models import DraftFile
 
+from . import linked
 from .models import Hold, RetentionRun, RetentionSchedule, Why
 
 
@@ -67,6 +70,8 @@ def holds_on(case: Case) -> list[str]:
     )
     if ombudsman.exists():
         reasons.append("an Ombudsman case is open")
+    if linked.open_hazards(case):
+        reasons.append("an Awaab's Law hazard report is open")
     for hold in Hold.objects.current().filter(case=case):
         reasons.append(f"{hold.get_reason_display().lower()} (hold placed {hold.placed_on:%-d %B %Y})")
     return reasons
@@ -89,20 +94,43 @@ def _candidates(today: dt.date, schedule: RetentionSchedule):
         yield case, end
 
 
+def _holds_by_case(found: dict[int, Due]) -> None:
+    """holds_on for every case found, in a few queries however many there are: open Ombudsman
+    cases, current holds and links are few, so they are read whole and matched here (no list of
+    every candidate sent to the database, which SQLite limits)."""
+    open_ombudsman = list(OmbudsmanCase.objects.filter(closed_on__isnull=True).values_list("case_id", "resident_id"))
+    by_case = {c for c, _ in open_ombudsman if c}
+    by_resident = {r for _, r in open_ombudsman if r}
+    for item in found.values():
+        if item.case.pk in by_case or (item.case.resident_id and item.case.resident_id in by_resident):
+            item.held.append("an Ombudsman case is open")
+    for case_id in HazardReport.objects.filter(closed_on__isnull=True).values_list("case_id", flat=True).distinct():
+        if case_id in found:
+            found[case_id].held.append("an Awaab's Law hazard report is open")
+    for hold in Hold.objects.current().order_by("placed_on", "id"):
+        if hold.case_id in found:
+            found[hold.case_id].held.append(f"{hold.get_reason_display().lower()} (hold placed {hold.placed_on:%-d %B %Y})")
+    # A linked case that is not due (still open, or inside its period) keeps this one, both ways.
+    links = Case.objects.filter(Q(from_service_request__isnull=False) | Q(related_to__isnull=False)).filter(anonymisation__isnull=True)
+    references = dict(Case.objects.filter(anonymisation__isnull=True).filter(
+        Q(complaints_raised__isnull=False) | Q(linked__isnull=False) | Q(from_service_request__isnull=False) | Q(related_to__isnull=False)
+    ).values_list("pk", "reference").distinct())
+    for pk, from_request, related in links.values_list("pk", "from_service_request_id", "related_to_id"):
+        for other in (from_request, related):
+            if other is None:
+                continue
+            if pk in found and other not in found and other in references:
+                found[pk].held.append(f"linked case {references[other]} is kept for longer")
+            if other in found and pk not in found:
+                found[other].held.append(f"linked case {references[pk]} is kept for longer")
+
+
 def due(today: dt.date | None = None) -> tuple[list[Due], list[Due]]:
     """(due now, held): every ended case past its period, split by whether anything holds it."""
     today = today or timezone.localdate()
     schedule = RetentionSchedule.load()
-    found = {case.pk: Due(case, end, add_years(end, schedule.years_for(case.kind)), holds_on(case)) for case, end in _candidates(today, schedule)}
-    # A linked case that is not due (still open, or inside its period) keeps this one.
-    for item in found.values():
-        case = item.case
-        linked = Case.objects.filter(
-            Q(from_service_request=case) | Q(related_to=case) | Q(pk=case.from_service_request_id or 0) | Q(pk=case.related_to_id or 0)
-        ).filter(anonymisation__isnull=True)
-        for other in linked:
-            if other.pk not in found:
-                item.held.append(f"linked case {other.reference} is kept for longer")
+    found = {case.pk: Due(case, end, add_years(end, schedule.years_for(case.kind)), []) for case, end in _candidates(today, schedule)}
+    _holds_by_case(found)
     due_now = [d for d in found.values() if not d.held]
     held = [d for d in found.values() if d.held]
     return due_now, held

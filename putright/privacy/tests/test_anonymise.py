@@ -77,3 +77,44 @@ def test_a_blank_good_reason_stays_blank_and_dates_stay(handler, today):
     stage = case.stages.get(number=1)
     assert (stage.definition, stage.decision, stage.responded_on) == (REMOVED, "upheld", dt.date(2026, 11, 20))
     assert all(e.summary.endswith("Details removed when the record was anonymised.") for e in CaseEvent.objects.filter(case=case))
+
+
+@pytest.mark.django_db
+def test_it_removes_the_staff_reminders_that_named_the_resident(resident, handler, today):
+    from putright.notifications.emails import staff_reminder
+    from putright.notifications.models import Outbox
+
+    case = f.log_complaint(resident=resident, handler=handler)
+    handler.email = "hari@landlord.example"
+    handler.save()
+    reminder = staff_reminder(handler, overdue=[{"case": case, "words": "acknowledge", "url": "/"}], due_soon=[], today=today)
+    assert "Rita Patel" in reminder.body_text
+    actions.withdraw(case, withdrawn_on=today, today=today)
+    anonymise_case(case, why=Why.RETENTION)
+    assert not Outbox.objects.filter(body_text__contains="Rita Patel").exists()
+
+
+@pytest.mark.django_db
+def test_an_open_hazard_holds_the_case_and_a_closed_one_is_anonymised_with_it(resident, handler, today):
+    from django.utils import timezone
+
+    from putright.hazards import actions as hazard_actions
+    from putright.hazards.kinds import damp
+    from putright.hazards.models import AwareHow, HazardEvent, HazardReport
+    from putright.privacy.retention import holds_on
+    from putright.rules import hazards as hazard_rules
+
+    case = f.log_service_request(resident=resident)
+    aware = timezone.make_aware(dt.datetime(2026, 10, 27, 9, 0))
+    report = hazard_actions.raise_hazard(
+        case, kind=damp(), category=hazard_rules.SIGNIFICANT, aware_at=aware, aware_how=AwareHow.RESIDENT_REPORT,
+        description="Rita Patel's baby's room has black mould.", home="4 Elm Road, Riverside", actor=handler,
+    )
+    actions.withdraw(case, withdrawn_on=today, today=today)
+    assert holds_on(case) == ["an Awaab's Law hazard report is open"]
+    hazard_actions.close_hazard(report, closed_on=today, reason="Rita Patel says the mould has gone.", actor=handler)
+    assert holds_on(case) == []
+    anonymise_case(case, why=Why.RETENTION)
+    report = HazardReport.objects.get(pk=report.pk)
+    assert (report.description, report.home, report.closed_reason, report.closed_on) == (REMOVED, REMOVED, REMOVED, today)
+    assert not any("Rita" in e.summary + str(e.data) for e in HazardEvent.objects.filter(report=report))

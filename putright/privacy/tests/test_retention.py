@@ -15,7 +15,7 @@ from putright.cases.tests import factories as f
 from putright.ombudsman.actions import close_ombudsman_case, open_ombudsman_case
 from putright.portal.models import DraftFile
 from putright.privacy import actions as privacy_actions
-from putright.privacy.models import AnonymisedCase, HoldReason, RetentionRun, RetentionSchedule
+from putright.privacy.models import AnonymisedCase, Hold, HoldReason, RetentionRun, RetentionSchedule
 from putright.privacy.retention import add_years, due, run_once
 from putright.residents.models import Resident
 from putright.rules.errors import RuleViolation
@@ -79,7 +79,7 @@ def test_the_schedule_in_settings_decides(cases, today):
 
 
 def test_a_lifted_hold_no_longer_holds(cases, today, manager):
-    hold = cases["legal hold"].retention_holds.get()
+    hold = Hold.objects.get(case=cases["legal hold"])
     privacy_actions.lift_hold(hold, actor=manager, today=today)
     assert cases["legal hold"].reference in refs(due(today)[0])
 
@@ -138,3 +138,15 @@ def test_the_worker_follows_the_apply_daily_setting(cases):
     schedule.apply_daily = True
     schedule.save()
     assert run_once()["anonymised"] == 4
+
+
+def test_a_complaint_about_a_service_request_keeps_the_request(today):
+    request = f.log_service_request(received_on=D(2023, 11, 1), today=today)
+    complaint = actions.convert_to_complaint(request, received_on=D(2023, 11, 20), description="Nobody came.", today=today)
+    actions.withdraw(request, withdrawn_on=D(2023, 12, 1), today=today)
+    due_now, held = due(today)
+    assert refs(due_now) == set()
+    assert [(h.case, h.held) for h in held] == [(request, [f"linked case {complaint.reference} is kept for longer"])]
+    # Once the complaint has ended and its six years have passed, both are due together.
+    actions.withdraw(complaint, withdrawn_on=D(2023, 12, 4), today=today)
+    assert refs(due(D(2030, 1, 1))[0]) == {request.reference, complaint.reference}
