@@ -37,6 +37,8 @@ class Resident(models.Model):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=12, blank=True)
     tenancy_reference = models.CharField(max_length=40, blank=True, db_index=True)
+    # The Unique Property Reference Number of the home, so a handler can find a resident by it.
+    uprn = models.CharField("UPRN", max_length=12, blank=True, db_index=True)
     tenure = models.CharField(max_length=4, choices=Tenure.choices, blank=True)
     preferred_channel = models.CharField(max_length=20, choices=ContactChannel.choices, default=ContactChannel.EMAIL)
     preferred_format = models.CharField(max_length=20, choices=Format.choices, default=Format.STANDARD)
