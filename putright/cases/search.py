@@ -10,9 +10,11 @@ What a handler types is read the way they mean it, whatever the spacing:
 - an email address, a tenancy reference or a UPRN: exactly (any case);
 - anything else: part of a resident's name.
 
-The search returns matching cases, open and closed. Residents are far fewer than cases, so each
-resident test reads the residents table once, and their cases come through the index on
-Case.resident. Measured in benchmarks/queue.py.
+The search returns matching cases, open and closed. Each kind of match is one query on its own
+index (residents.models keeps the expression indexes for phone, postcode, email and tenancy
+reference); only part of a name reads the residents table, which is far smaller than the cases.
+The residents' cases then come through the index on Case.resident. Measured in
+benchmarks/queue.py.
 """
 
 from __future__ import annotations
@@ -20,19 +22,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import F, Func, Q, QuerySet, Value
-from django.db.models.functions import Replace, Upper
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 
 from putright.cases.models import Case, ReferenceCounter
-from putright.residents.models import Resident
+from putright.residents.models import Resident, phone_digits, postcode_key
 
 REFERENCE = re.compile(r"^([A-Z]+)[\s-]*(\d{4})[\s-]+(\d{1,9})$")
 YEAR_NUMBER = re.compile(r"^(\d{4})[\s-]+(\d{1,9})$")
 NUMBER = re.compile(r"^\d{1,9}$")
 PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
-# What people put between a phone number's digits.
-PHONE_SEPARATORS = (" ", "-", "(", ")", ".")
 
 
 @dataclass(frozen=True)
@@ -89,30 +89,36 @@ def phone_variants(query: Query) -> list[str]:
     return sorted(variants)
 
 
-def _without(field: str, characters) -> Func:
-    expression = F(field)
-    for character in characters:
-        expression = Replace(expression, Value(character), Value(""))
-    return expression
+#: At most this many residents are looked up for one search; a search that names more is too
+#: broad to be useful and should be narrowed.
+MAX_RESIDENTS = 1000
 
 
-def matching_residents(query: Query) -> QuerySet:
-    """Residents the text names: by phone, postcode, email, tenancy reference, UPRN or name."""
+def matching_residents(query: Query) -> list[int]:
+    """The ids of residents the text names: by phone, postcode, email, tenancy reference, UPRN or
+    name. Each test is its own query on its own index (an OR of them would read every resident),
+    except part of a name, which reads the residents table once."""
     text = query.compact
-    found = Q(email__iexact=text) | Q(tenancy_reference__iexact=text)
-    residents = Resident.objects.all()
+    residents = Resident.objects.order_by()
+    tests = [
+        residents.annotate(k=Upper("email")).filter(k=text.upper()),
+        residents.annotate(k=Upper("tenancy_reference")).filter(k=text.upper()),
+    ]
     if query.digits and query.digits == text:
-        found |= Q(uprn=text)
+        tests.append(residents.filter(uprn=text))
     phones = phone_variants(query)
     if phones:
-        residents = residents.annotate(phone_digits=_without("phone", PHONE_SEPARATORS))
-        found |= Q(phone_digits__in=phones)
+        tests.append(residents.annotate(k=phone_digits()).filter(k__in=phones))
     if POSTCODE.match(query.upper):
-        residents = residents.annotate(postcode_compact=Upper(_without("postcode", " ")))
-        found |= Q(postcode_compact=query.upper.replace(" ", ""))
-    if not phones and len(text) >= 2 and "@" not in text:
-        found |= Q(name__icontains=text)
-    return residents.filter(found)
+        tests.append(residents.annotate(k=postcode_key()).filter(k=query.upper.replace(" ", "")))
+    if not phones and len(text) >= 2 and "@" not in text and not NUMBER.match(text):
+        tests.append(residents.filter(name__icontains=text))
+    found: list[int] = []
+    for test in tests:
+        found += test.values_list("pk", flat=True)[: MAX_RESIDENTS - len(found)]
+        if len(found) >= MAX_RESIDENTS:
+            break
+    return sorted(set(found))
 
 
 def search_filter(text: str) -> Q | None:
@@ -120,7 +126,7 @@ def search_filter(text: str) -> Q | None:
     query = Query(text)
     if not query.compact:
         return None
-    return Q(reference__in=reference_candidates(query)) | Q(resident__in=matching_residents(query).values("pk"))
+    return Q(reference__in=reference_candidates(query)) | Q(resident_id__in=matching_residents(query))
 
 
 def exact_reference(text: str) -> str | None:

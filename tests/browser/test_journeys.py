@@ -24,7 +24,7 @@ def test_it_lets_a_handler_find_an_overdue_case_and_acknowledge_it(page, handler
 
     sign_in(page, handler)
     queue = QueuePage(page)
-    expect(queue.heading).to_have_text("All cases")
+    expect(queue.heading).to_have_text("My cases")  # a handler lands on their own cases
     expect(queue.due_tag(overdue.reference)).to_have_text(OVERDUE)
     expect(queue.row(fresh.reference)).to_be_visible()
 

@@ -1,0 +1,87 @@
+"""A handler's day in a real browser: the queue at 1280 px, searching from the header, and
+axe-core on every new page and state (issue 16)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from putright.residents.models import Resident
+from tests.browser.pages import QueuePage
+from tests.browser.support import acknowledged_complaint, assert_accessible, fresh_complaint, overdue_complaint, sign_in
+
+# Elements whose right edge passes their scrolling box's: a table cut off or scrolling sideways.
+OVERFLOW = """() => {
+  const box = document.querySelector('.putright-table-scroll');
+  return {scroll: box.scrollWidth, client: box.clientWidth, page: document.documentElement.scrollWidth,
+          viewport: document.documentElement.clientWidth};
+}"""
+
+
+def test_the_queue_shows_every_column_at_1280px_without_scrolling(page, handler, other_handler, resident, today):
+    long_name = Resident.objects.create(name="Bartholomew Fitzwilliam-Montgomery", phone="07700 900456")
+    cases = [
+        overdue_complaint(handler=handler, resident=resident, today=today),
+        overdue_complaint(handler=handler, resident=long_name, today=today, description="The lift has been broken for weeks."),
+        fresh_complaint(handler=handler, resident=resident, today=today),
+        acknowledged_complaint(handler=handler, resident=long_name, today=today),
+        fresh_complaint(handler=other_handler, resident=resident, today=today),
+    ]
+    sign_in(page, handler)
+    queue = QueuePage(page)
+    expect(queue.heading).to_have_text("My cases")
+    expect(queue.rows).to_have_count(4)  # not the other handler's case
+    for header in ("Case", "Received", "Resident", "What", "Where it is", "Handler", "Next deadline"):
+        expect(queue.table.get_by_role("columnheader", name=re.compile(rf"^{header}"))).to_be_visible()
+    sizes = page.evaluate(OVERFLOW)
+    assert sizes["scroll"] <= sizes["client"], f"the table scrolls sideways at 1280 px: {sizes}"
+    assert sizes["page"] <= sizes["viewport"], f"the page scrolls sideways at 1280 px: {sizes}"
+    # One row per case: each row one line of text high (the tags included).
+    heights = page.eval_on_selector_all("table.putright-queue tbody tr", "rows => rows.map(r => r.getBoundingClientRect().height)")
+    assert max(heights) <= 64, heights  # at most two lines of text, however long the state or name
+    # The counts at the top.
+    counts = page.locator("#due-counts")
+    expect(counts).to_contain_text("2 overdue")
+    assert_accessible(page, "queue, my cases")
+
+    # One control for everyone's cases; then sort by a column.
+    page.get_by_role("link", name="All cases", exact=True).click()
+    expect(queue.heading).to_have_text("All cases")
+    expect(queue.rows).to_have_count(len(cases))
+    page.get_by_role("link", name=re.compile(r"^Resident")).click()
+    expect(queue.table.locator("th[aria-sort=ascending]")).to_contain_text("Resident")
+    first = queue.rows.first.locator("td").nth(2)
+    expect(first).to_have_text("Bartholomew Fitzwilliam-Montgomery")
+    assert_accessible(page, "queue, all cases sorted by resident")
+
+
+def test_it_finds_a_case_by_reference_and_a_resident_by_phone_from_the_header(page, handler, resident, today):
+    resident.phone = "07700 900123"
+    resident.save()
+    case = overdue_complaint(handler=handler, resident=resident, today=today)
+    other = fresh_complaint(handler=handler, resident=resident, today=today)
+
+    sign_in(page, handler)
+    page.goto(f"/cases/{other.reference}/")  # any staff page: the search is in the header
+    search = page.get_by_role("search").get_by_role("searchbox")
+    search.fill(case.reference.rsplit("-", 1)[1])  # "000001": the number alone
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/cases/{case.reference}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(case.reference)
+
+    search = page.get_by_role("search").get_by_role("searchbox")
+    search.fill("+44 7700 900 123")  # spaced and written differently from the record
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    queue = QueuePage(page)
+    expect(queue.heading).to_have_text("Cases matching “+44 7700 900 123”")
+    expect(queue.rows).to_have_count(2)
+    expect(queue.row(case.reference)).to_be_visible()
+    expect(queue.row(other.reference)).to_be_visible()
+    assert_accessible(page, "search results")
+
+    search = page.get_by_role("search").get_by_role("searchbox")
+    search.fill("07999 111222")
+    search.press("Enter")
+    expect(queue.main).to_contain_text("No case or resident matches “07999 111222”")
+    assert_accessible(page, "search with no results")
