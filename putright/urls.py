@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
 
 admin.site.site_header = "PutRight settings"
 admin.site.site_title = "PutRight settings"
@@ -16,6 +18,8 @@ urlpatterns = [
     path("residents/", include("putright.residents.urls")),
     path("reports/", include("putright.reports.urls")),
     path("self-assessment/", include("putright.selfassessment.urls")),
+    # Browsers ask for /favicon.ico whatever the page says: send them to the icon.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("putright/favicon.svg"))),
     # Last: the public portal owns the site root ("/") and its own short paths.
     path("", include("putright.portal.urls")),
 ]

@@ -85,3 +85,24 @@ def test_it_finds_a_case_by_reference_and_a_resident_by_phone_from_the_header(pa
     search.press("Enter")
     expect(queue.main).to_contain_text("No case or resident matches “07999 111222”")
     assert_accessible(page, "search with no results")
+
+
+def test_the_404_and_403_pages_are_the_landlords_own_and_accessible(page, oversight, handler, resident, today):
+    case = fresh_complaint(handler=handler, resident=resident, today=today)
+    response = page.goto("/survey/no-such-link/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.get_by_role("link", name="Go to the start")).to_be_visible()
+    assert_accessible(page, "404 for a resident")
+
+    sign_in(page, oversight)
+    response = page.goto(f"/cases/{case.reference}/acknowledge/")
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    expect(page.locator("#reason")).to_have_text("Your role can read cases but not change them.")
+    expect(page.get_by_role("search")).to_be_visible()
+    assert_accessible(page, "403 for oversight")
+    response = page.goto("/cases/PR-1999-000001/")
+    assert response.status == 404
+    page.get_by_role("link", name="Go to your cases").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("All cases")
