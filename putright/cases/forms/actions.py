@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from putright.accounts.models import CASEWORK_ROLES, User
 from putright.cases import actions
-from putright.cases.forms.base import ActionForm, DateField
+from putright.cases.forms.base import ActionForm, DateField, MoneyField
 from putright.cases.models import Channel, Direction, OutstandingAction, PaymentMethod, Remedy, RemedyKind
 from putright.residents.models import ContactChannel
 from putright.rules.exclusions import REFUSAL_REASON_LABELS, RefusalReason
@@ -188,7 +188,7 @@ class AddRemedyForm(ActionForm):
     ]
     kind = forms.ChoiceField(label="Kind of remedy", choices=RemedyKind.choices, widget=forms.RadioSelect)
     description = forms.CharField(label="What will happen", widget=forms.Textarea(attrs={"rows": 3}))
-    amount = forms.DecimalField(label="Amount in pounds (financial remedies only)", required=False, min_value=Decimal("0.01"), decimal_places=2, max_digits=10)
+    amount = MoneyField(label="Amount in pounds (financial remedies only)", required=False)
     payment_method = forms.ChoiceField(label="How it will be paid (financial remedies only)", required=False, choices=[("", "Choose")] + PaymentMethod.choices)
     due_by = DateField(label="To be done by", required=False)
     completed_on = DateField(label="Or, date already done", required=False)

@@ -528,3 +528,22 @@ def test_it_raises_a_complaint_from_a_service_request_that_carries_on(client, us
     assert response.url == detail_url(complaint)
     assert complaint.kind == Kind.COMPLAINT and complaint.state == State.STAGE1_LOGGED
     assert state_of(request) == State.OPEN
+
+
+@pytest.mark.parametrize("typed, saved", [("£250", "250.00"), ("£1,250.50", "1250.50"), (" 75 ", "75.00")])
+def test_it_takes_an_amount_as_people_write_it(client, users, today, typed, saved):
+    case = _acknowledged(users, today)
+    client.force_login(users.handler)
+    data = {**SPECS["remedy"].data(case, users), "kind": "financial", "payment_method": "money", "amount": typed}
+    assert client.post(step_url(case, "remedy"), data).status_code == 302
+    assert str(Remedy.objects.get().amount) == saved
+
+
+def test_it_says_how_to_write_an_amount_it_cannot_read(client, users, today):
+    case = _acknowledged(users, today)
+    client.force_login(users.handler)
+    data = {**SPECS["remedy"].data(case, users), "kind": "financial", "payment_method": "money", "amount": "two hundred"}
+    response = client.post(step_url(case, "remedy"), data)
+    assert response.status_code == 200
+    assert "Enter the amount in pounds, like 250 or 49.99" in response.content.decode()
+    assert not Remedy.objects.exists()
