@@ -106,3 +106,34 @@ def test_the_404_and_403_pages_are_the_landlords_own_and_accessible(page, oversi
     assert response.status == 404
     page.get_by_role("link", name="Go to your cases").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("All cases")
+
+
+def test_it_edits_and_issues_a_letter_without_typing_markup(page, handler, resident, today):
+    from putright.letters.models import Letter, LetterStatus
+    from putright.letters.tests import factories as lf
+
+    lf.landlord()
+    case = acknowledged_complaint(handler=handler, resident=resident, today=today)
+    sign_in(page, handler)
+    page.goto(f"/cases/{case.reference}/")
+    page.get_by_role("button", name=re.compile("Draft letter: stage 1 acknowledgement", re.I)).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stage 1 acknowledgement")
+    # The required parts are a fixed block between two plain-text boxes: nothing to keep intact.
+    expect(page.locator("#required-parts")).to_contain_text("Mould in the back bedroom was not treated.")
+    before = page.get_by_label("Wording before the parts the Code requires")
+    expect(before).to_have_value(re.compile(r"^Dear Rita Patel,\n\nThank you"))
+    assert "<p>" not in before.input_value() and "{{" not in before.input_value()
+    assert_accessible(page, "letter draft")
+    before.fill("Dear Rita Patel,\n\nThank you for telling us about the <b>mould</b>.")
+    page.get_by_role("button", name="Save and check before issuing").click()
+
+    # Issuing is its own step, saying it cannot be undone.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Issue the stage 1 acknowledgement letter")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("Issuing cannot be undone")
+    assert_accessible(page, "issue letter step")
+    page.get_by_role("button", name="Issue letter").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("issued and recorded")
+    letter = Letter.objects.get(case=case)
+    assert letter.status == LetterStatus.ISSUED
+    assert "the <b>mould</b>." in letter.text  # typed as text, sent as text
+    assert_accessible(page, "issued letter")
