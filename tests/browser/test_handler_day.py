@@ -3,12 +3,13 @@ axe-core on every new page and state (issue 16)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from playwright.sync_api import expect
 
 from putright.residents.models import Resident
-from tests.browser.pages import QueuePage
+from tests.browser.pages import QueuePage, StepFormPage
 from tests.browser.support import acknowledged_complaint, assert_accessible, fresh_complaint, overdue_complaint, sign_in
 
 # Elements whose right edge passes their scrolling box's: a table cut off or scrolling sideways.
@@ -137,3 +138,48 @@ def test_it_edits_and_issues_a_letter_without_typing_markup(page, handler, resid
     assert letter.status == LetterStatus.ISSUED
     assert "the <b>mould</b>." in letter.text  # typed as text, sent as text
     assert_accessible(page, "issued letter")
+
+
+def test_it_responds_in_one_pass_from_the_definition_into_the_letter(page, handler, resident, today):
+    from putright.cases import actions
+    from putright.cases.models import Case, Remedy
+    from putright.letters.tests import factories as lf
+    from putright.rules.lifecycle import State
+
+    lf.landlord()
+    case = fresh_complaint(handler=handler, resident=resident, today=today)
+    actions.acknowledge(
+        case, acknowledged_on=today, definition="1. The kitchen leak was not repaired on time.\n2. Nobody called back.",
+        outcomes_sought="Fix the leak.", responsible_for="The repair.", actor=handler, today=today,
+    )
+    sign_in(page, handler)
+    page.goto(f"/cases/{case.reference}/")
+    page.get_by_role("link", name="Record the response").click()
+    # The points are the agreed definition's, already written.
+    expect(page.get_by_label("Point 1 of the complaint")).to_have_value("The kitchen leak was not repaired on time.")
+    expect(page.get_by_label("Point 2 of the complaint")).to_have_value("Nobody called back.")
+    assert_accessible(page, "respond in one pass")
+
+    page.get_by_role("button", name="Add another point").click()
+    expect(page.get_by_label("Point 3 of the complaint")).to_have_value("")
+    page.get_by_label("Point 3 of the complaint").fill("The contractor left a mess.")
+    for i, decision in ((1, "Upheld"), (2, "Upheld"), (3, "Not upheld")):
+        page.get_by_label(f"Decision on point {i}", exact=True).select_option(label=decision)
+        page.get_by_label(f"Reasons for the decision on point {i}").fill(f"Reason {i}.")
+    page.get_by_label("Remedy (optional)").select_option(label="Apologising")
+    page.get_by_label("What will happen to put it right").fill("A written apology from the repairs manager.")
+    page.get_by_role("button", name="Record the response and write the letter").click()
+    # The Code wants a date for it (7.3): the error points at the remedy's own date boxes.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("(Code 7.3)")
+    expect(page.locator(".govuk-error-summary a").first).to_have_attribute("href", "#id_remedy_due_by_0")
+    assert_accessible(page, "respond in one pass, with an error")
+    StepFormPage(page).fill_date("Remedy to be done by", today + dt.timedelta(days=7))
+    page.get_by_role("button", name="Record the response and write the letter").click()
+
+    # Straight into the drafted response letter, with the remedy in its required parts.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stage 1 response")
+    expect(page.locator("#required-parts")).to_contain_text("A written apology from the repairs manager.")
+    assert_accessible(page, "response letter draft")
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == State.STAGE1_RESPONDED
+    assert case.stage(1).points.count() == 3 and Remedy.objects.filter(case=case).count() == 1

@@ -11,16 +11,19 @@ transaction: if any of them refuses, nothing is saved and the form says why.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 from django import forms
 from django.db import transaction
+from django.forms.utils import ErrorDict
 
 from putright.accounts.models import CASEWORK_ROLES, User
 from putright.cases import actions
 from putright.cases.forms.actions import DECISIONS, _today
 from putright.cases.forms.base import ActionForm, DateField, MoneyField
 from putright.cases.models import PaymentMethod, RemedyKind
+from putright.rules.errors import RuleViolation
 
 _NUMBERING = re.compile(r"^\s*(?:[-•*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+", re.I)
 MAX_POINTS = 20
@@ -75,7 +78,7 @@ class RespondForm(ActionForm):
         ordered = ["responded_on"]
         for i in range(1, count + 1):
             self.fields[f"point_{i}"] = forms.CharField(
-                label=f"Point {i}", required=i == 1, widget=forms.Textarea(attrs={"rows": 2}),
+                label=f"Point {i} of the complaint", required=i == 1, widget=forms.Textarea(attrs={"rows": 2}),
                 initial=agreed[i - 1] if i <= len(agreed) else "",
             )
             self.fields[f"decision_{i}"] = forms.ChoiceField(label=f"Decision on point {i}", choices=[("", "Choose")] + DECISIONS, required=i == 1)
@@ -111,10 +114,17 @@ class RespondForm(ActionForm):
             self.add_error("action_due_by", "Enter the date the action is due by")
         return data
 
+    def full_clean(self):
+        # "Add another point" shows the form again with one more block: nothing is checked yet.
+        if self.is_bound and "add_point" in self.data:
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
     def run(self) -> bool:
-        # "Add another point" shows the form again with one more block; it saves nothing.
         if "add_point" in self.data:
-            return False
+            return False  # it saves nothing
         return super().run()
 
     @transaction.atomic
@@ -127,13 +137,25 @@ class RespondForm(ActionForm):
         ]
         case = actions.respond(self.case, responded_on=d["responded_on"], points=points, actor=self.user)
         if d.get("remedy_kind"):
-            actions.add_remedy(
-                case, kind=d["remedy_kind"], description=d["remedy_description"], amount=d["remedy_amount"],
-                payment_method=d["remedy_payment_method"], due_by=d["remedy_due_by"], completed_on=None, actor=self.user,
-            )
+            with self._fields_named("remedy_"):
+                actions.add_remedy(
+                    case, kind=d["remedy_kind"], description=d["remedy_description"], amount=d["remedy_amount"],
+                    payment_method=d["remedy_payment_method"], due_by=d["remedy_due_by"], completed_on=None, actor=self.user,
+                )
         if (d.get("action_description") or "").strip():
-            actions.add_action(
-                case, description=d["action_description"], due_by=d["action_due_by"], owner=d["action_owner"] or self.user,
-                owner_name="", actor=self.user,
-            )
+            with self._fields_named("action_"):
+                actions.add_action(
+                    case, description=d["action_description"], due_by=d["action_due_by"], owner=d["action_owner"] or self.user,
+                    owner_name="", actor=self.user,
+                )
         return case
+
+    @contextmanager
+    def _fields_named(self, prefix: str):
+        """A refusal about a remedy's or action's field points at that field on this page."""
+        try:
+            yield
+        except RuleViolation as error:
+            if error.field and f"{prefix}{error.field}" in self.fields:
+                error.field = f"{prefix}{error.field}"
+            raise

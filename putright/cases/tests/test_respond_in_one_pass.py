@@ -99,3 +99,10 @@ def test_it_saves_nothing_when_the_remedy_is_refused(client, handler, case, toda
     assert "There is a problem" in response.content.decode()
     assert Case.objects.get(pk=case.pk).state == State.STAGE1_ACKNOWLEDGED  # the response rolled back too
     assert CaseEvent.objects.count() == events and not Remedy.objects.exists()
+
+
+def test_adding_a_point_shows_no_errors_yet(client, handler, case):
+    client.force_login(handler)
+    response = client.post(url(case), {"points": "3", "add_point": "1"})
+    assert "There is a problem" not in response.content.decode()
+    assert "point_4" in response.context["form"].fields
