@@ -36,3 +36,16 @@ def thousands(number) -> str:
         return f"{int(number):,}"
     except (TypeError, ValueError):
         return str(number)
+
+
+@register.filter
+def day(value) -> str:
+    """A date, or an ISO date string from the figures, as people write it: 1 April 2026."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{value.day} {value:%B %Y}" if value else ""
