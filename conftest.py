@@ -1,15 +1,50 @@
-"""Shared test personas: staff of each role, and two residents.
+"""The suite's frozen clock, and shared test personas: staff of each role, and two residents.
 
 Tests run against a real SQLite file (var/test-putright.sqlite3) or, when DATABASE_URL is set, a
-real PostgreSQL server.
+real PostgreSQL server. "Now" is frozen for the whole run at one documented instant (tests/clock.py:
+Monday 23 November 2026, 10:00 in London, or PUTRIGHT_TEST_TODAY), so no test depends on the day
+it runs.
 """
 
 import datetime as dt
 
 import pytest
+import time_machine
+from time_machine import escape_hatch
+
+from tests import clock
 
 from putright.accounts.models import Role, User
 from putright.residents.models import Resident, Tenure
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_clock: the test runs on the real clock, not the suite's frozen one")
+    try:
+        clock.frozen_instant()
+    except clock.BadTestDate as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def pytest_report_header(config):
+    instant = clock.frozen_instant()
+    return f"clock: frozen at {instant:%A %d %B %Y %H:%M %Z} (tests/clock.py; {clock.ENV} to change it)"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _frozen_clock():
+    """Freeze "now" for the whole run; it ticks from there, so elapsed times stay real."""
+    with time_machine.travel(clock.frozen_instant(), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _real_clock_when_asked(request):
+    if request.node.get_closest_marker("real_clock") is None:
+        yield
+        return
+    with time_machine.travel(escape_hatch.time.time(), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +54,10 @@ def _fast_hashing_and_media(settings, tmp_path):
 
 
 @pytest.fixture
-def today():
-    """A fixed 'today' for actions: Monday 23 November 2026."""
-    return dt.date(2026, 11, 23)
+def today() -> dt.date:
+    """The suite's frozen today (Monday 23 November 2026 unless PUTRIGHT_TEST_TODAY says otherwise):
+    the same date timezone.localdate() gives the views while the clock is frozen."""
+    return clock.frozen_today()
 
 
 def _user(username: str, role: str) -> User:

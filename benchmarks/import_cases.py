@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "putright.settings")
 import django  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 django.setup()  # the column list lives beside the models; no database is touched here
 
@@ -61,7 +62,7 @@ def generate(path: Path, rows: int, seed: int = 2025) -> None:
     cal = WorkingCalendar()
     first = dt.date(2022, 4, 1)
     span = 3 * 365
-    latest = dt.date.today() - dt.timedelta(days=1)
+    latest = timezone.localdate() - dt.timedelta(days=1)
     with open(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, COLUMNS)
         writer.writeheader()

@@ -8,13 +8,11 @@ The live server needs a transactional database, which works on the SQLite file a
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 CHROMIUM = os.environ.get("PUTRIGHT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -110,7 +108,5 @@ def narrow_page(request, browser, live_server):
 # -- data ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def today() -> dt.date:
-    """The real date: the live server's pages count deadlines from timezone.localdate()."""
-    return timezone.localdate()
+# `today` is the suite's frozen today (conftest.py, tests/clock.py): the live server runs in this
+# process, so its pages count deadlines from the same frozen clock.

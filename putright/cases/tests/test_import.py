@@ -19,6 +19,7 @@ from django.core.management.base import CommandError
 from putright.cases import actions
 from putright.cases.interchange import COLUMNS, write_history
 from putright.cases.models import Case, CaseEvent, Extension, Refusal, Remedy, ServiceArea, Stage, Theme
+from tests.clock import subprocess_env
 
 pytestmark = pytest.mark.django_db
 
@@ -400,9 +401,9 @@ def test_it_says_when_the_file_does_not_exist(tmp_path):
         call_command("import", "cases", str(tmp_path / "missing.csv"))
 
 
-def test_it_only_imports_cases(tmp_path):
-    with pytest.raises(CommandError, match="invalid choice: 'residents'"):
-        call_command("import", "residents", str(write(tmp_path, [complaint()])))
+def test_it_only_imports_cases_and_residents(tmp_path):
+    with pytest.raises(CommandError, match="invalid choice: 'homes'"):
+        call_command("import", "homes", str(write(tmp_path, [complaint()])))
 
 
 # --- importing again ----------------------------------------------------------------------------
@@ -457,7 +458,7 @@ def test_it_writes_in_batches(tmp_path):
 
 def test_it_works_from_the_console_script(tmp_path):
     exe = Path(sys.executable).with_name("putright")
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PUTRIGHT_VAR_DIR=str(tmp_path))
+    env = subprocess_env(dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PUTRIGHT_VAR_DIR=str(tmp_path)))
     migrated = subprocess.run([exe, "migrate", "--no-input", "--skip-checks", "-v", "0"], env=env, capture_output=True, text=True)
     assert migrated.returncode == 0, migrated.stderr
     good = write(tmp_path, [complaint("A", **STAGE1), complaint("B")])
@@ -472,9 +473,8 @@ def test_it_works_from_the_console_script(tmp_path):
     assert "Already present, not changed: 2" in again.stdout
 
 
-def test_it_accepts_an_extension_that_runs_into_the_future(tmp_path):
+def test_it_accepts_an_extension_that_runs_into_the_future(tmp_path, today):
     # An extension agreed last week may end next month: the case is open and extended.
-    today = dt.date.today()
     received = today - dt.timedelta(days=21)
     acknowledged = received + dt.timedelta(days=1)
     extended_to = today + dt.timedelta(days=10)
@@ -490,8 +490,8 @@ def test_it_accepts_an_extension_that_runs_into_the_future(tmp_path):
     assert Case.objects.get(reference="OLD-1").next_deadline_by == extended_to
 
 
-def test_it_still_refuses_a_response_dated_in_the_future(tmp_path):
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+def test_it_still_refuses_a_response_dated_in_the_future(tmp_path, today):
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
     path = write(tmp_path, [complaint(stage1_acknowledged_on="2025-03-05", stage1_responded_on=tomorrow)])
     message, err = fails(path)
     assert f"stage1_responded_on {tomorrow} is in the future" in err + message

@@ -1,8 +1,8 @@
 """The case page and the queue: what staff see, with deadlines said in words.
 
-The views count from the real date (timezone.localdate()), so cases whose deadlines must fall on
-a given working day are logged on dates worked out here from that date and the working-day
-calendar; the other cases are made with factories.py's fixed dates and their wording is
+The views count from timezone.localdate(), which is the suite's frozen today (tests/clock.py), so
+cases whose deadlines must fall on a given working day are logged on dates worked out here from
+that date and the working-day calendar; the other cases are made with factories.py's fixed dates and their wording is
 computed with due_status.
 """
 
@@ -17,7 +17,7 @@ from django.urls import reverse
 from putright.cases import actions
 from putright.cases.models import Case, Direction, ServiceArea, Theme
 from putright.cases.tests import factories as f
-from putright.cases.tests.test_views_forms import detail_url, real_today
+from putright.cases.tests.test_views_forms import detail_url, frozen_today
 from putright.cases.views.queue import PAGE_SIZE
 from putright.residents.models import Adjustment, AdjustmentKind
 from putright.rules.calendar import WorkingCalendar, format_day
@@ -45,17 +45,19 @@ def working_day_before(day: dt.date, n: int) -> dt.date:
 
 
 def received_for(acknowledge_by: dt.date) -> dt.date:
-    """The latest receipt date whose acknowledge-by date (5 working days on) is `acknowledge_by`."""
+    """The latest receipt date, today or before, whose acknowledge-by date (5 working days on) is
+    `acknowledge_by`. (On a Saturday, Sunday's receipt has the same date as Saturday's: it must
+    not be chosen, because nothing can be received in the future.)"""
     for back in range(0, 20):
         received = acknowledge_by - dt.timedelta(days=back)
-        if CAL.add_working_days(received, 5) == acknowledge_by:
+        if received <= frozen_today() and CAL.add_working_days(received, 5) == acknowledge_by:
             return received
     raise AssertionError(f"{acknowledge_by} is not a working day")
 
 
 def complaint_due(acknowledge_by: dt.date, *, handler, **kw) -> Case:
     """A stage 1 complaint, logged now, whose next deadline (acknowledge by) is `acknowledge_by`."""
-    case = f.log_complaint(received_on=received_for(acknowledge_by), handler=handler, actor=handler, today=real_today(), **kw)
+    case = f.log_complaint(received_on=received_for(acknowledge_by), handler=handler, actor=handler, today=frozen_today(), **kw)
     assert case.next_deadline_by == acknowledge_by
     return case
 
@@ -105,13 +107,13 @@ def test_it_shows_both_stages_with_their_dates_and_due_words(client, handler, ot
     assert f"Extended from the Code's date, {d(s2.code_respond_by)}" in stage2
     assert f"To {d(s2.respond_by)}: The surveyor is off sick." in stage2
     assert "with the Ombudsman's details; updates every 5 working days" in stage2
-    words = due_status(real_today(), s2.respond_by, CAL).words
+    words = due_status(frozen_today(), s2.respond_by, CAL).words
     assert words in stage2
     assert "Olu" in stage2  # the stage 2 handler
 
 
 def test_it_says_how_overdue_an_acknowledgement_is(client, handler):
-    due = working_day_before(real_today(), 2)
+    due = working_day_before(frozen_today(), 2)
     case = complaint_due(due, handler=handler)
     client.force_login(handler)
     html = client.get(detail_url(case)).content.decode()
@@ -165,7 +167,7 @@ def queue_cases(handler, other_handler, resident, today):
     repairs = ServiceArea.objects.create(name="Repairs")
     rents = ServiceArea.objects.create(name="Rents")
     damp = Theme.objects.create(name="Damp and mould")
-    t = real_today()
+    t = frozen_today()
     cases = {
         "overdue": complaint_due(working_day_before(t, 2), handler=handler, service_area=repairs, themes=[damp], resident=resident),
         "soon": complaint_due(CAL.add_working_days(t, 1), handler=other_handler, service_area=rents),
@@ -240,10 +242,10 @@ def test_it_filters_the_queue(client, handler, queue_cases, params, expected):
     expected = {k for k in expected if k in queue_cases}  # "today" exists only on a working day
     # The cases made with factories.py's fixed dates may be due soon or overdue by now: work it out.
     if params == {"due": "soon"}:
-        until = CAL.add_working_days(real_today(), 2)
-        expected = {k for k, c in queue_cases.items() if c.is_open and c.next_deadline_by and real_today() <= c.next_deadline_by <= until}
+        until = CAL.add_working_days(frozen_today(), 2)
+        expected = {k for k, c in queue_cases.items() if c.is_open and c.next_deadline_by and frozen_today() <= c.next_deadline_by <= until}
     if params == {"due": "overdue"}:
-        expected = {k for k, c in queue_cases.items() if c.is_open and c.next_deadline_by and c.next_deadline_by < real_today()}
+        expected = {k for k, c in queue_cases.items() if c.is_open and c.next_deadline_by and c.next_deadline_by < frozen_today()}
     if "mine" not in query and "cases" not in query:
         query["cases"] = "all"  # a handler lands on their own cases
     client.force_login(handler)
@@ -302,7 +304,7 @@ def test_it_shows_a_manager_everyones_cases_first(client, manager, queue_cases):
 def test_it_counts_what_is_overdue_due_today_and_due_soon_at_the_top(client, handler, queue_cases):
     client.force_login(handler)
     html = client.get(QUEUE, {"cases": "all"}).content.decode()
-    t = real_today()
+    t = frozen_today()
     open_cases = [c for c in queue_cases.values() if c.is_open and c.next_deadline_by]
     overdue = sum(c.next_deadline_by < t for c in open_cases)
     due_today = sum(c.next_deadline_by == t for c in open_cases)

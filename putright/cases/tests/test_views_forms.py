@@ -1,7 +1,8 @@
 """Every step's form on the case page: guidance, a valid post, a missing field, a rule refusal.
 
 Cases are driven to their state through the actions (factories.py, with the `today` keyword);
-the forms post dates relative to the real date, because the views use timezone.localdate().
+the forms post dates relative to the suite's frozen today (tests/clock.py), which is what the
+views' timezone.localdate() gives while the clock is frozen.
 `SPECS` (one per step slug) is shared with test_views_access.py.
 """
 
@@ -17,7 +18,6 @@ from typing import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from putright.cases import actions
 from putright.cases.models import Attachment, Case, CaseEvent, Correspondence, Extension, Refusal, Remedy
@@ -26,15 +26,12 @@ from putright.cases.views.case import LETTER_AFTER, STEPS
 from putright.letters.models import Letter
 from putright.rules.calendar import WorkingCalendar
 from putright.rules.lifecycle import Kind, State
+from tests.clock import frozen_today  # re-exported for the other view tests
 
 pytestmark = pytest.mark.django_db
 
 
 # --- helpers shared with the other view tests ---------------------------------------------------
-
-
-def real_today() -> dt.date:
-    return timezone.localdate()
 
 
 def date_fields(name: str, day: dt.date | None = None, *, parts: tuple[str, str, str] | None = None) -> dict:
@@ -127,13 +124,13 @@ def _new_respond_by(case, working_days: int) -> dt.date:
 SPECS: dict[str, Spec] = {
     "acknowledge": Spec(
         _logged,
-        lambda c, u: {**date_fields("acknowledged_on", real_today()), "definition": "The leak was not fixed.", "outcomes_sought": "Fix it.", "handler": ""},
+        lambda c, u: {**date_fields("acknowledged_on", frozen_today()), "definition": "The leak was not fixed.", "outcomes_sought": "Fix it.", "handler": ""},
         ("definition", "Enter what the resident is unhappy about"),
         State.STAGE1_ACKNOWLEDGED, "acknowledged", "5.6",
     ),
     "respond": Spec(
         _acknowledged,
-        lambda c, u: {**date_fields("responded_on", real_today()), "point_1": "The leak", "decision_1": "upheld", "reasons_1": "The repair was late."},
+        lambda c, u: {**date_fields("responded_on", frozen_today()), "point_1": "The leak", "decision_1": "upheld", "reasons_1": "The repair was late."},
         ("reasons_1", "Enter reasons for the decision on point 1"),
         State.STAGE1_RESPONDED, "responded", "6.7",
     ),
@@ -141,56 +138,56 @@ SPECS: dict[str, Spec] = {
         _acknowledged,
         lambda c, u: {
             **date_fields("new_respond_by", _new_respond_by(c, 5)), "reason": "Waiting for the contractor.",
-            **date_fields("resident_told_on", real_today()), "ombudsman_details_given": "on", "update_every_working_days": "5",
+            **date_fields("resident_told_on", frozen_today()), "ombudsman_details_given": "on", "update_every_working_days": "5",
         },
         ("reason", "Enter the reason, as explained to the resident"),
         State.STAGE1_ACKNOWLEDGED, "extended", "6.4",
     ),
     "request-stage-2": Spec(
         _responded,
-        lambda c, u: {**date_fields("requested_on", real_today()), "reason": "Still leaking."},
+        lambda c, u: {**date_fields("requested_on", frozen_today()), "reason": "Still leaking."},
         ("requested_on", "Enter date the resident asked"),
         State.STAGE2_REQUESTED, "stage2_requested", "6.13",
     ),
     "remedy": Spec(
         _acknowledged,
-        lambda c, u: {"kind": "apology", "description": "A written apology.", **date_fields("due_by", real_today() + dt.timedelta(days=7))},
+        lambda c, u: {"kind": "apology", "description": "A written apology.", **date_fields("due_by", frozen_today() + dt.timedelta(days=7))},
         ("description", "Enter what will happen"),
         State.STAGE1_ACKNOWLEDGED, "remedy_added", "7.1",
     ),
     "complete-remedy": Spec(
         _with_remedy,
-        lambda c, u: {"remedy": str(Remedy.objects.get(case=c).pk), **date_fields("completed_on", real_today())},
+        lambda c, u: {"remedy": str(Remedy.objects.get(case=c).pk), **date_fields("completed_on", frozen_today())},
         ("remedy", "Select remedy"),
         State.STAGE1_ACKNOWLEDGED, "remedy_completed",
     ),
     "action": Spec(
         _responded,
-        lambda c, u: {"description": "Replace the pipe.", **date_fields("due_by", real_today() + dt.timedelta(days=14)), "owner": str(u.handler.pk)},
+        lambda c, u: {"description": "Replace the pipe.", **date_fields("due_by", frozen_today() + dt.timedelta(days=14)), "owner": str(u.handler.pk)},
         ("due_by", "Enter the date it is due by"),
         State.STAGE1_RESPONDED, "action_added", "6.6",
     ),
     "update-action": Spec(
         _with_action,
-        lambda c, u: {"action": str(c.actions.get().pk), **date_fields("given_on", real_today()), "note": "Done today.", "completed": "on"},
+        lambda c, u: {"action": str(c.actions.get().pk), **date_fields("given_on", frozen_today()), "note": "Done today.", "completed": "on"},
         ("action", "Select action"),
         State.STAGE1_RESPONDED, "action_completed",
     ),
     "correspondence": Spec(
         _acknowledged,
-        lambda c, u: {"direction": "in", **date_fields("occurred_on", real_today()), "method": "email", "body": "Any news?"},
+        lambda c, u: {"direction": "in", **date_fields("occurred_on", frozen_today()), "method": "email", "body": "Any news?"},
         ("direction", "Select whether it was received, sent or is an internal note"),
         State.STAGE1_ACKNOWLEDGED, "correspondence", "5.12",
     ),
     "add-issue": Spec(
         _logged,
-        lambda c, u: {"description": "The bathroom fan is broken too.", **date_fields("raised_on", real_today()), "related": "yes"},
+        lambda c, u: {"description": "The bathroom fan is broken too.", **date_fields("raised_on", frozen_today()), "related": "yes"},
         ("related", "Select whether the new issue is related to this complaint"),
         State.STAGE1_LOGGED, "issue_added", "6.8",
     ),
     "raise-complaint": Spec(
         _service_request,
-        lambda c, u: {**date_fields("received_on", real_today()), "description": "Nobody came to fix the boiler.", "channel": "phone"},
+        lambda c, u: {**date_fields("received_on", frozen_today()), "description": "Nobody came to fix the boiler.", "channel": "phone"},
         ("description", "Enter what the resident said, in their own words"),
         State.OPEN, "complaint_raised", "1.5",
     ),
@@ -203,7 +200,7 @@ SPECS: dict[str, Spec] = {
     "refuse": Spec(
         _logged,
         lambda c, u: {
-            **date_fields("refused_on", real_today()), "reason": "legal_proceedings", "explanation": "A court claim covers this.",
+            **date_fields("refused_on", frozen_today()), "reason": "legal_proceedings", "explanation": "A court claim covers this.",
             "ombudsman_rights_given": "on", **date_fields("proceedings_started_on", dt.date(2026, 10, 1)),
         },
         ("explanation", "Enter the explanation given to the resident"),
@@ -211,13 +208,13 @@ SPECS: dict[str, Spec] = {
     ),
     "withdraw": Spec(
         _logged,
-        lambda c, u: {**date_fields("withdrawn_on", real_today()), "reason": "Sorted now."},
+        lambda c, u: {**date_fields("withdrawn_on", frozen_today()), "reason": "Sorted now."},
         ("withdrawn_on", "Enter date withdrawn"),
         State.WITHDRAWN, "withdrawn",
     ),
     "close": Spec(
         _responded,
-        lambda c, u: date_fields("closed_on", real_today()),
+        lambda c, u: date_fields("closed_on", frozen_today()),
         ("closed_on", "Enter date closed"),
         State.CLOSED, "closed", "6.6",
     ),
@@ -342,7 +339,7 @@ def _post_refused(client, case, slug, data, provision, *, field_message=""):
 def test_it_refuses_the_stage_1_handler_at_stage_2(client, users, today):
     case = f.complaint_at(State.STAGE2_REQUESTED, handler=users.handler, today=today)
     client.force_login(users.handler)
-    data = {**date_fields("acknowledged_on", real_today()), "definition": "Still leaking.", "outcomes_sought": "Fix it.", "handler": ""}
+    data = {**date_fields("acknowledged_on", frozen_today()), "definition": "Still leaking.", "outcomes_sought": "Fix it.", "handler": ""}
     _post_refused(client, case, "acknowledge", data, "6.13", field_message="handled stage 1")
     data["handler"] = str(users.handler.pk)
     _post_refused(client, case, "acknowledge", data, "6.13")
@@ -436,7 +433,7 @@ def test_it_refuses_a_date_in_the_future_from_the_service(client, users, today):
     case = _logged(users, today)
     client.force_login(users.handler)
     events = CaseEvent.objects.count()
-    response = client.post(step_url(case, "withdraw"), date_fields("withdrawn_on", real_today() + dt.timedelta(days=1)))
+    response = client.post(step_url(case, "withdraw"), date_fields("withdrawn_on", frozen_today() + dt.timedelta(days=1)))
     assert "cannot be in the future" in error_summary(response)
     assert CaseEvent.objects.count() == events
     assert state_of(case) == State.STAGE1_LOGGED
@@ -446,7 +443,7 @@ def test_it_shows_the_date_fields_prefilled_with_today(client, users, today):
     case = _logged(users, today)
     client.force_login(users.handler)
     html = client.get(step_url(case, "acknowledge")).content.decode()
-    t = real_today()
+    t = frozen_today()
     assert f'name="acknowledged_on_0" id="id_acknowledged_on_0" value="{t.day}"' in html
     assert f'name="acknowledged_on_2" id="id_acknowledged_on_2" value="{t.year}"' in html
 

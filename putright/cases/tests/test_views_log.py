@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from putright.cases.models import Case, CaseEvent, Channel, ServiceArea, Theme
-from putright.cases.tests.test_views_forms import date_fields, detail_url, error_summary, real_today, step_url
+from putright.cases.tests.test_views_forms import date_fields, detail_url, error_summary, frozen_today, step_url
 from putright.residents.models import Representative, Resident
 from putright.rules.calendar import WorkingCalendar
 from putright.rules.lifecycle import Kind, State
@@ -24,7 +24,7 @@ def log_url(resident=None) -> str:
 
 
 def complaint(**extra) -> dict:
-    return {"kind": "complaint", "channel": "phone", **date_fields("received_on", real_today()), "description": IN_THEIR_WORDS, **extra}
+    return {"kind": "complaint", "channel": "phone", **date_fields("received_on", frozen_today()), "description": IN_THEIR_WORDS, **extra}
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_it_asks_who_it_is_from_first(signed_in, resident):
 
 @pytest.mark.parametrize("channel", Channel.values)
 def test_it_logs_a_complaint_from_every_channel(signed_in, handler, resident, channel):
-    received = real_today() - dt.timedelta(days=3)
+    received = frozen_today() - dt.timedelta(days=3)
     response = signed_in.post(log_url(resident), complaint(channel=channel, **date_fields("received_on", received)))
     assert response.status_code == 302, error_summary(response)
     case = Case.objects.get()
@@ -145,8 +145,8 @@ def test_it_needs_a_name_for_a_new_resident(signed_in):
 
 def test_it_creates_no_resident_when_the_case_is_refused(signed_in):
     """All or nothing: the service refuses a date in the future after the resident was made."""
-    tomorrow = real_today() + dt.timedelta(days=1)
-    data = complaint(name="Ana Silva", representative_name="Jo Silva", **date_fields("received_on", tomorrow), **date_fields("representative_consent_on", real_today()))
+    tomorrow = frozen_today() + dt.timedelta(days=1)
+    data = complaint(name="Ana Silva", representative_name="Jo Silva", **date_fields("received_on", tomorrow), **date_fields("representative_consent_on", frozen_today()))
     response = signed_in.post(log_url(), data)
     assert response.status_code == 200
     assert "cannot be in the future" in error_summary(response)
@@ -161,7 +161,7 @@ def test_it_creates_no_resident_when_the_case_is_refused(signed_in):
 
 
 def test_it_records_a_representative_with_the_residents_consent(signed_in, resident):
-    consent = real_today() - dt.timedelta(days=10)
+    consent = frozen_today() - dt.timedelta(days=10)
     data = complaint(channel="representative", representative_name="Cllr Dee Khan", representative_relationship="Ward councillor", **date_fields("representative_consent_on", consent))
     response = signed_in.post(log_url(resident), data)
     assert response.status_code == 302, error_summary(response)
@@ -182,13 +182,13 @@ def test_it_asks_when_the_resident_consented_to_a_representative(signed_in, resi
 
 
 def test_it_turns_an_unhappy_service_request_into_a_complaint_while_the_request_carries_on(signed_in, handler, resident):
-    received = real_today() - dt.timedelta(days=7)
+    received = frozen_today() - dt.timedelta(days=7)
     signed_in.post(log_url(resident), complaint(kind="service_request", description="Please fix my boiler.", **date_fields("received_on", received)))
     request = Case.objects.get()
     assert request.kind == Kind.SERVICE_REQUEST
     page = signed_in.get(detail_url(request)).content.decode()
     assert step_url(request, "raise-complaint") in page
-    data = {**date_fields("received_on", real_today()), "description": "Three weeks and still no heating.", "channel": "phone"}
+    data = {**date_fields("received_on", frozen_today()), "description": "Three weeks and still no heating.", "channel": "phone"}
     response = signed_in.post(step_url(request, "raise-complaint"), data)
     complaint_case = Case.objects.exclude(pk=request.pk).get()
     assert response.url == detail_url(complaint_case)
