@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.templatetags.static import static
 from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
 
 admin.site.site_header = "PutRight settings"
 admin.site.site_title = "PutRight settings"
@@ -27,6 +29,8 @@ urlpatterns = [
     path("api/", include("putright.api.urls")),
     path("mailbox/", include("putright.mailbox.urls")),
     path("report-a-problem/", include("putright.triage.urls")),  # residents: report a problem (triage)
+    # Browsers ask for /favicon.ico whatever the page says: send them to the icon.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("putright/favicon.svg"))),
     # Last: the public portal owns the site root ("/") and its own short paths.
     path("", include("putright.portal.urls")),
 ]

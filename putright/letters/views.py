@@ -1,10 +1,13 @@
-"""Staff pages for letters: draft, check, preview, issue; and the case bundle download.
+"""Staff pages for letters: draft, check, preview, issue (on a step of its own); and the case
+bundle download.
 
 Every page needs a role that can read cases (`staff_view`); drafting, saving and issuing need a
 casework role (`require_change`), so oversight can read letters but not write them.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.db import transaction
@@ -52,13 +55,36 @@ def draft(request, reference, kind):
     return redirect("letters:letter", letter.pk)
 
 
+def _draft_context(letter: Letter) -> dict:
+    """What the draft page and the issue step show: the checks, plain-English advice, format."""
+    case = letter.case
+    fmt = rendering.format_for(case)
+    sections = actions.sections_for(letter)
+    body_text = rendering.html_to_text(rendering.body_with_sections(letter.body_html, sections, fmt))
+    jargon = JargonTerm.objects.filter(active=True).values_list("term", "plainer")
+    wanted = case.resident.preferred_format if case.resident else Format.STANDARD
+    return {
+        "problems": actions.problems(letter),
+        "readability": readability.assess(body_text, jargon),
+        "target_age": readability.TARGET_READING_AGE,
+        "long_words": readability.LONG_SENTENCE_WORDS,
+        "format_label": dict(Format.choices)[fmt],
+        "other_format": dict(Format.choices)[wanted] if wanted not in (Format.STANDARD, fmt) else "",
+        # The required parts, printed from the record: shown between the two pieces of wording
+        # as a block the handler reads but cannot edit or delete.
+        "required_html": rendering.sections_html(sections, fmt),
+    }
+
+
 @staff_view
 def letter(request, pk):
+    """A draft: edit the wording as plain paragraphs around the fixed required parts, save it,
+    or go on to issue it (a step of its own: issuing cannot be undone)."""
     letter = _letter_for_staff(request.user, pk)
     case = letter.case
     if request.method == "GET":
         record_read(request.user, "letter", letter, path=request.path)
-    form = LetterForm(initial={"subject": letter.subject, "body_html": letter.body_html})
+    form = LetterForm.for_letter(letter)
     if request.method == "POST":
         require_change(request.user)
         if letter.is_issued:
@@ -68,44 +94,50 @@ def letter(request, pk):
             actions.discard_draft(letter, actor=request.user)
             messages.success(request, f"{letter.get_kind_display()}: draft discarded.")
             return redirect("cases:detail", case.reference)
-        form = LetterForm(request.POST)
+        form = LetterForm.for_letter(letter, request.POST)
         if form.is_valid():
             try:
-                letter = actions.save_draft(letter, actor=request.user, **form.cleaned_data)
+                letter = actions.save_draft(letter, actor=request.user, subject=form.cleaned_data["subject"], body_html=form.body_html)
             except RuleViolation as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
+                form.add_error("before" if error.field == "body_html" else error.field if error.field in form.fields else None, str(error))
             else:
-                if "issue" not in request.POST:
-                    messages.success(request, f"{letter.get_kind_display()}: draft saved.")
-                    return redirect("letters:letter", letter.pk)
-                try:
-                    with transaction.atomic():
-                        letter = actions.issue_letter(letter, request.user)
-                except actions.LetterIncomplete as error:
-                    for gap in error.missing:
-                        form.add_error(None, str(gap))
-                except RuleViolation as error:
-                    form.add_error(None, str(error))
-                else:
-                    messages.success(request, f"{letter.get_kind_display()}: issued and recorded on {case.reference}.")
-                    return redirect("letters:letter", letter.pk)
+                if "continue" in request.POST:
+                    return redirect("letters:issue", letter.pk)
+                messages.success(request, f"{letter.get_kind_display()}: draft saved.")
+                return redirect("letters:letter", letter.pk)
 
     context = {"case": case, "letter": letter, "form": form, "can_change": request.user.can_change_cases}
     if not letter.is_issued:
-        fmt = rendering.format_for(case)
-        sections = actions.sections_for(letter)
-        body_text = rendering.html_to_text(rendering.body_with_sections(letter.body_html, sections, fmt))
-        jargon = JargonTerm.objects.filter(active=True).values_list("term", "plainer")
-        wanted = case.resident.preferred_format if case.resident else Format.STANDARD
-        context.update(
-            problems=actions.problems(letter),
-            readability=readability.assess(body_text, jargon),
-            target_age=readability.TARGET_READING_AGE,
-            long_words=readability.LONG_SENTENCE_WORDS,
-            format_label=dict(Format.choices)[fmt],
-            other_format=dict(Format.choices)[wanted] if wanted not in (Format.STANDARD, fmt) else "",
-        )
+        context.update(_draft_context(letter))
+        context["top"] = SimpleNamespace(hidden_fields=[], visible_fields=[form["subject"], form["before"]])
+        context["bottom"] = SimpleNamespace(hidden_fields=[], visible_fields=[form["after"]])
     return render(request, "letters/letter_page.html", context)
+
+
+@staff_view
+def issue(request, pk):
+    """The last step, on its own page: what will be sent, to whom, in what format, and a
+    warning that it cannot be undone; then issue it."""
+    letter = _letter_for_staff(request.user, pk)
+    require_change(request.user)
+    if letter.is_issued:
+        messages.info(request, "This letter has already been issued.")
+        return redirect("letters:letter", letter.pk)
+    case = letter.case
+    errors = []
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                letter = actions.issue_letter(letter, request.user)
+        except actions.LetterIncomplete as error:
+            errors = [str(gap) for gap in error.missing]
+        except RuleViolation as error:
+            errors = [str(error)]
+        else:
+            messages.success(request, f"{letter.get_kind_display()}: issued and recorded on {case.reference}.")
+            return redirect("letters:letter", letter.pk)
+    context = {"case": case, "letter": letter, "errors": errors, **_draft_context(letter)}
+    return render(request, "letters/issue.html", context)
 
 
 @staff_view

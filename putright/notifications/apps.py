@@ -16,3 +16,7 @@ class NotificationsConfig(AppConfig):
         # so the outbox row commits or rolls back with the event that caused it. on_commit would
         # lose the message if the process died between the commit and the callback.
         post_save.connect(on_case_event, sender=CaseEvent, dispatch_uid="notifications.case_event")
+        from putright.letters.models import Letter
+        from putright.notifications.signals import on_letter_saved
+
+        post_save.connect(on_letter_saved, sender=Letter, dispatch_uid="notifications.letter_issued")

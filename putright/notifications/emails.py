@@ -223,6 +223,11 @@ FOR_EVENT = {
     "logged": receipt,
     "acknowledged": acknowledgement,
     "extended": extension,
-    "responded": response,
     "stage2_requested": stage_two_request,
+}
+#: The response is told when its letter is issued, not when the decision is recorded: the email
+#: says "we have sent our response", so the letter must exist. Built from the "responded" event.
+FOR_LETTER = {
+    "stage1_response": response,
+    "stage2_response": response,
 }

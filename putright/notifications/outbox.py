@@ -145,7 +145,8 @@ def _close_quietly(connection) -> None:
 def send_now(rows) -> None:
     """Try to deliver these messages straight away (a resident is waiting); whatever fails
     stays in the outbox for `send_outbox`. Call after the transaction that wrote them."""
-    for row in rows:
+    # Oldest first: the resident reads them in the order things happened.
+    for row in sorted(rows, key=lambda r: (r.created_at, r.pk)):
         claimed = Outbox.objects.filter(pk=row.pk, next_attempt_at=row.next_attempt_at, sent_at__isnull=True).update(
             next_attempt_at=timezone.now() + lease()
         )

@@ -17,7 +17,26 @@ def on_case_event(sender, instance, created, raw=False, **kwargs):
     message = emails.FOR_EVENT.get(instance.kind)
     if message is None:
         return
-    case = instance.case
+    _queue(message, instance.case, instance)
+
+
+def on_letter_saved(sender, instance, created, raw=False, **kwargs):
+    """Queue the response email when the response letter is issued (inside issue_letter's
+    transaction), once, from the stage's "responded" event."""
+    from putright.cases.models import CaseEvent
+
+    message = emails.FOR_LETTER.get(instance.kind)
+    if raw or message is None or instance.status != "issued":
+        return
+    event = (
+        CaseEvent.objects.filter(case=instance.case_id, kind="responded", data__stage=instance.stage_number).order_by("-id").first()
+    )
+    if event is None or Outbox.objects.filter(event=event).exists():
+        return
+    _queue(message, instance.case, event)
+
+
+def _queue(message, case, instance) -> None:
     # Emails are about complaints; service requests and compliments are not written to.
     if case.kind != Kind.COMPLAINT or case.imported:
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from putright.cases.forms.base import ActionForm, DateField
+from putright.cases.forms.base import ActionForm, DateField, MoneyField
 from putright.cases.models import Case
 from putright.ombudsman import actions
 from putright.ombudsman.models import Finding, OrderKind
@@ -161,7 +161,7 @@ class OrderForm(ActionForm):
     kind = forms.ChoiceField(label="Order or recommendation", choices=OrderKind.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="What it says", widget=forms.Textarea(attrs={"rows": 3}))
     due_by = DateField(label="Due by", required=False, help_text="Needed for an order.")
-    compensation_ordered = forms.DecimalField(label="Compensation ordered, in pounds", required=False, min_value=0, decimal_places=2)
+    compensation_ordered = MoneyField(label="Compensation ordered, in pounds", required=False, min_value=0)
 
     def __init__(self, *args, oc=None, **kwargs):
         self.oc = oc

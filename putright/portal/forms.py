@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from putright.protect import uploads
-from putright.cases.forms.base import DateField, DateWidget, specific_required_messages
+from putright.cases.forms.base import DateField, DateWidget, PhoneField, specific_required_messages
 from putright.portal.models import Satisfaction
 from putright.residents.models import ContactChannel, Format
 
@@ -84,6 +84,7 @@ class PutRightForm(PortalForm):
 
 class WhenForm(PortalForm):
     when = DateField(label="When did it happen?", required=False, help_text="If it is still happening, tell us when it started. For example, 27 3 2026.")
+    when.error_name = "the date it happened"
     not_sure = forms.BooleanField(label="I'm not sure when it happened", required=False)
 
     def clean(self):
@@ -122,7 +123,7 @@ class TheirDetailsForm(PortalForm):
 class YourDetailsForm(PortalForm):
     name = _text("Full name", autocomplete="name")
     email = _text("Email address", required=False, input_type="email", autocomplete="email", help_text="We will email you a private link to follow your complaint.", max_length=254)
-    phone = _text("Phone number", required=False, input_type="tel", autocomplete="tel", max_length=40, width="20")
+    phone = PhoneField(label="Phone number", required=False, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "width": "20"}))
     address = _area("Address", required=False, rows=3, max_length=500, autocomplete="street-address")
     postcode = _text("Postcode", required=False, autocomplete="postal-code", max_length=12, width="10")
 

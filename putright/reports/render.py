@@ -10,6 +10,7 @@ wrote from `ReportNarrative`. Charts are Matplotlib SVG, embedded as data: URIs,
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -64,13 +65,40 @@ SKIP = {"period", "homes", "definitions", "three_year", "timescales"}
 
 
 def definition(key: str) -> str:
-    """The definition of a figure: that of its longest prefix in DEFINITIONS."""
+    """The definition of a figure: that of its longest prefix in DEFINITIONS, in words (the
+    figures it names by their labels, not their keys)."""
     parts = key.split(".")
     for n in range(len(parts), 0, -1):
         text = DEFINITIONS.get(".".join(parts[:n]))
         if text:
-            return text
+            return in_words(text)
     return ""
+
+
+SECTION_LABELS = {"stage1": "Stage 1", "stage2": "Stage 2"}
+
+
+def figure_label(key: str) -> str:
+    """A figure's key in words: "stage1.received_by_tenure.lcra" is "Stage 1: Received, by tenure: LCRA"."""
+    top, *rest = key.split(".")
+    names = [SECTION_LABELS.get(top, top.replace("_", " ").capitalize())]
+    names += [LABELS.get(part, WORDS.get(part, part.replace("_", " "))) for part in rest]
+    return ": ".join(names)
+
+
+#: Words in the definitions that read like code, as a board member would say them.
+WORDS = {"null": "not available", "lcra": "LCRA", "lcho": "LCHO", "not_recorded": "not recorded"}
+_TOPS = sorted({k.split(".")[0] for k in DEFINITIONS if "." in k}, key=len, reverse=True)
+_KEY = re.compile(rf"\b(?:{'|'.join(map(re.escape, _TOPS))})(?:\.[a-z0-9_]+)+\b") if _TOPS else None
+_WORD = re.compile(rf"\b({'|'.join(map(re.escape, WORDS))})\b")
+
+
+def in_words(text: str) -> str:
+    """A definition with each figure's key replaced by its label in quotes, and null, lcra and
+    the like in words."""
+    if _KEY is not None:
+        text = _KEY.sub(lambda m: f"“{figure_label(m.group(0))}”", text)
+    return _WORD.sub(lambda m: WORDS[m.group(1)], text)
 
 
 def has_cases(year: int, key: str, quarter: int | None) -> bool:

@@ -104,6 +104,8 @@ def cases(request, year, key):
     return render(request, "reports/cases.html", {
         "year": year, "quarter": quarter, "key": key, "label": label, "page": page,
         "definition": definition, "back_url": back,
+        "figure": "Satisfaction survey: " + ("all answers" if key == "satisfaction.total" else f"answered {key.split('.', 1)[1]}")
+        if key.startswith("satisfaction.") else documents.figure_label(key),
         "query": f"quarter={quarter}" if quarter else "",
     })
 

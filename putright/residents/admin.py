@@ -17,7 +17,7 @@ class RepresentativeInline(admin.StackedInline):
 class ResidentAdmin(admin.ModelAdmin):
     list_display = ("name", "email", "phone", "postcode", "tenure", "preferred_channel")
     list_filter = ("tenure", "preferred_channel", "preferred_format")
-    search_fields = ("name", "email", "postcode", "tenancy_reference")
+    search_fields = ("name", "email", "postcode", "tenancy_reference", "uprn")
     inlines = [AdjustmentInline, RepresentativeInline]
 
 

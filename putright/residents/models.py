@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Replace, Upper
 from django.db.models import Q
 
 
@@ -30,6 +31,28 @@ class Format(models.TextChoices):
     OTHER_LANGUAGE = "other_language", "Another language"
 
 
+#: What people put between a phone number's digits, left out when a phone number is searched for.
+PHONE_SEPARATORS = (" ", "-", "(", ")", ".")
+
+
+def without(field: str, characters):
+    """The field with each of the characters taken out (an expression a search and an index share)."""
+    expression = models.F(field)
+    for character in characters:
+        expression = Replace(expression, models.Value(character), models.Value(""))
+    return expression
+
+
+def phone_digits():
+    """The phone number without spaces, dashes, brackets or dots: "07700 900-123" is 07700900123."""
+    return without("phone", PHONE_SEPARATORS)
+
+
+def postcode_key():
+    """The postcode in capitals without spaces: "sw1a 1aa" is SW1A1AA."""
+    return Upper(without("postcode", " "))
+
+
 class Resident(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
@@ -37,6 +60,8 @@ class Resident(models.Model):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=12, blank=True)
     tenancy_reference = models.CharField(max_length=40, blank=True, db_index=True)
+    # The Unique Property Reference Number of the home, so a handler can find a resident by it.
+    uprn = models.CharField("UPRN", max_length=12, blank=True, db_index=True)
     tenure = models.CharField(max_length=4, choices=Tenure.choices, blank=True)
     preferred_channel = models.CharField(max_length=20, choices=ContactChannel.choices, default=ContactChannel.EMAIL)
     preferred_format = models.CharField(max_length=20, choices=Format.choices, default=Format.STANDARD)
@@ -46,6 +71,14 @@ class Resident(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The staff search box finds a resident by phone or postcode however it was typed,
+            # and by email or tenancy reference in any case, each through its own index.
+            models.Index(phone_digits(), name="resident_phone_digits"),
+            models.Index(postcode_key(), name="resident_postcode_key"),
+            models.Index(Upper("email"), name="resident_email_upper"),
+            models.Index(Upper("tenancy_reference"), name="resident_tenancy_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -78,7 +78,7 @@ def test_it_passes_axe_on_every_step_form_and_on_errors(page, manager, handler, 
     assert REQUIRED_STEPS <= visited, f"steps not offered: {REQUIRED_STEPS - visited}"
 
     # Forms with errors shown: every kind of field (date, textarea, select, checkbox) in error.
-    for case, slug, button in [(logged, "acknowledge", "Acknowledge"), (acknowledged, "respond", "Record response"),
+    for case, slug, button in [(logged, "acknowledge", "Acknowledge"), (acknowledged, "respond", "Record the response and write the letter"),
                                (acknowledged, "extend", "Extend")]:
         form = StepFormPage(page).goto_step(case.reference, slug)
         for box in page.locator(".govuk-date-input__input").all():

@@ -24,7 +24,7 @@ def test_it_lets_a_handler_find_an_overdue_case_and_acknowledge_it(page, handler
 
     sign_in(page, handler)
     queue = QueuePage(page)
-    expect(queue.heading).to_have_text("All cases")
+    expect(queue.heading).to_have_text("My cases")  # a handler lands on their own cases
     expect(queue.due_tag(overdue.reference)).to_have_text(OVERDUE)
     expect(queue.row(fresh.reference)).to_be_visible()
 
@@ -51,8 +51,10 @@ def test_it_lets_a_handler_find_an_overdue_case_and_acknowledge_it(page, handler
 
     form.fill("What the resident is unhappy about", "The kitchen leak was not repaired on time.")
     form.submit("Acknowledge")
-    expect(page).to_have_url(re.compile(rf"/cases/{overdue.reference}/$"))
+    # Straight into the acknowledgement letter, drafted; the case page has the new timeline.
+    expect(page).to_have_url(re.compile(r"/letters/\d+/$"))
     expect(case_page.success_banner).to_contain_text(f"Define and acknowledge: saved on {overdue.reference}.")
+    case_page.goto_case(overdue.reference)
     expect(case_page.timeline.first).to_contain_text(re.compile(r"Stage 1 acknowledged on .*, late: due by"))
     expect(case_page.main).to_contain_text("The kitchen leak was not repaired on time.")
     assert Case.objects.get(pk=overdue.pk).state == State.STAGE1_ACKNOWLEDGED
@@ -94,6 +96,7 @@ def test_it_acknowledges_a_case_without_javascript(page_without_js, handler, res
     form.fill("The outcomes the resident wants", "Fix the leak.")
     form.submit("Acknowledge")
     expect(case_page.success_banner).to_contain_text(f"saved on {case.reference}")
+    case_page.goto_case(case.reference)
     expect(case_page.timeline.first).to_contain_text("Stage 1 acknowledged on")
     assert Case.objects.get(pk=case.pk).state == State.STAGE1_ACKNOWLEDGED
 

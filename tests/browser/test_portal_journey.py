@@ -60,6 +60,12 @@ def test_it_takes_a_complaint_from_the_browser_to_stage_2_by_email(page, mail_se
                         outcomes_sought="Fix the leak; repaint.", actor=handler, today=today)
     actions.respond(case, responded_on=today, points=[actions.PointDecision("The leak was not fixed", Decision.UPHELD, "The repair was missed.")],
                     actor=handler, today=today)
+    # The resident is told of the response when its letter is issued.
+    from putright.letters import actions as letter_actions
+    from putright.letters.tests import factories as lf
+
+    lf.landlord()
+    letter_actions.issue_letter(letter_actions.draft_letter(case, "stage1_response", actor=handler), handler, today=today)
     assert send_due() == (2, 0)
     mail_server.wait_for(3)
     assert [m["Subject"].split(" (")[0] for m in mail_server.messages[1:]] == [

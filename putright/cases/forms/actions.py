@@ -12,7 +12,7 @@ from putright.protect import uploads
 from putright.rules.errors import RuleViolation
 from putright.accounts.models import CASEWORK_ROLES, User
 from putright.cases import actions
-from putright.cases.forms.base import ActionForm, DateField
+from putright.cases.forms.base import ActionForm, DateField, MoneyField
 from putright.cases.models import Channel, Direction, OutstandingAction, PaymentMethod, Remedy, RemedyKind
 from putright.residents.models import ContactChannel
 from putright.rules.exclusions import REFUSAL_REASON_LABELS, RefusalReason
@@ -107,47 +107,6 @@ class ExtendForm(ActionForm):
         )
 
 
-class RespondForm(ActionForm):
-    """Up to five points; each needs a decision and the reasons for it."""
-
-    title = "Record the response"
-    submit = "Record response"
-    guidance = [
-        "Answer every point of the complaint definition, with reasons, citing policy, law and good practice (Code 6.7, 6.18).",
-        "The letter must state the stage, the definition, the decision and reasons for each point, any remedy, outstanding actions, and how to escalate: to stage 2, or after stage 2 to the Ombudsman (6.9, 6.19).",
-        "Respond when the answer is known, not when follow-up work is done: record that work as outstanding actions (6.6).",
-    ]
-    responded_on = DateField(label="Date the response was sent")
-    late_entry_reason = late_entry_field()
-    POINTS = 5
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["responded_on"].initial = _today()
-        for i in range(1, self.POINTS + 1):
-            self.fields[f"point_{i}"] = forms.CharField(label=f"Point {i} of the complaint", required=i == 1, widget=forms.Textarea(attrs={"rows": 2}))
-            self.fields[f"decision_{i}"] = forms.ChoiceField(label=f"Decision on point {i}", choices=[("", "Choose")] + DECISIONS, required=i == 1)
-            self.fields[f"reasons_{i}"] = forms.CharField(label=f"Reasons for the decision on point {i}", required=i == 1, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean(self):
-        data = super().clean()
-        for i in range(2, self.POINTS + 1):
-            given = [data.get(f"{k}_{i}") for k in ("point", "decision", "reasons")]
-            if any(given) and not all(given):
-                self.add_error(f"point_{i}" if not given[0] else f"decision_{i}" if not given[1] else f"reasons_{i}",
-                               f"Point {i}: give the point, the decision and the reasons, or leave all three empty")
-        return data
-
-    def perform(self):
-        d = self.cleaned_data
-        points = [
-            actions.PointDecision(d[f"point_{i}"], d[f"decision_{i}"], d[f"reasons_{i}"])
-            for i in range(1, self.POINTS + 1)
-            if d.get(f"point_{i}")
-        ]
-        return actions.respond(self.case, responded_on=d["responded_on"], points=points, late_entry_reason=d["late_entry_reason"], actor=self.user)
-
-
 class RequestStageTwoForm(ActionForm):
     title = "Record a request for stage 2"
     submit = "Escalate to stage 2"
@@ -213,7 +172,7 @@ class AddRemedyForm(ActionForm):
     ]
     kind = forms.ChoiceField(label="Kind of remedy", choices=RemedyKind.choices, widget=forms.RadioSelect)
     description = forms.CharField(label="What will happen", widget=forms.Textarea(attrs={"rows": 3}))
-    amount = forms.DecimalField(label="Amount in pounds (financial remedies only)", required=False, min_value=Decimal("0.01"), decimal_places=2, max_digits=10)
+    amount = MoneyField(label="Amount in pounds (financial remedies only)", required=False)
     payment_method = forms.ChoiceField(label="How it will be paid (financial remedies only)", required=False, choices=[("", "Choose")] + PaymentMethod.choices)
     due_by = DateField(label="To be done by", required=False)
     completed_on = DateField(label="Or, date already done", required=False)

@@ -4,6 +4,8 @@ into an error in the form's error summary, next to the field it concerns."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal
 
 from django import forms
 
@@ -68,12 +70,60 @@ class DateField(forms.MultiValueField):
         return None
 
     def _what(self) -> str:
-        return (self.label or "the date").lower()
+        # A question ("When did it happen?") does not make a sentence: the field may name itself.
+        if getattr(self, "error_name", ""):
+            return self.error_name
+        if not self.label or self.label.rstrip().endswith("?"):
+            return "the date"
+        return self.label.lower()
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in pounds, written as people write it: 250, £250, £1,250.50."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid"] = "Enter the amount in pounds, like 250 or 49.99"
+        self.error_messages["max_decimal_places"] = "Enter the amount in pounds and pence, like 49.99"
+        self.error_messages["min_value"] = "Enter an amount of at least 1p" if self.min_value else "Enter an amount of 0 or more"
+        self.widget.input_type = "text"
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"^\s*£\s*|,|\s+", "", value)
+        return super().to_python(value)
+
+
+PHONE = re.compile(r"^\+?[\d\s().-]+$")
+
+
+class PhoneField(forms.CharField):
+    """A UK or international phone number with any spacing: 10 to 15 digits, nothing else."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            digits = re.sub(r"\D", "", value)
+            if not PHONE.match(value) or not 10 <= len(digits) <= 15:
+                raise forms.ValidationError("Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+        return value
 
 
 def specific_required_messages(form: forms.Form) -> None:
     """'Enter the date acknowledged', not 'This field is required' (GOV.UK error message style)."""
     for field in form.fields.values():
+        if getattr(field, "max_length", None) and field.label:
+            # "Ensure this value has at most 10000 characters (it has 11999)" is Django's.
+            subject = "Your answer" if field.label.rstrip().endswith("?") else field.label[0].upper() + field.label[1:]
+            field.error_messages["max_length"] = f"{subject} must be {field.max_length:,} characters or fewer"
         # A field may set `required_message` where its label does not make a sentence
         # ("What is it?" would give "Select what is it").
         explicit = getattr(field, "required_message", None)
@@ -85,6 +135,7 @@ def specific_required_messages(form: forms.Form) -> None:
         label = field.label[0].lower() + field.label[1:]
         choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField))
         field.error_messages["required"] = f"{'Select' if choose else 'Enter'} {label}".rstrip("?")
+
 
 
 class ActionForm(forms.Form):

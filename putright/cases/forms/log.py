@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from putright.accounts.models import CASEWORK_ROLES, User
 from putright.cases import actions
-from putright.cases.forms.base import ActionForm, DateField
+from putright.cases.forms.base import ActionForm, DateField, PhoneField
 from putright.cases.models import Channel, ServiceArea, Theme
 from putright.residents.models import ConsentHow, ContactChannel, Representative, Resident, Tenure
 from putright.rules.lifecycle import Kind
@@ -42,7 +42,7 @@ class LogCaseForm(ActionForm):
     # A new resident (only when no existing resident was chosen).
     name = forms.CharField(label="Resident's full name", required=False)
     email = forms.EmailField(label="Email address", required=False)
-    phone = forms.CharField(label="Phone number", required=False)
+    phone = PhoneField(label="Phone number", required=False)
     address = forms.CharField(label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     postcode = forms.CharField(label="Postcode", required=False)
     tenure = forms.ChoiceField(label="Tenure", choices=[("", "Not known")] + Tenure.choices, required=False)

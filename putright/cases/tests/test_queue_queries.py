@@ -119,12 +119,12 @@ def test_it_makes_as_many_queries_for_a_full_page_of_the_queue_as_for_one_case(
 
 def test_it_makes_the_same_queries_for_the_queue_whichever_kinds_of_case_are_on_it(staff_client, handler, resident):
     f.log_complaint(handler=handler, resident=resident)
-    one, _ = count_queries(staff_client, "/cases/")
+    one, _ = count_queries(staff_client, "/cases/?cases=all")
     f.log_service_request(resident=resident)
     f.log_compliment()
     f.complaint_at("stage2_requested", handler=handler, resident=resident)
     f.complaint_at("stage1_responded", handler=handler)
-    mixed, html = count_queries(staff_client, "/cases/")
+    mixed, html = count_queries(staff_client, "/cases/?cases=all")
     assert rows_shown(html) == 5
     assert mixed == one
 

@@ -186,7 +186,7 @@ def queue_cases(handler, other_handler, resident, today):
 
 def test_it_lists_open_cases_soonest_deadline_first(client, handler, queue_cases):
     client.force_login(handler)
-    response = client.get(QUEUE)
+    response = client.get(QUEUE, {"cases": "all"})
     listed = references(response)
     open_cases = [c for c in queue_cases.values() if c.is_open]
     assert sorted(listed) == sorted(c.reference for c in open_cases)
@@ -198,10 +198,10 @@ def test_it_lists_open_cases_soonest_deadline_first(client, handler, queue_cases
 
 def test_it_says_each_deadline_in_words(client, handler, queue_cases):
     client.force_login(handler)
-    html = client.get(QUEUE).content.decode()
+    html = client.get(QUEUE, {"cases": "all"}).content.decode()
     overdue = queue_cases["overdue"].next_deadline_by
-    assert f"2 working days overdue (was due {d(overdue)})" in html
-    assert "govuk-tag--red putright-due\">2 working days overdue" in html
+    # The date, then the words in a tag that fits on the row.
+    assert f'{overdue:%a} {overdue.day} {overdue:%b}</span> <strong class="govuk-tag govuk-tag--red putright-due">2 working days overdue</strong>' in html
     assert "1 working day left" in html
     assert "5 working days left" in html
     if "today" in queue_cases:
@@ -225,6 +225,7 @@ def test_it_says_each_deadline_in_words(client, handler, queue_cases):
         ({"theme": "Damp and mould"}, {"overdue"}),
         ({"handler": "olu"}, {"soon"}),  # stage 2 is waiting for a new handler (6.13)
         ({"mine": "1"}, {"overdue", "later", "today", "extended"}),
+        ({"cases": "mine"}, {"overdue", "later", "today", "extended"}),
         ({"mine": "1", "due": "overdue", "service_area": "Repairs"}, {"overdue"}),
     ],
 )
@@ -245,13 +246,15 @@ def test_it_filters_the_queue(client, handler, queue_cases, params, expected):
         expected = {k for k, c in queue_cases.items() if c.is_open and c.next_deadline_by and frozen_today() <= c.next_deadline_by <= until}
     if params == {"due": "overdue"}:
         expected = {k for k, c in queue_cases.items() if c.is_open and c.next_deadline_by and c.next_deadline_by < frozen_today()}
+    if "mine" not in query and "cases" not in query:
+        query["cases"] = "all"  # a handler lands on their own cases
     client.force_login(handler)
     response = client.get(QUEUE, query)
     assert response.status_code == 200
     assert set(references(response)) == {queue_cases[k].reference for k in expected}, params
     html = response.content.decode()
     for name, value in query.items():
-        if name != "mine":
+        if name not in ("mine", "cases"):
             assert f'<option value="{value}" selected>' in html, name
 
 
@@ -259,13 +262,13 @@ def test_it_shows_25_cases_a_page_with_the_total(client, handler, today):
     for _ in range(PAGE_SIZE + 2):
         f.log_compliment(actor=handler, today=today)
     client.force_login(handler)
-    first = client.get(QUEUE, {"kind": "compliment"})
+    first = client.get(QUEUE, {"kind": "compliment", "cases": "all"})
     assert PAGE_SIZE == 25
     assert len(references(first)) == 25
     html = first.content.decode()
     assert "<strong>27</strong> cases" in html
-    assert "Page 1 of 2" in html and 'href="?kind=compliment&amp;page=2"' in html
-    second = client.get(QUEUE, {"kind": "compliment", "page": "2"})
+    assert "Page 1 of 2" in html and 'href="?kind=compliment&amp;cases=all&amp;page=2"' in html
+    second = client.get(QUEUE, {"kind": "compliment", "cases": "all", "page": "2"})
     assert len(references(second)) == 2
     assert set(references(first)).isdisjoint(references(second))
     assert "Page 2 of 2" in second.content.decode()
@@ -273,14 +276,67 @@ def test_it_shows_25_cases_a_page_with_the_total(client, handler, today):
 
 def test_it_ignores_a_filter_it_does_not_know(client, handler, queue_cases):
     client.force_login(handler)
-    response = client.get(QUEUE, {"kind": "parking_fine", "page": "99"})
+    response = client.get(QUEUE, {"kind": "parking_fine", "page": "99", "cases": "all"})
     assert response.status_code == 200
     assert set(references(response)) == {c.reference for c in queue_cases.values() if c.is_open}
 
 
-def test_it_shows_my_cases_from_the_menu(client, handler, other_handler, queue_cases):
+def test_it_shows_a_handler_their_own_cases_from_the_menu(client, handler, other_handler, queue_cases):
     client.force_login(other_handler)
-    response = client.get(QUEUE, {"mine": "1"})
-    assert "My cases" in response.content.decode()
+    response = client.get(QUEUE)
+    html = response.content.decode()
+    assert "<h1 class=\"govuk-heading-l govuk-!-margin-bottom-3\">My cases</h1>" in html
     assert set(references(response)) == {queue_cases["soon"].reference}
-    assert f'href="{QUEUE}?mine=1"' in response.content.decode()
+    assert f'href="{QUEUE}"' in html  # the menu's "Cases" link
+    # One control switches to everyone's cases, and back.
+    assert '<a class="govuk-link govuk-link--no-visited-state" href="?cases=all">All cases</a>' in html
+    everyone = client.get(QUEUE, {"cases": "all"})
+    assert queue_cases["overdue"].reference in references(everyone)
+
+
+def test_it_shows_a_manager_everyones_cases_first(client, manager, queue_cases):
+    client.force_login(manager)
+    response = client.get(QUEUE)
+    assert "All cases</h1>" in response.content.decode()
+    assert set(references(response)) == {c.reference for c in queue_cases.values() if c.is_open}
+
+
+def test_it_counts_what_is_overdue_due_today_and_due_soon_at_the_top(client, handler, queue_cases):
+    client.force_login(handler)
+    html = client.get(QUEUE, {"cases": "all"}).content.decode()
+    t = frozen_today()
+    open_cases = [c for c in queue_cases.values() if c.is_open and c.next_deadline_by]
+    overdue = sum(c.next_deadline_by < t for c in open_cases)
+    due_today = sum(c.next_deadline_by == t for c in open_cases)
+    soon = sum(t < c.next_deadline_by <= CAL.add_working_days(t, 2) for c in open_cases)
+    assert f'<a class="govuk-link" href="?cases=all&amp;due=overdue"><span class="putright-due-counts__number">{overdue}</span> overdue</a>' in html
+    assert f'<span class="putright-due-counts__number">{due_today}</span> due today' in html
+    assert f'<span class="putright-due-counts__number">{soon}</span> due within 2 working days' in html
+    mine = client.get(QUEUE).content.decode()
+    my_overdue = sum(c.next_deadline_by < t and c.handler_id == handler.pk for c in open_cases)
+    assert f'href="?cases=mine&amp;due=overdue"><span class="putright-due-counts__number">{my_overdue}</span> overdue' in mine
+
+
+@pytest.mark.parametrize("sort", ["reference", "-reference", "received", "-received", "resident", "-resident", "state", "handler", "-deadline"])
+def test_it_sorts_by_any_column_either_way(client, handler, queue_cases, sort):
+    client.force_login(handler)
+    response = client.get(QUEUE, {"cases": "all", "sort": sort})
+    listed = references(response)
+    open_cases = [c for c in queue_cases.values() if c.is_open]
+    assert sorted(listed) == sorted(c.reference for c in open_cases)
+    key, reverse = sort.lstrip("-"), sort.startswith("-")
+    value = {
+        "reference": lambda c: c.reference,
+        "received": lambda c: (c.received_on, c.id),
+        "resident": lambda c: (c.resident is None, c.resident.name if c.resident else ""),
+        "state": lambda c: c.state,
+        "handler": lambda c: (c.handler is None, c.handler.first_name if c.handler else ""),
+        "deadline": lambda c: (c.next_deadline_by is None, c.next_deadline_by or dt.date.max),
+    }[key]
+    by_id = {c.reference: c for c in open_cases}
+    shown = [value(by_id[r]) for r in listed]
+    if key in ("resident", "handler", "deadline") and reverse:
+        shown = [v for v in shown if not v[0]]  # the empty ones go last either way
+    assert shown == sorted(shown, reverse=reverse)
+    html = response.content.decode()
+    assert f'aria-sort="{"descending" if reverse else "ascending"}"' in html

@@ -22,7 +22,8 @@ from django.urls import reverse
 from putright.cases import actions
 from putright.cases.models import Attachment, Case, CaseEvent, Correspondence, Extension, Refusal, Remedy
 from putright.cases.tests import factories as f
-from putright.cases.views.case import STEPS
+from putright.cases.views.case import LETTER_AFTER, STEPS
+from putright.letters.models import Letter
 from putright.rules.calendar import WorkingCalendar
 from putright.rules.lifecycle import Kind, State
 from tests.clock import frozen_today  # re-exported for the other view tests
@@ -276,7 +277,13 @@ def test_it_saves_a_valid_step_and_goes_back_to_the_case(client, users, today, s
     assert response.status_code == 302, error_summary(response) if response.status_code == 200 else response
     new = Case.objects.exclude(pk__in=cases_before)
     target = new.get() if slug == "raise-complaint" else case
-    assert response.url == detail_url(target)
+    if slug in LETTER_AFTER:
+        # Straight into the letter the step calls for, drafted and ready to edit.
+        letter = Letter.objects.get(case=case, status="draft")
+        assert letter.kind in LETTER_AFTER[slug]
+        assert response.url == reverse("letters:letter", args=[letter.pk])
+    else:
+        assert response.url == detail_url(target)
     assert state_of(case) == spec.state
     assert last_event_kind(case) == spec.event
     page = client.get(response.url)
@@ -394,7 +401,7 @@ def test_it_needs_reasons_for_every_decision(client, users, today):
     case = _acknowledged(users, today)
     client.force_login(users.handler)
     events = CaseEvent.objects.count()
-    data = {**SPECS["respond"].data(case, users), "point_2": "The noise", "decision_2": "not_upheld"}
+    data = {**SPECS["respond"].data(case, users), "points": "2", "point_2": "The noise", "decision_2": "not_upheld"}
     response = client.post(step_url(case, "respond"), data)
     assert response.status_code == 200
     assert "Point 2: give the point, the decision and the reasons" in error_summary(response)
@@ -532,3 +539,22 @@ def test_it_raises_a_complaint_from_a_service_request_that_carries_on(client, us
     assert response.url == detail_url(complaint)
     assert complaint.kind == Kind.COMPLAINT and complaint.state == State.STAGE1_LOGGED
     assert state_of(request) == State.OPEN
+
+
+@pytest.mark.parametrize("typed, saved", [("£250", "250.00"), ("£1,250.50", "1250.50"), (" 75 ", "75.00")])
+def test_it_takes_an_amount_as_people_write_it(client, users, today, typed, saved):
+    case = _acknowledged(users, today)
+    client.force_login(users.handler)
+    data = {**SPECS["remedy"].data(case, users), "kind": "financial", "payment_method": "money", "amount": typed}
+    assert client.post(step_url(case, "remedy"), data).status_code == 302
+    assert str(Remedy.objects.get().amount) == saved
+
+
+def test_it_says_how_to_write_an_amount_it_cannot_read(client, users, today):
+    case = _acknowledged(users, today)
+    client.force_login(users.handler)
+    data = {**SPECS["remedy"].data(case, users), "kind": "financial", "payment_method": "money", "amount": "two hundred"}
+    response = client.post(step_url(case, "remedy"), data)
+    assert response.status_code == 200
+    assert "Enter the amount in pounds, like 250 or 49.99" in response.content.decode()
+    assert not Remedy.objects.exists()

@@ -15,9 +15,11 @@ from putright.audit.views import viewed_by
 from putright.cases.access import get_case_for_staff, require_change, require_manage, staff_view
 from putright.cases.calendar import landlord_calendar
 from putright.cases.forms import actions as forms
+from putright.cases.forms import respond
 from putright.cases.models import Attachment, Case, Correspondence, OutstandingAction, Stage
 from putright.rules import lifecycle
 from putright.rules.due import due_status
+from putright.rules.errors import RuleViolation
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Action, Kind, State
 
 
@@ -47,7 +49,7 @@ STEPS = {
     s.slug: s
     for s in [
         Step("acknowledge", forms.AcknowledgeForm, Action.ACKNOWLEDGE),
-        Step("respond", forms.RespondForm, Action.RESPOND),
+        Step("respond", respond.RespondForm, Action.RESPOND),
         Step("extend", forms.ExtendForm, Action.EXTEND),
         Step("request-stage-2", forms.RequestStageTwoForm, Action.REQUEST_STAGE2),
         Step("remedy", forms.AddRemedyForm, complaint_only=True),
@@ -143,8 +145,38 @@ def action(request, reference, action):
         result = form.result
         target = result if isinstance(result, Case) else case
         messages.success(request, f"{step.form.title}: saved on {target.reference}.")
+        letter = _letter_after(step.slug, target, request.user)
+        if letter is not None:
+            return redirect("letters:letter", letter.pk)
         return redirect("cases:detail", target.reference)
-    return render(request, "cases/action.html", {"case": case, "form": form, "step": step, "state": STATE_LABELS[State(case.state)]})
+    template = getattr(step.form, "page_template", "cases/action.html")
+    return render(request, template, {"case": case, "form": form, "step": step, "state": STATE_LABELS[State(case.state)]})
+
+
+#: The letter each step leads straight into: the handler writes it next, on its own page.
+LETTER_AFTER = {
+    "acknowledge": {"stage1_acknowledgement", "stage2_acknowledgement"},
+    "extend": {"extension"},
+    "respond": {"stage1_response", "stage2_response"},
+}
+
+
+def _letter_after(slug: str, case: Case, user):
+    """A draft of the letter the step calls for (the one already open, if any), or None."""
+    from putright.letters import actions as letter_actions
+    from putright.letters.drafting import applicable_kinds
+
+    wanted = LETTER_AFTER.get(slug)
+    if not wanted:
+        return None
+    case = Case.objects.get(pk=case.pk)  # as the step left it
+    for kind, _number in reversed(applicable_kinds(case)):
+        if kind in wanted:
+            try:
+                return letter_actions.draft_letter(case, kind, actor=user)
+            except RuleViolation:
+                return None
+    return None
 
 
 @staff_view

@@ -1,14 +1,22 @@
-"""The queue: open cases by next deadline, filterable, 25 to a page."""
+"""The queue: open cases by next deadline, filterable, sortable, searchable, 25 to a page.
+
+A handler lands on their own cases ("My cases"), a manager or oversight on everyone's; one
+control switches between the two. The search box (here and in every staff page's header) finds
+cases open or closed by reference, or by the resident's name, phone, email, postcode, tenancy
+reference or UPRN (putright.cases.search); a reference that names one case opens it.
+"""
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from putright.accounts.models import User
 from putright.cases.access import staff_view
 from putright.cases.calendar import landlord_calendar
+from putright.accounts.models import Role
+from putright.cases import search
 from putright.cases.models import Case, ServiceArea, Stage, Theme
 from putright.rules import lifecycle
 from putright.rules.due import due_status, soon_until
@@ -29,8 +37,42 @@ STAGE_STATES = {
 }
 
 
+#: Column keys a user may sort by, and the ordering each stands for (ascending).
+SORTS = {
+    "reference": ["reference"],
+    "received": ["received_on", "id"],
+    "resident": [F("resident__name").asc(nulls_last=True), "id"],
+    "state": ["state", F("next_deadline_by").asc(nulls_last=True), "id"],
+    "handler": [F("handler__first_name").asc(nulls_last=True), F("handler__username").asc(nulls_last=True), "id"],
+    "deadline": [F("next_deadline_by").asc(nulls_last=True), "received_on", "id"],
+}
+DEFAULT_SORT = "deadline"
+SCOPES = [("mine", "My cases"), ("all", "All cases")]
+
+
+def _descending(term):
+    if isinstance(term, str):
+        return F(term).desc()
+    return F(term.expression.name).desc(nulls_last=True)
+
+
+def ordering(sort: str) -> list:
+    """The ORDER BY for a sort key such as "received" or "-received" (unknown keys: the default)."""
+    key = sort.lstrip("-")
+    terms = SORTS.get(key, SORTS[DEFAULT_SORT])
+    if sort.startswith("-") and key in SORTS:
+        return [_descending(t) for t in terms]
+    return list(terms)
+
+
+def default_scope(user) -> str:
+    """Handlers land on their own cases; managers, administrators and oversight on everyone's."""
+    return "mine" if user.role == Role.HANDLER else "all"
+
+
 class QueueFilter(forms.Form):
-    mine = forms.BooleanField(required=False, label="Only my cases")
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    cases = forms.ChoiceField(required=False, choices=SCOPES, label="Whose cases")
     kind = forms.ChoiceField(required=False, choices=[("", "Any")] + [(k.value, KIND_LABELS[k].capitalize()) for k in Kind])
     stage = forms.ChoiceField(required=False, choices=[("", "Any"), ("1", "Stage 1"), ("2", "Stage 2")])
     state = forms.ChoiceField(
@@ -75,7 +117,11 @@ def filtered_cases(user, data, today, cal):
         qs = qs.filter(state=state)
     else:
         qs = qs.filter(is_open=True)
-    if data.get("mine"):
+    if data.get("q"):
+        where = search.search_filter(data["q"])
+        if where is not None:
+            qs = qs.filter(where)
+    if data.get("cases") == "mine":
         qs = qs.filter(handler=user)
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
@@ -103,7 +149,62 @@ def filtered_cases(user, data, today, cal):
     elif due == "extended":
         # The cases of the few extended, unanswered stages, not an EXISTS run for every open case.
         qs = qs.filter(is_open=True, pk__in=extended_stages().values("case_id"))
-    return qs.order_by(F("next_deadline_by").asc(nulls_last=True), "received_on", "id")
+    return qs.order_by(*ordering(data.get("sort") or DEFAULT_SORT))
+
+
+def due_counts(user, scope: str, today, cal) -> dict[str, int]:
+    """How many open cases (the user's own, or everyone's) are overdue, due today and due soon:
+    three COUNTs over the partial indexes of open cases."""
+    open_cases = Case.objects.filter(is_open=True, next_deadline_by__isnull=False)
+    if scope == "mine":
+        open_cases = open_cases.filter(handler=user)
+    return {
+        "overdue": open_cases.filter(next_deadline_by__lt=today).count(),
+        "today": open_cases.filter(next_deadline_by=today).count(),
+        "soon": open_cases.filter(next_deadline_by__gt=today, next_deadline_by__lte=soon_until(today, cal)).count(),
+    }
+
+
+def _scoped_data(request, form) -> dict:
+    """The filters as the user meant them: "My cases" by default for a handler (and for the old
+    ?mine=1 links); a search looks through every case, open or closed, unless told otherwise."""
+    # A filter the form does not know (an old link, a typed URL) is ignored; the others still apply.
+    data = {}
+    if form.is_bound:
+        form.is_valid()
+        data = dict(form.cleaned_data)
+    searching = bool((data.get("q") or "").strip())
+    if not data.get("cases"):
+        data["cases"] = "mine" if request.GET.get("mine") else ("all" if searching else default_scope(request.user))
+    if searching and "state" not in request.GET:
+        data["state"] = "all"
+    sort = request.GET.get("sort", "")
+    data["sort"] = sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
+    return data
+
+
+COLUMNS = [
+    ("reference", "Case"), ("received", "Received"), ("resident", "Resident"), (None, "What"),
+    ("state", "Where it is"), ("handler", "Handler"), ("deadline", "Next deadline"),
+]
+
+
+def _columns(query, current: str) -> list[dict]:
+    """The table's headings: each sortable one links to sorting by it (again: the other way)."""
+    columns = []
+    for key, label in COLUMNS:
+        if key is None:
+            columns.append({"label": label, "sortable": False})
+            continue
+        ascending = current == key
+        descending = current == f"-{key}"
+        params = query.copy()
+        params["sort"] = f"-{key}" if ascending else key
+        columns.append({
+            "label": label, "sortable": True, "href": "?" + params.urlencode(),
+            "aria": "ascending" if ascending else "descending" if descending else "none",
+        })
+    return columns
 
 
 @staff_view
@@ -111,7 +212,12 @@ def queue(request):
     today = timezone.localdate()
     cal = landlord_calendar()
     form = QueueFilter(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = _scoped_data(request, form)
+    text = (data.get("q") or "").strip()
+    if text and request.GET.get("open") != "0":
+        reference = search.exact_reference(text)
+        if reference:
+            return redirect("cases:detail", reference)
     cases = filtered_cases(request.user, data, today, cal)
     # Page through the ids only, then load the page's 25 cases with their relations: an OFFSET
     # then skips bare index entries, not whole joined rows (page 400 of the overdue queue of a
@@ -129,10 +235,28 @@ def queue(request):
         }
         for case in page.object_list
     ]
+    for row in rows:
+        # The tag says how late or how soon; the date beside it says which day.
+        row["due_words"] = row["due"].words.split(" (was due")[0] if row["due"] else ""
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("mine", None)
+    query["cases"] = data["cases"]
+    scope_links = []
+    for value, label in SCOPES:
+        params = query.copy()
+        params["cases"] = value
+        scope_links.append({"value": value, "label": label, "href": "?" + params.urlencode(), "current": value == data["cases"]})
+    counts = due_counts(request.user, data["cases"], today, cal)
+    due_links = {}
+    for due in ("overdue", "today", "soon"):
+        due_links[due] = f"?cases={data['cases']}&due={due}"
     return render(
         request,
         "cases/queue.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "today": today, "mine": data.get("mine")},
+        {
+            "form": form, "page": page, "rows": rows, "query": query.urlencode(), "today": today,
+            "mine": data["cases"] == "mine", "scope_links": scope_links, "counts": counts, "due_links": due_links,
+            "sort": data["sort"], "columns": _columns(query, data["sort"]), "searching": text,
+        },
     )

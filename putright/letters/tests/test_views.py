@@ -40,7 +40,9 @@ def test_it_drafts_checks_and_issues_a_letter(client, handler, other_handler, re
     page = client.get(response.url).content.decode()
     assert "Everything the Code requires is in this letter." in page
     assert 'id="readability"' in page and "Reading age" in page
-    assert "{{ required }}" in page  # the marker, in the wording being edited
+    assert "{{ required }}" not in page  # no markup or markers to keep: plain paragraphs
+    assert 'id="required-parts"' in page  # the required parts, a fixed block between them
+    assert "<textarea" in page and "&lt;p&gt;" not in page
 
     preview = client.get(reverse("letters:preview", args=[letter.pk]))
     assert "This is our stage 1 response" in preview.content.decode()
@@ -48,7 +50,16 @@ def test_it_drafts_checks_and_issues_a_letter(client, handler, other_handler, re
     pdf = client.get(reverse("letters:pdf", args=[letter.pk]))
     assert pdf["Content-Type"] == "application/pdf" and "DRAFT" in pdf["Content-Disposition"]
 
-    response = client.post(response.url, {"subject": "Our reply", "body_html": letter.body_html, "issue": "1"})
+    form = client.get(reverse("letters:letter", args=[letter.pk])).context["form"]
+    data = {"subject": "Our reply", "before": form.initial["before"], "after": form.initial["after"], "continue": "1"}
+    response = client.post(reverse("letters:letter", args=[letter.pk]), data)
+    # Issuing is a step of its own: saved, then asked to confirm.
+    assert response.url == reverse("letters:issue", args=[letter.pk])
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DRAFT and letter.subject == "Our reply"
+    confirm = client.get(response.url).content.decode()
+    assert "Issuing cannot be undone" in confirm and "Issue letter</button>" in confirm
+    response = client.post(response.url)
     letter.refresh_from_db()
     assert response.status_code == 302 and letter.status == LetterStatus.ISSUED
     assert letter.subject == "Our reply" and letter.issued_by == handler
@@ -68,10 +79,11 @@ def test_it_refuses_to_issue_with_the_checks_in_the_error_summary(client, handle
     page = client.get(url).content.decode()
     assert "This letter cannot be issued until these are put right" in page
 
-    response = client.post(url, {"subject": letter.subject, "body_html": letter.body_html, "issue": "1"})
+    confirm = client.get(reverse("letters:issue", args=[letter.pk])).content.decode()
+    assert "Issue letter</button>" not in confirm and "Go back and put it right" in confirm
+    response = client.post(reverse("letters:issue", args=[letter.pk]))
     summary = error_summary(response)
     assert "(Code 5.6)" in summary and "(Code 5.7)" in summary
-    assert response.context["form"].non_field_errors()
     letter.refresh_from_db()
     assert letter.status == LetterStatus.DRAFT and not Correspondence.objects.filter(case=case).exists()
 
@@ -80,11 +92,19 @@ def test_it_saves_edits_and_discards_a_draft(client, handler, other_handler, res
     case = lf.case_for(LetterKind.STAGE1_ACKNOWLEDGEMENT, handler=handler, stage2_handler=other_handler, resident=resident)
     client.force_login(handler)
     url = client.post(reverse("letters:draft", args=[case.reference, LetterKind.STAGE1_ACKNOWLEDGEMENT])).url
-    client.post(url, {"subject": "New subject", "body_html": "<p>Hello <script>x</script></p>{{ required }}", "save": "1"})
+    typed = {"subject": "New subject", "before": "Dear Rita,\n\nHello <b>there", "after": "- one\n- two\n\nYours,\nThe team", "save": "1"}
+    client.post(url, typed)
     letter = Letter.objects.get(case=case)
-    assert (letter.subject, letter.body_html) == ("New subject", "<p>Hello </p>{{ required }}")
-    response = client.post(url, {"subject": "", "body_html": "", "save": "1"})
+    # Whatever is typed is text: "<b>" cannot open a tag, and the required parts cannot be lost.
+    assert letter.subject == "New subject"
+    assert letter.body_html == (
+        "<p>Dear Rita,</p>\n<p>Hello &lt;b&gt;there</p>\n{{ required }}\n<ul><li>one</li><li>two</li></ul>\n<p>Yours,<br>The team</p>"
+    )
+    page = client.get(url)
+    assert page.context["form"].initial["before"] == "Dear Rita,\n\nHello <b>there"
+    response = client.post(url, {"subject": "", "before": "", "save": "1"})
     assert "Enter the subject of the letter" in error_summary(response)
+    assert "Enter the wording of the letter" in error_summary(response)
     client.post(url, {"discard": "1"})
     assert not Letter.objects.filter(case=case).exists()
 
@@ -99,7 +119,8 @@ def test_it_lets_oversight_read_letters_but_not_draft_or_issue(client, handler, 
     page = client.get(url)
     assert page.status_code == 200 and "Issue letter" not in page.content.decode()
     assert client.get(reverse("letters:preview", args=[letter.pk])).status_code == 200
-    assert client.post(url, {"subject": "x", "body_html": "<p>x</p>", "issue": "1"}).status_code == 403
+    assert client.post(url, {"subject": "x", "before": "x", "save": "1"}).status_code == 403
+    assert client.post(reverse("letters:issue", args=[letter.pk])).status_code == 403
     assert client.post(reverse("letters:draft", args=[case.reference, LetterKind.STAGE1_ACKNOWLEDGEMENT])).status_code == 403
     assert Letter.objects.get(pk=letter.pk).status == LetterStatus.DRAFT
     # Producing a bundle reads the record, so oversight may (the Member Responsible for Complaints).

@@ -9,6 +9,9 @@ from django.db import transaction
 from putright.cases import actions
 from putright.cases.models import LandlordSettings
 from putright.cases.tests.factories import TODAY, complaint_at, extend_kwargs, log_complaint, log_service_request
+from putright.letters import actions as letter_actions
+from putright.letters.models import LetterKind
+from putright.letters.tests import factories as lf
 from putright.notifications.models import LINK_PLACEHOLDER, Outbox
 from putright.residents.models import Representative, Resident
 from putright.rules.errors import RuleViolation
@@ -58,11 +61,15 @@ def test_it_writes_to_the_resident_and_the_representative(resident):
 def test_it_queues_one_email_per_step_of_the_complaint(resident, handler, other_handler):
     case = complaint_at(State.STAGE2_RESPONDED, handler=handler, stage2_handler=other_handler, resident=resident)
     kinds = list(Outbox.objects.filter(case=case).order_by("id").values_list("kind", flat=True))
-    assert kinds == ["receipt", "acknowledgement", "response", "stage-two-request", "acknowledgement", "response"]
+    # The responses are told when their letters are issued (below), not when they are recorded.
+    assert kinds == ["receipt", "acknowledgement", "stage-two-request", "acknowledgement"]
+    lf.landlord()
+    letter_actions.issue_letter(letter_actions.draft_letter(case, LetterKind.STAGE2_RESPONSE, actor=other_handler), other_handler, today=TODAY)
+    kinds = list(Outbox.objects.filter(case=case).order_by("id").values_list("kind", flat=True))
+    assert kinds == ["receipt", "acknowledgement", "stage-two-request", "acknowledgement", "response"]
     ack = Outbox.objects.filter(kind="acknowledgement").order_by("id").first()
     assert "The kitchen leak was not repaired on time." in ack.body_text and "18 November 2026" in ack.body_text
-    first, final = Outbox.objects.filter(kind="response").order_by("id")
-    assert "ask us to look at it again (stage 2)" in first.body_text and f"/my-cases/{case.reference}/stage-2/" in first.body_text
+    final = Outbox.objects.get(kind="response")
     assert "final response" in final.subject.lower() and "Housing Ombudsman" in final.body_text
     s2 = Outbox.objects.get(kind="stage-two-request")
     assert "24 November 2026" in s2.body_text and "22 December 2026" in s2.body_text
@@ -95,3 +102,30 @@ def test_a_broken_template_never_stops_casework(resident, monkeypatch):
     row = Outbox.objects.get()
     assert row.status == "failed" and "template missing" in row.last_error
 
+
+
+def test_it_tells_the_resident_of_the_response_when_the_letter_is_issued_once(resident, handler):
+    lf.landlord()
+    case = complaint_at(State.STAGE1_RESPONDED, handler=handler, resident=resident)
+    assert not Outbox.objects.filter(case=case, kind="response").exists()  # no letter yet
+    letter = letter_actions.draft_letter(case, LetterKind.STAGE1_RESPONSE, actor=handler)
+    assert not Outbox.objects.filter(case=case, kind="response").exists()  # a draft tells nobody
+    letter = letter_actions.issue_letter(letter, handler, today=TODAY)
+    row = Outbox.objects.get(case=case, kind="response")
+    assert row.event.kind == "responded" and row.event.data["stage"] == 1
+    assert "ask us to look at it again (stage 2)" in row.body_text and f"/my-cases/{case.reference}/stage-2/" in row.body_text
+    from putright.notifications.signals import on_letter_saved
+
+    on_letter_saved(type(letter), letter, created=False)  # the signal again: nothing more queued
+    assert Outbox.objects.filter(case=case, kind="response").count() == 1
+
+
+def test_it_sends_a_cases_emails_oldest_first(resident, handler, mailoutbox):
+    from putright.notifications.outbox import send_now
+
+    case = complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, resident=resident)
+    actions.extend(case, actor=handler, today=TODAY, **extend_kwargs())
+    send_now(list(Outbox.objects.filter(case=case, sent_at__isnull=True)))  # newest first, by default
+    subjects = [m.subject for m in mailoutbox]
+    expected = list(Outbox.objects.filter(case=case).order_by("created_at", "id").values_list("subject", flat=True))
+    assert subjects == expected and len(subjects) == 3

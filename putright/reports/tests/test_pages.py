@@ -150,3 +150,18 @@ def test_satisfaction_survey_answers_are_counted_per_point_for_cases_closed_in_t
     listed = client.get(f"/reports/{YEAR}/cases/satisfaction.5/").content.decode()
     assert "<strong>2</strong> cases" in listed
     assert "75.0% satisfied or very satisfied" in client.get(f"/reports/{YEAR}/annual-report/").content.decode()
+
+
+def test_the_figures_read_as_words_not_keys(client, handler, db):
+    from putright.reports.render import figure_label, in_words
+
+    assert figure_label("stage1.received_by_tenure.lcra") == "Stage 1: Received, by tenure: LCRA"
+    text = in_words("stage1.received split by tenure; counted under not_recorded; lcra over LCRA homes; null when not set.")
+    assert text == "“Stage 1: Received” split by tenure; counted under not recorded; LCRA over LCRA homes; not available when not set."
+    client.force_login(handler)
+    html = client.get("/reports/2025/").content.decode()
+    assert "1 April 2025 to 31 March 2026" in html
+    shown = re.sub(r'(href|id)="[^"]*"', "", html)  # keys may stay in links, not in the words
+    assert "stage1." not in shown and "null" not in shown and "n/a%" not in shown
+    html = client.get("/reports/2025/cases/stage1.received/").content.decode()
+    assert "Cases behind “Stage 1: Received”" in html

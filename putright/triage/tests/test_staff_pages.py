@@ -67,7 +67,7 @@ def test_a_service_request_that_reads_as_dissatisfaction_offers_a_complaint(sign
     assert 'id="triage-dissatisfied"' in html
     assert "Raise a complaint about it" in html
     assert reverse("cases:action", args=[case.reference, "raise-complaint"]) in html
-    queue = signed_in.get(reverse("cases:queue"), {"who": "all"}).content.decode()
+    queue = signed_in.get(reverse("cases:queue"), {"cases": "all"}).content.decode()
     assert "Reads as dissatisfied" in queue
 
 

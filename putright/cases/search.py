@@ -1,0 +1,144 @@
+"""One search box for staff: a case by its reference, or a resident's cases by name, phone, email,
+postcode, tenancy reference or UPRN.
+
+What a handler types is read the way they mean it, whatever the spacing:
+
+- "PR-2026-000190", "pr 2026 190" or "2026-190": that reference (found through its unique index);
+- "000190" or "190": that number in every year references were issued (one probe per year);
+- "07700 900123", "07700-900-123", "+44 7700 900123": the phone number, compared digits only;
+- "SW1A 1AA" or "sw1a1aa": the postcode, compared without spaces;
+- an email address, a tenancy reference or a UPRN: exactly (any case);
+- anything else: part of a resident's name.
+
+The search returns matching cases, open and closed. Each kind of match is one query on its own
+index (residents.models keeps the expression indexes for phone, postcode, email and tenancy
+reference); only part of a name reads the residents table, which is far smaller than the cases.
+The residents' cases then come through the index on Case.resident. Measured in
+benchmarks/queue.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
+
+from putright.cases.models import Case, ReferenceCounter
+from putright.residents.models import Resident, phone_digits, postcode_key
+
+REFERENCE = re.compile(r"^([A-Z]+)[\s-]*(\d{4})[\s-]+(\d{1,9})$")
+YEAR_NUMBER = re.compile(r"^(\d{4})[\s-]+(\d{1,9})$")
+NUMBER = re.compile(r"^\d{1,9}$")
+PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
+POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+
+    @property
+    def compact(self) -> str:
+        return re.sub(r"\s+", " ", self.text.strip())
+
+    @property
+    def upper(self) -> str:
+        return self.compact.upper()
+
+    @property
+    def digits(self) -> str:
+        return re.sub(r"\D", "", self.text)
+
+
+def _prefix() -> str:
+    from putright.cases import actions
+
+    return actions.REFERENCE_PREFIX
+
+
+def reference_candidates(query: Query) -> list[str]:
+    """The references the text could mean, in PutRight's form (PREFIX-YEAR-NNNNNN)."""
+    text = query.upper
+    prefix = _prefix()
+    candidates = [text]
+    if m := REFERENCE.match(text):
+        candidates.append(f"{m[1]}-{m[2]}-{int(m[3]):06d}")
+    elif m := YEAR_NUMBER.match(text):
+        candidates.append(f"{prefix}-{m[1]}-{int(m[2]):06d}")
+    elif NUMBER.match(text) and int(text) > 0:
+        years = ReferenceCounter.objects.values_list("year", flat=True)
+        candidates += [f"{prefix}-{year}-{int(text):06d}" for year in years]
+    return list(dict.fromkeys(candidates))
+
+
+def phone_variants(query: Query) -> list[str]:
+    """A UK number as it may have been written: 07700900123 and +447700900123 are one number."""
+    if not PHONE.match(query.compact) or len(query.digits) < 6:
+        return []
+    digits = query.digits
+    if query.compact.startswith("+44") or (digits.startswith("44") and len(digits) == 12):
+        national = "0" + digits[2:]
+    else:
+        national = digits
+    variants = {national, digits}
+    if national.startswith("0"):
+        variants.add("+44" + national[1:])
+        variants.add("44" + national[1:])
+    return sorted(variants)
+
+
+#: At most this many residents are looked up for one search; a search that names more is too
+#: broad to be useful and should be narrowed.
+MAX_RESIDENTS = 1000
+
+
+def matching_residents(query: Query) -> list[int]:
+    """The ids of residents the text names: by phone, postcode, email, tenancy reference, UPRN or
+    name. Each test is its own query on its own index (an OR of them would read every resident),
+    except part of a name, which reads the residents table once."""
+    text = query.compact
+    residents = Resident.objects.order_by()
+    tests = [
+        residents.annotate(k=Upper("email")).filter(k=text.upper()),
+        residents.annotate(k=Upper("tenancy_reference")).filter(k=text.upper()),
+    ]
+    if query.digits and query.digits == text:
+        tests.append(residents.filter(uprn=text))
+    phones = phone_variants(query)
+    if phones:
+        tests.append(residents.annotate(k=phone_digits()).filter(k__in=phones))
+    if POSTCODE.match(query.upper):
+        tests.append(residents.annotate(k=postcode_key()).filter(k=query.upper.replace(" ", "")))
+    if not phones and len(text) >= 2 and "@" not in text and not NUMBER.match(text):
+        tests.append(residents.filter(name__icontains=text))
+    found: list[int] = []
+    for test in tests:
+        found += test.values_list("pk", flat=True)[: MAX_RESIDENTS - len(found)]
+        if len(found) >= MAX_RESIDENTS:
+            break
+    return sorted(set(found))
+
+
+def search_filter(text: str) -> Q | None:
+    """The cases the text finds, as a filter on Case; None for an empty search."""
+    query = Query(text)
+    if not query.compact:
+        return None
+    return Q(reference__in=reference_candidates(query)) | Q(resident_id__in=matching_residents(query))
+
+
+def exact_reference(text: str) -> str | None:
+    """The one case a reference-like search names, so the search can open it straight away."""
+    query = Query(text)
+    if not query.compact or not (REFERENCE.match(query.upper) or YEAR_NUMBER.match(query.upper) or NUMBER.match(query.upper)):
+        return None
+    found = list(Case.objects.filter(reference__in=reference_candidates(query)).values_list("reference", flat=True)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def search(text: str) -> QuerySet:
+    """Cases found by the search box, newest first (the queue orders them by its own sort)."""
+    where = search_filter(text)
+    return Case.objects.filter(where) if where is not None else Case.objects.none()

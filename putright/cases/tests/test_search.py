@@ -1,0 +1,108 @@
+"""The one search box: a case by reference, a resident's cases by name, phone, email, postcode,
+tenancy reference or UPRN, from the queue and from the header of every staff page."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from putright.cases import search
+from putright.cases.models import Case
+from putright.cases.tests import factories as f
+from putright.residents.models import Resident
+from putright.rules.lifecycle import State
+
+QUEUE = reverse("cases:queue")
+
+
+def references(response) -> set[str]:
+    html = response.content.decode()
+    return {c.reference for c in Case.objects.all() if f'href="/cases/{c.reference}/">{c.reference}</a>' in html}
+
+
+@pytest.fixture
+def tenant(db):
+    return Resident.objects.create(
+        name="Grace O'Malley", email="Grace.OMalley@example.org", phone="07700 900123", postcode="SW1A 1AA",
+        tenancy_reference="TEN-4471", uprn="100023336956",
+    )
+
+
+@pytest.fixture
+def cases(tenant, resident, handler, today):
+    return {
+        "open": f.log_complaint(resident=tenant, handler=handler, today=today),
+        "closed": f.complaint_at(State.CLOSED, resident=tenant, handler=handler, today=today),
+        "other": f.log_complaint(resident=resident, handler=handler, today=today),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "07700900123", "07700 900123", "07700 900 123", "07700-900-123", "(07700) 900123", "+44 7700 900123",
+        "+447700900123", "sw1a 1aa", "SW1A1AA", "grace.omalley@example.org", "ten-4471", "100023336956",
+        "O'Malley", "grace",
+    ],
+)
+def test_it_finds_a_residents_cases_open_and_closed_by_any_detail(client, handler, cases, text):
+    client.force_login(handler)
+    response = client.get(QUEUE, {"q": text})
+    assert response.status_code == 200
+    assert references(response) == {cases["open"].reference, cases["closed"].reference}
+    assert "found, open and closed" in response.content.decode()
+
+
+def test_it_opens_the_case_a_reference_names(client, handler, cases):
+    client.force_login(handler)
+    case = cases["other"]
+    number = case.reference.rsplit("-", 1)[1]  # "000003"
+    for text in (case.reference, case.reference.lower(), case.reference.replace("-", " "), number, str(int(number)), f"2026-{int(number)}"):
+        response = client.get(QUEUE, {"q": text})
+        assert response.status_code == 302, text
+        assert response["Location"] == reverse("cases:detail", args=[case.reference])
+
+
+def test_it_lists_every_year_a_bare_number_was_issued_in(client, handler, cases, resident, today):
+    from putright.cases.models import ReferenceCounter
+
+    ReferenceCounter.objects.create(year=2025, last=5)
+    older = Case.objects.get(pk=f.log_complaint(resident=resident, today=today).pk)
+    Case.objects.filter(pk=older.pk).update(reference="PR-2025-000001")
+    first = Case.objects.get(reference="PR-2026-000001")
+    client.force_login(handler)
+    response = client.get(QUEUE, {"q": "000001"})
+    assert response.status_code == 200
+    assert references(response) == {"PR-2025-000001", first.reference}
+
+
+def test_it_says_when_nothing_matches(client, handler, cases):
+    client.force_login(handler)
+    response = client.get(QUEUE, {"q": "07999 000000"})
+    assert references(response) == set()
+    assert "No case or resident matches “07999 000000”" in response.content.decode()
+
+
+def test_a_phone_number_does_not_match_a_name_or_a_short_number(cases):
+    assert search.phone_variants(search.Query("07700 900123")) == ["+447700900123", "07700900123", "447700900123"]
+    assert search.phone_variants(search.Query("Grace")) == []
+    assert search.phone_variants(search.Query("123")) == []
+
+
+def test_it_searches_within_the_other_filters(client, handler, cases):
+    client.force_login(handler)
+    response = client.get(QUEUE, {"q": "07700900123", "state": ""})  # "Any open"
+    assert references(response) == {cases["open"].reference}
+
+
+def test_the_header_of_every_staff_page_has_the_search_box(client, oversight, cases):
+    client.force_login(oversight)  # reading is enough to search
+    for url in (QUEUE, reverse("cases:detail", args=[cases["open"].reference]), reverse("reports:index")):
+        html = client.get(url).content.decode()
+        assert f'<form method="get" action="{QUEUE}" role="search"' in html, url
+        assert 'name="q" type="search"' in html
+
+
+def test_the_resident_site_has_no_staff_search(client, cases):
+    html = client.get("/").content.decode()
+    assert 'role="search"' not in html
