@@ -16,7 +16,7 @@ from . import queries, steps
 from .models import HazardReport, Outcome
 
 
-def _when(value) -> str:
+def when_words(value) -> str:
     if value is None:
         return ""
     if hasattr(value, "tzinfo"):
@@ -24,16 +24,16 @@ def _when(value) -> str:
     return format_day(value)
 
 
-def _due(deadline: rules.HazardDeadline) -> str:
+def due_words(deadline: rules.HazardDeadline) -> str:
     return rules.format_moment(deadline.due_at) if deadline.due_at is not None else format_day(deadline.due_on)
 
 
 def step_words(row: steps.StepRow) -> str:
-    due = _due(row.deadline)
+    due = due_words(row.deadline)
     if row.status == "met":
-        return f"Met: done {_when(row.done)}; the law's date was {due}."
+        return f"Met: done {when_words(row.done)}; the law's date was {due}."
     if row.status == "missed":
-        return f"Missed: done {_when(row.done)}, after the law's date of {due}."
+        return f"Missed: done {when_words(row.done)}, after the law's date of {due}."
     if row.status == "overdue":
         return f"Missed: not yet done, and the law's date was {due}."
     return f"Not yet done: the law's date is {due}."
@@ -81,11 +81,11 @@ def summary_sections(case) -> dict:
             "outcome": report.get_outcome_display(),
             "found": found,
             "findings": report.findings.strip(),
-            "safety_work_by": _due(scales.get("safety_work_by")) if found and scales.get("safety_work_by") else "",
-            "safety_work_done": _when(report.safety_work_done_at),
+            "safety_work_by": due_words(scales.get("safety_work_by")) if found and scales.get("safety_work_by") else "",
+            "safety_work_done": when_words(report.safety_work_done_at),
             "safety_work": report.safety_work.strip(),
-            "preventative_work_begin_by": _due(scales.get("preventative_work_begin_by")) if found and scales.get("preventative_work_begin_by") else "",
-            "preventative_work_start_by": _due(scales.get("preventative_work_start_by")) if found and scales.get("preventative_work_start_by") else "",
+            "preventative_work_begin_by": due_words(scales.get("preventative_work_begin_by")) if found and scales.get("preventative_work_begin_by") else "",
+            "preventative_work_start_by": due_words(scales.get("preventative_work_start_by")) if found and scales.get("preventative_work_start_by") else "",
             "category": report.category,
         }
     }

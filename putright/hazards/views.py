@@ -16,8 +16,9 @@ from .models import HazardReport
 
 def _report(request, pk: int) -> HazardReport:
     # Hazard reports sit beside cases and share their access rule: staff who may read cases.
-    get_case_for_staff(request.user, get_object_or_404(HazardReport.objects.select_related("case"), pk=pk).case.reference)
-    return get_object_or_404(HazardReport.objects.select_related("case", "kind", "resident"), pk=pk)
+    report = get_object_or_404(HazardReport.objects.select_related("case", "kind", "resident"), pk=pk)
+    get_case_for_staff(request.user, report.case.reference)
+    return report
 
 
 @staff_view

@@ -30,3 +30,29 @@ def hazard_report_figures(period, label):
     from putright.hazards.figures import hazard_figures
 
     return {"hazards": hazard_figures(period.start, period.end), "label": label}
+
+
+# What each step means to a resident, in their words.
+RESIDENT_STEP_NAMES = {
+    "investigate_by": "Look into it",
+    "summary_by": "Tell you in writing what we found",
+    "safety_work_by": "Make your home safe",
+    "preventative_work_begin_by": "Begin the work to stop it coming back",
+    "preventative_work_start_by": "Start that work on site",
+}
+
+
+@register.inclusion_tag("hazards/_portal_case_section.html")
+def portal_hazards(case):
+    """On the resident's own case page: each hazard's legal dates, and whether each step is done."""
+    from putright.hazards.letters import due_words, when_words
+    from putright.rules.hazards import format_moment
+
+    items = []
+    for report in queries.reports_for_case(case):
+        rows = [
+            {"resident_name": RESIDENT_STEP_NAMES[row.step], "due": due_words(row.deadline), "done": when_words(row.done), "status": row.status}
+            for row in steps.step_rows(report)
+        ]
+        items.append({"report": report, "aware": format_moment(report.aware_at), "rows": rows})
+    return {"items": items}

@@ -54,3 +54,18 @@ def test_it_refuses_a_file_it_cannot_accept(client):
 
 def test_the_sent_page_needs_a_report(client):
     assert client.get(reverse("hazards-portal:sent")).url == reverse("hazards-portal:report")
+
+
+def test_the_residents_own_case_page_shows_the_law_dates(client, handler, resident):
+    from putright.cases.tests.factories import log_service_request
+    from putright.portal import access
+
+    from .helpers import raise_damp
+
+    report = raise_damp(log_service_request(resident=resident, actor=handler), actor=handler)
+    token, _ = access.mint_token(resident.email)
+    client.get(f"/track/link/{token}/")
+    page = client.get(reverse("portal:case", args=[report.case.reference])).content.decode()
+    assert "Damp and mould growth: the dates the law gives us" in page
+    assert "Look into it" in page and "By Thu 19 Nov 2026" in page
+    assert "Not done by this date" in page  # frozen today is Mon 23 Nov 2026

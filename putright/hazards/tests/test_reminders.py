@@ -37,3 +37,11 @@ def test_due_then_overdue_once_each(handler, resident):
 def test_no_one_to_tell_is_counted(handler, resident):
     raise_damp(log_complaint(resident=resident, actor=handler), actor=handler)  # handler has no email
     assert run_once(at(2026, 11, 20, 9, 0))["no_recipient"] == 1
+
+
+def test_the_worker_runs_them():
+    from putright.operations import jobs
+
+    job = jobs.REGISTRY["hazard_reminders"]
+    assert job.every == dt.timedelta(minutes=15)
+    assert job.func() == {"queued": 0, "already_sent": 0, "no_recipient": 0}
