@@ -1,6 +1,7 @@
 """Logging a complaint, service request or compliment received by any channel (Code 1.2–1.5, 3.1–3.2)."""
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,11 +11,14 @@ from putright.cases.forms.base import ActionForm, DateField
 from putright.cases.models import Channel, ServiceArea, Theme
 from putright.residents.models import ContactChannel, Representative, Resident, Tenure
 from putright.rules.lifecycle import Kind
+from putright.triage.staff import suggest_for_log
 
 
 class LogCaseForm(ActionForm):
     title = "Log a case"
     submit = "Log it"
+    # What they said comes first, so triage can suggest what it is from it (staff confirm).
+    field_order = ["description", "kind", "channel", "received_on", "received_by"]
     guidance = [
         "A complaint is any expression of dissatisfaction, however made; the resident does not have to use the word “complaint” (Code 1.2, 1.3). If they are unhappy, offer them the choice to complain.",
         "A service request (such as a repair) is not a complaint, but if they are unhappy with how it is handled, log a complaint and the request carries on (1.4, 1.5).",
@@ -49,8 +53,11 @@ class LogCaseForm(ActionForm):
     representative_relationship = forms.CharField(label="Their relationship to the resident", required=False)
     representative_consent_on = DateField(label="Date the resident agreed they may act for them", required=False)
 
-    def __init__(self, *args, resident=None, **kwargs):
+    def __init__(self, *args, resident=None, suggesting=False, **kwargs):
+        """suggesting: the handler asked for a suggestion from what the resident said; the kind
+        and themes are pre-selected from it and nothing is checked or saved."""
         self.resident = resident
+        self.suggesting = suggesting
         super().__init__(*args, **kwargs)
         self.fields["service_area"].queryset = ServiceArea.objects.filter(active=True)
         self.fields["themes"].queryset = Theme.objects.filter(active=True)
@@ -59,6 +66,34 @@ class LogCaseForm(ActionForm):
         if resident is not None:
             for name in ("name", "email", "phone", "address", "postcode", "tenure", "preferred_channel"):
                 del self.fields[name]
+        self.suggestion = None
+        said = (self.data.get("description") if self.is_bound else self.initial.get("description")) or ""
+        if said.strip():
+            self.suggestion = suggest_for_log(said)
+            if suggesting or not self.is_bound:
+                self._preselect(self.suggestion)
+
+    def _preselect(self, suggestion):
+        themes = [str(t.pk) for t in suggestion.themes]
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["kind"] = suggestion.kind
+            if hasattr(self.data, "setlist"):
+                self.data.setlist("themes", themes)
+            else:
+                self.data["themes"] = themes
+        else:
+            self.initial = {**self.initial, "kind": suggestion.kind, "themes": themes}
+
+    def full_clean(self):
+        if self.suggesting:  # only a suggestion was asked for: no errors for fields not filled in yet
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+    def is_valid(self):
+        return not self.suggesting and super().is_valid()
 
     def clean(self):
         data = super().clean()

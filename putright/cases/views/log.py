@@ -26,8 +26,9 @@ def log_case(request):
         raise Http404("No such resident.")  # not a 500 for ?resident=abc
     resident = None if chosen == "new" else get_object_or_404(Resident, pk=chosen)
     posted = request.method == "POST"
-    form = LogCaseForm(request.POST if posted else None, user=request.user, resident=resident)
-    if posted and form.run():
+    suggesting = posted and "suggest" in request.POST  # the "Suggest what it is" button: nothing is saved
+    form = LogCaseForm(request.POST if posted else None, user=request.user, resident=resident, suggesting=suggesting)
+    if posted and not suggesting and form.run():
         case = form.result
         messages.success(request, f"Logged as {case.reference}.")
         return redirect("cases:detail", case.reference)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from putright.cases.actions import import_history
+from putright.cases.importing import import_history
 
 
 class Command(BaseCommand):
