@@ -35,6 +35,7 @@ def test_schemathesis_finds_nothing_broken(role, live_server, settings, tmp_path
             "--request-timeout", "30",
         ],
         capture_output=True, text=True, timeout=SECONDS * 6 + 60,
+        cwd=tmp_path,  # its cache (.schemathesis/) goes there, not into the checkout
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "generated" in result.stdout  # it ran cases, not just loaded the schema
