@@ -42,6 +42,10 @@ def connect() -> imaplib.IMAP4:
     port = settings.PUTRIGHT_MAILBOX_PORT
     imap = imaplib.IMAP4_SSL(host, port, timeout=60) if settings.PUTRIGHT_MAILBOX_SSL else imaplib.IMAP4(host, port, timeout=60)
     token = settings.PUTRIGHT_MAILBOX_OAUTH_TOKEN
+    if settings.PUTRIGHT_MAILBOX_OAUTH_TOKEN_FILE:
+        # Read afresh each time: access tokens last about an hour and are renewed outside PutRight.
+        with open(settings.PUTRIGHT_MAILBOX_OAUTH_TOKEN_FILE, encoding="utf-8") as file:
+            token = file.read().strip()
     if token:
         # Exchange Online and Google Workspace: XOAUTH2 with an access token kept fresh elsewhere.
         auth = f"user={settings.PUTRIGHT_MAILBOX_USER}\x01auth=Bearer {token}\x01\x01".encode()

@@ -18,6 +18,7 @@ def dovecot(settings):
     settings.PUTRIGHT_MAILBOX_USER = server.user
     settings.PUTRIGHT_MAILBOX_PASSWORD = server.password
     settings.PUTRIGHT_MAILBOX_OAUTH_TOKEN = ""
+    settings.PUTRIGHT_MAILBOX_OAUTH_TOKEN_FILE = ""
     settings.PUTRIGHT_MAILBOX_FOLDER = "INBOX"
     yield server
     server.stop()
