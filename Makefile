@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 
 .PHONY: run test install demo serve clean
 
-run: install  ## Demo data on SQLite in ./var/, then serve on http://127.0.0.1:8000/
+run: install  ## Demo data on SQLite in ./var/, then the production server and the worker on http://127.0.0.1:8000/
 	$(BIN)/putright demo
-	$(BIN)/putright serve
+	PUTRIGHT_DEMO=1 $(BIN)/putright worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	PUTRIGHT_DEMO=1 $(BIN)/putright serve
 
 test: install  ## The whole test suite, on a real SQLite file and a throwaway PostgreSQL server
 	scripts/test

@@ -35,11 +35,19 @@ def env_secret(name: str, default: str = "") -> str:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The demo (public key, console email, plain-HTTP cookies) only when asked for: `putright demo`,
+# `make run` and the tests (putright/settings_test.py) set PUTRIGHT_DEMO=1. Off by default.
+PUTRIGHT_DEMO = env_bool("PUTRIGHT_DEMO", False)
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     # A fixed key is only acceptable on a developer's machine or the demo: it is public.
-    if not (DEBUG or env_bool("PUTRIGHT_DEMO", True)):
-        raise RuntimeError("Set SECRET_KEY (or SECRET_KEY_FILE) when PUTRIGHT_DEMO is off.")
+    if not (DEBUG or PUTRIGHT_DEMO):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "PutRight needs a secret key: set SECRET_KEY or SECRET_KEY_FILE (see docs/deploying.md), "
+            "or PUTRIGHT_DEMO=1 to try the demo."
+        )
     SECRET_KEY = "putright-demo-key-not-secret-do-not-use-in-production"
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
@@ -65,6 +73,13 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.portal",
     "putright.notifications",
+    "putright.privacy",
+    "putright.hazards",  # Awaab's Law: hazard reports and their legal clocks
+    "ninja",  # the API's Swagger UI and Redoc from our own static files, no CDN
+    "putright.api",
+    "putright.housing",
+    "putright.mailbox",
+    "putright.webhooks",
     "putright.triage",
 ]
 
@@ -79,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "putright.api.middleware.ApiUseStatusMiddleware",  # the status of each API request, on its use record
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -121,7 +137,9 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Database: SQLite in ./var/ unless DATABASE_URL says otherwise (sqlite:///path or postgres://…).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # conn_health_checks: a connection kept from before a database restart is checked and replaced
+    # at the start of the next request, instead of failing it (issue 13).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "putright.sqlite3"}}
 
@@ -175,21 +193,33 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "cases:queue"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Attachments: the largest file accepted, in bytes.
+# The API: requests one key may make in a minute; events younger than this wait (docs/api.md).
+PUTRIGHT_API_RATE_LIMIT = env_int("PUTRIGHT_API_RATE_LIMIT", 120)
+PUTRIGHT_EVENTS_SETTLE_SECONDS = env_int("PUTRIGHT_EVENTS_SETTLE_SECONDS", 5)
+# The complaints mailbox (docs/mailbox.md): IMAP over TLS by default; OAuth with an access token.
+PUTRIGHT_MAILBOX_HOST = os.environ.get("PUTRIGHT_MAILBOX_HOST", "")
+PUTRIGHT_MAILBOX_PORT = env_int("PUTRIGHT_MAILBOX_PORT", 993)
+PUTRIGHT_MAILBOX_SSL = env_bool("PUTRIGHT_MAILBOX_SSL", True)
+PUTRIGHT_MAILBOX_USER = os.environ.get("PUTRIGHT_MAILBOX_USER", "")
+PUTRIGHT_MAILBOX_PASSWORD = env_secret("PUTRIGHT_MAILBOX_PASSWORD")
+PUTRIGHT_MAILBOX_OAUTH_TOKEN = env_secret("PUTRIGHT_MAILBOX_OAUTH_TOKEN")
+PUTRIGHT_MAILBOX_FOLDER = os.environ.get("PUTRIGHT_MAILBOX_FOLDER", "INBOX")
+# Webhooks: tries per delivery, and failures in a row that pause a hook (docs/api.md).
+PUTRIGHT_WEBHOOK_MAX_ATTEMPTS = env_int("PUTRIGHT_WEBHOOK_MAX_ATTEMPTS", 10)
+PUTRIGHT_WEBHOOK_PAUSE_AFTER = env_int("PUTRIGHT_WEBHOOK_PAUSE_AFTER", 20)
 PUTRIGHT_MAX_ATTACHMENT_BYTES = env_int("PUTRIGHT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 
 # Email: Django's SMTP backend, to localhost:25 unless EMAIL_HOST and friends say otherwise. The
-# demo (PUTRIGHT_DEMO, on unless turned off, as for SECRET_KEY above) prints messages to the
+# demo (PUTRIGHT_DEMO, as for SECRET_KEY above) prints messages to the
 # console so `make run` works without a mail server, unless EMAIL_HOST is set: an operator who
 # names a mail server wants it used. Messages are queued in the outbox table and delivered by
 # `putright send_outbox --loop` (docs/portal.md).
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if env_bool("PUTRIGHT_DEMO", True) and not os.environ.get("EMAIL_HOST")
+    if PUTRIGHT_DEMO and not os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -201,3 +231,72 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # seconds: a hung mail server must
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "complaints@localhost")
 # The public address of the portal, for links in emails (no trailing slash).
 PUTRIGHT_SITE_URL = os.environ.get("PUTRIGHT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+# --- Running for real (issue 13): HTTPS, sessions, logs, the worker. Kept together on purpose. ---
+# Outside the demo and DEBUG everything is on by default; each variable is in docs/deploying.md.
+_SECURE = not (PUTRIGHT_DEMO or DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _SECURE)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("PUTRIGHT_SSL_REDIRECT", _SECURE)
+# A load balancer's health checks come over plain HTTP to the server's own address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("PUTRIGHT_HSTS_SECONDS", 365 * 24 * 3600 if _SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PUTRIGHT_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("PUTRIGHT_HSTS_PRELOAD", False)
+# Asking browsers to preload the domain is the domain owner's decision, not the application's.
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
+# Behind a reverse proxy that ends HTTPS: PUTRIGHT_PROXY_HTTPS_HEADER=X-Forwarded-Proto says which
+# header the proxy sets to "https". Only set it when the proxy always sets (or strips) that header.
+if os.environ.get("PUTRIGHT_PROXY_HTTPS_HEADER"):
+    _header = "HTTP_" + os.environ["PUTRIGHT_PROXY_HTTPS_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (_header, "https")
+# Sign-in and every form post from the public address pass CSRF's origin check.
+CSRF_TRUSTED_ORIGINS = [PUTRIGHT_SITE_URL] + [
+    o.strip() for o in os.environ.get("PUTRIGHT_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+if "ALLOWED_HOSTS" not in os.environ:
+    from urllib.parse import urlsplit
+
+    ALLOWED_HOSTS.append(urlsplit(PUTRIGHT_SITE_URL).hostname or "localhost")
+
+# Staff sessions end after PUTRIGHT_SESSION_IDLE_MINUTES without a request, and in any case
+# PUTRIGHT_SESSION_MAX_HOURS after signing in (putright/operations/sessions.py).
+PUTRIGHT_SESSION_IDLE_MINUTES = env_int("PUTRIGHT_SESSION_IDLE_MINUTES", 30)
+PUTRIGHT_SESSION_MAX_HOURS = env_int("PUTRIGHT_SESSION_MAX_HOURS", 10)
+SESSION_COOKIE_AGE = PUTRIGHT_SESSION_MAX_HOURS * 3600
+
+INSTALLED_APPS += ["putright.operations"]
+# Health checks answer before anything else (no host check, no log line); then each request gets
+# an id and one log line; the session timeout needs the signed-in user and messages.
+MIDDLEWARE.insert(0, "putright.operations.health.HealthMiddleware")
+MIDDLEWARE.insert(1, "putright.operations.logs.RequestLogMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "putright.operations.sessions.StaffSessionTimeoutMiddleware",
+)
+
+# One JSON object a line on standard error: requests, errors with tracebacks, the worker.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "putright.operations.logs.ContextFilter"}},
+    "formatters": {"json": {"()": "putright.operations.logs.JsonFormatter"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"]},
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("PUTRIGHT_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's development server logs full URLs (tokens included): not in production.
+        "django.server": {"level": "WARNING"},
+    },
+}
+
+# The worker (`putright worker`): /readyz fails when no worker was seen for this long.
+PUTRIGHT_WORKER_STALE_SECONDS = env_int("PUTRIGHT_WORKER_STALE_SECONDS", 120)
+# A message claimed by a worker that died is tried again after this long.
+PUTRIGHT_OUTBOX_LEASE_SECONDS = env_int("PUTRIGHT_OUTBOX_LEASE_SECONDS", 300)
+# After a failed attempt an email is tried again after this long, doubling each time (at most 6 hours).
+PUTRIGHT_OUTBOX_RETRY_SECONDS = env_int("PUTRIGHT_OUTBOX_RETRY_SECONDS", 60)
+# The worker delivers email for at most this many seconds before its other jobs get a turn.
+PUTRIGHT_OUTBOX_BATCH_SECONDS = env_int("PUTRIGHT_OUTBOX_BATCH_SECONDS", 20)

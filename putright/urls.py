@@ -16,6 +16,11 @@ urlpatterns = [
     path("residents/", include("putright.residents.urls")),
     path("reports/", include("putright.reports.urls")),
     path("self-assessment/", include("putright.selfassessment.urls")),
+    path("privacy/", include("putright.privacy.urls")),
+    path("hazards/", include("putright.hazards.urls")),
+    path("report-damp-or-mould/", include("putright.hazards.portal_urls")),  # residents: Awaab's Law
+    path("api/", include("putright.api.urls")),
+    path("mailbox/", include("putright.mailbox.urls")),
     path("report-a-problem/", include("putright.triage.urls")),  # residents: report a problem (triage)
     # Last: the public portal owns the site root ("/") and its own short paths.
     path("", include("putright.portal.urls")),

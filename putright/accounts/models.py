@@ -15,9 +15,11 @@ MANAGER_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
 
 # Reference data a complaints manager keeps in the admin; an administrator may change anything.
 REFERENCE_MODELS = frozenset({"servicearea", "theme", "closureday", "homesowned", "landlordsettings"})
+REFERENCE_MODELS |= {"hazardkind"}  # Awaab's Law: which hazards the law covers, and from when
 # The apps a complaints manager may see in the admin (reference data editable, the rest read
 # only). Not "accounts" or "axes": staff accounts and sign-in records are for administrators.
 MANAGER_ADMIN_APPS = frozenset({"cases", "residents", "letters"})
+MANAGER_ADMIN_APPS |= {"hazards"}
 
 
 class User(AbstractUser):

@@ -343,6 +343,10 @@ def build_demo(*, today: dt.date | None = None, residents: int = 300, complaints
     from putright.ombudsman.demo import build_ombudsman_demo  # Ombudsman cases, learning, safeguards (8.5, 5.10, 5.14)
 
     build_ombudsman_demo(demo)
+    from putright.hazards.demo import build_hazard_demo  # Awaab's Law: hazards in every state
+
+    for state, n in build_hazard_demo(demo).items():
+        demo.counts[f"hazard: {state}"] = n
     return demo
 
 

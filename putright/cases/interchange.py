@@ -7,8 +7,8 @@ left empty for steps that have not happened.
 Reading is pure Python: `read_history` parses the whole file once, checks every row against the
 Code's rules in `putright.rules` and returns the rows it could plan (`HistoryRow`, with their
 state, stage dates and flags worked out) and every problem found, each naming its line, column
-and value. It touches the database for nothing. Writing the rows is `actions.import_history`'s
-job, on the same service path as every other change to a case.
+and value. It touches the database for nothing. Writing the rows is `import_history`'s
+job (`putright.cases.importing`), on the same service path as every other change to a case.
 
 History is history: a step taken late (an acknowledgement after 5 working days, a response after
 its date, an extension beyond the Code's limit) is kept and flagged, not refused. What cannot have

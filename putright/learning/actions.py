@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from putright.cases.actions import _check_actor, _check_date, _d, _record, _require_text, _today
+from putright.cases.actions.checks import check_actor as _check_actor, check_date as _check_date, format_date as _d, record as _record, require_text as _require_text, resolve_today as _today
 from putright.cases.models import Case, ServiceArea
 from putright.learning.models import ImprovementStatus, LearningItem, ServiceImprovement
 from putright.rules.errors import RuleViolation

@@ -167,6 +167,13 @@ def issue_letter(letter: Letter, actor, *, today: dt.date | None = None) -> Lett
     letter.correspondence = item
     letter.event = event
     letter.save()
+    if letter.kind == LetterKind.HAZARD_SUMMARY:
+        # The written summary Awaab's Law requires has been given: the hazard report records it.
+        from putright.hazards import actions as hazard_actions
+        from putright.hazards.models import HazardReport
+
+        report = HazardReport.objects.get(pk=sections["hazard"]["report"])
+        hazard_actions.record_summary(report, given_on=today, letter=letter, actor=actor)
     return letter
 
 

@@ -117,6 +117,27 @@ def _response(s: dict, stage: int) -> list[Missing]:
     return out
 
 
+def _hazard_summary(s: dict) -> list[Missing]:
+    """Awaab's Law: a written summary of the investigation's findings (not a Code provision, so
+    the `provision` names the law)."""
+    h = s.get("hazard") or {}
+    law = "Awaab's Law"
+    if not h:
+        return [Missing("hazard", law, "There is no investigated hazard on this case waiting for its written summary.")]
+    out = []
+    for key, message in (
+        ("investigated", "Record when the investigation concluded."),
+        ("investigator", "Record who investigated."),
+        ("outcome", "Record what the investigation found."),
+        ("findings", "Write down the investigation's findings."),
+    ):
+        if _blank(h.get(key)):
+            out.append(Missing(f"hazard.{key}", law, message))
+    if h.get("found") and _blank(h.get("safety_work_by")):
+        out.append(Missing("hazard.safety_work_by", law, "Say by when the home will be made safe."))
+    return out
+
+
 _BY_KIND = {
     "stage1_acknowledgement": (_acknowledgement, "5.6"),
     "stage2_acknowledgement": (_acknowledgement, "5.6"),
@@ -124,6 +145,7 @@ _BY_KIND = {
     "refusal": (_refusal, "2.4"),
     "stage1_response": (lambda s: _response(s, 1), "6.9"),
     "stage2_response": (lambda s: _response(s, 2), "6.19"),
+    "hazard_summary": (_hazard_summary, "Awaab's Law"),
 }
 
 

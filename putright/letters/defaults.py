@@ -13,6 +13,19 @@ _HELP = (
 )
 
 TEMPLATES: dict[str, dict[str, str]] = {
+    "hazard_summary": {
+        "subject": "What we found when we looked at the problem in your home ({{ reference }})",
+        "body": (
+            "<p>Dear {{ resident_name }},</p>\n"
+            "<p>We have looked into the problem you told us about. This letter tells you what we "
+            "found and what we will do next.</p>\n"
+            "{{ required }}\n"
+            "<p>We will keep you updated until the work is done. If things get worse, or you are "
+            "worried about anyone's health, please call us straight away. "
+            "Please quote {{ reference }} when you contact us.</p>\n" + _HELP
+        ),
+        "signatory": "Repairs Team",
+    },
     "stage1_acknowledgement": {
         "subject": "We have received your complaint ({{ reference }})",
         "body": (

@@ -42,7 +42,18 @@ def current_stage_number(case: Case) -> int | None:
     return number
 
 
-def applicable_kinds(case: Case) -> list[tuple[str, int]]:
+def applicable_kinds(case: Case) -> list[tuple[str, int | None]]:
+    """The letters that fit the case: the complaint's (below), and the written summary of a
+    hazard investigation still owed to the resident (Awaab's Law), on any case it was raised on."""
+    from putright.hazards.letters import report_awaiting_summary
+
+    kinds: list[tuple[str, int | None]] = list(_complaint_kinds(case))
+    if report_awaiting_summary(case) is not None:
+        kinds.append((LetterKind.HAZARD_SUMMARY.value, None))
+    return kinds
+
+
+def _complaint_kinds(case: Case) -> list[tuple[str, int]]:
     """(kind, stage number) for each letter that fits the current stage of the case.
 
     Within the current stage every letter whose event has happened applies (a handler who
@@ -73,6 +84,8 @@ def stage_number_for(case: Case, kind: str) -> int | None:
         return 1
     if kind in (LetterKind.STAGE2_ACKNOWLEDGEMENT, LetterKind.STAGE2_RESPONSE):
         return 2
+    if kind == LetterKind.HAZARD_SUMMARY:
+        return None
     if kind == LetterKind.REFUSAL:
         refusal = case.latest_refusal
         return refusal.stage_number if refusal else current_stage_number(case)
@@ -137,6 +150,10 @@ def build_sections(case: Case, kind: str, stage_number: int | None) -> dict:
             "explanation": (refusal.explanation if refusal else "").strip(),
         }
         sections["ombudsman"] = _ombudsman(landlord)
+    elif kind == LetterKind.HAZARD_SUMMARY:
+        from putright.hazards.letters import summary_sections
+
+        sections.update(summary_sections(case))
     elif kind in (LetterKind.STAGE1_RESPONSE, LetterKind.STAGE2_RESPONSE):
         sections.update(_definition(stage))
         sections["responded_on"] = _iso(stage.responded_on if stage else None)
@@ -171,6 +188,10 @@ def build_sections(case: Case, kind: str, stage_number: int | None) -> dict:
             for a in sorted(case.actions.all(), key=lambda a: (a.due_by, a.id))
             if a.completed_on is None
         ]
+        # Awaab's Law: each legal step on a hazard this complaint is about, met or missed.
+        from putright.hazards.letters import response_hazards
+
+        sections["hazards"] = response_hazards(case)
         if stage_number == 1:
             sections["escalation"] = {
                 "to": "stage 2",

@@ -26,6 +26,7 @@ class LetterKind(models.TextChoices):
     REFUSAL = "refusal", "Refusal (to accept, or to escalate)"
     STAGE1_RESPONSE = "stage1_response", "Stage 1 response"
     STAGE2_RESPONSE = "stage2_response", "Stage 2 final response"
+    HAZARD_SUMMARY = "hazard_summary", "Written summary of a hazard investigation (Awaab's Law)"
 
 
 class LetterFormat(models.TextChoices):

@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from putright.cases.actions import _check_actor, _check_date, _d, _json, _require_text, _today
-from putright.cases.actions import _record as _record_case
+from putright.cases.actions.checks import check_actor as _check_actor, check_date as _check_date, format_date as _d, require_text as _require_text, resolve_today as _today, to_json as _json
+from putright.cases.actions.checks import record as _record_case
 from putright.cases.models import Case
 from putright.ombudsman.models import (
     Determination,

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from putright.cases.actions import _check_actor, _check_date, _d, _json, _require_text, _today
+from putright.cases.actions.checks import check_actor as _check_actor, check_date as _check_date, format_date as _d, require_text as _require_text, resolve_today as _today, to_json as _json
 from putright.residents.models import Adjustment, AdjustmentKind, Resident, ResidentEvent, Restriction
 from putright.rules.errors import RuleViolation
 

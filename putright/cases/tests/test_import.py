@@ -401,9 +401,9 @@ def test_it_says_when_the_file_does_not_exist(tmp_path):
         call_command("import", "cases", str(tmp_path / "missing.csv"))
 
 
-def test_it_only_imports_cases(tmp_path):
-    with pytest.raises(CommandError, match="invalid choice: 'residents'"):
-        call_command("import", "residents", str(write(tmp_path, [complaint()])))
+def test_it_only_imports_cases_and_residents(tmp_path):
+    with pytest.raises(CommandError, match="invalid choice: 'homes'"):
+        call_command("import", "homes", str(write(tmp_path, [complaint()])))
 
 
 # --- importing again ----------------------------------------------------------------------------

@@ -45,10 +45,12 @@ def working_day_before(day: dt.date, n: int) -> dt.date:
 
 
 def received_for(acknowledge_by: dt.date) -> dt.date:
-    """The latest receipt date whose acknowledge-by date (5 working days on) is `acknowledge_by`."""
+    """The latest receipt date, today or before, whose acknowledge-by date (5 working days on) is
+    `acknowledge_by`. (On a Saturday, Sunday's receipt has the same date as Saturday's: it must
+    not be chosen, because nothing can be received in the future.)"""
     for back in range(0, 20):
         received = acknowledge_by - dt.timedelta(days=back)
-        if CAL.add_working_days(received, 5) == acknowledge_by:
+        if received <= frozen_today() and CAL.add_working_days(received, 5) == acknowledge_by:
             return received
     raise AssertionError(f"{acknowledge_by} is not a working day")
 

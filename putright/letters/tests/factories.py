@@ -62,6 +62,18 @@ def case_for(kind: str, *, handler, stage2_handler, resident):
         case = f.complaint_at(State.STAGE2_ACKNOWLEDGED, handler=handler, stage2_handler=stage2_handler, resident=resident)
         with_remedy_and_action(case, stage2_handler)
         return actions.respond(case, responded_on=f.S2_RESPONDED, points=f.points(n=2), actor=stage2_handler, today=TODAY)
+    if kind == LetterKind.HAZARD_SUMMARY:
+        from putright.hazards import actions as hazard_actions
+        from putright.hazards.tests.helpers import raise_damp
+        from putright.rules.hazards import local_moment
+
+        case = f.log_service_request(resident=resident, actor=handler)
+        report = raise_damp(case, actor=handler)
+        hazard_actions.record_investigation(
+            report, concluded_at=local_moment(dt.datetime(2026, 11, 12, 11, 0)), investigator="Dana Price, surveyor",
+            findings="Mould behind the wardrobe; the extractor fan has failed.", outcome="significant_found", actor=handler,
+        )
+        return case
     raise ValueError(kind)
 
 

@@ -37,6 +37,9 @@ def required_strings(s: dict) -> list[str]:
     if kind == "refusal":
         r = s["refusal"]
         return [r["reason"], r["explanation"], "right to ask the Housing Ombudsman", s["ombudsman"]["housing_ombudsman"]]
+    if kind == "hazard_summary":
+        h = s["hazard"]
+        return [h["hazard"], h["investigator"], h["findings"], h["safety_work_by"], h["preventative_work_start_by"]]
     out = [f"stage {s['stage']} response", s["definition"], f"Your complaint is {s['decision']}"]
     for p in s["points"]:
         out += [p["point"], f"Decision: {p['decision']}", p["reasons"]]

@@ -159,7 +159,9 @@ def check_answers(request):
             email = journey.answers.get("email", "")
             discard_files(journey)
             journey.clear()
-            request.session[SENT_KEY] = {"reference": case.reference, "received_on": today.isoformat(), "email": email}
+            # Nothing personal stays in the session once the complaint is sent: not the answers
+            # (cleared above), not the email address (docs/data-protection.md).
+            request.session[SENT_KEY] = {"reference": case.reference, "received_on": today.isoformat(), "emailed": bool(email)}
             # The receipt was queued with the case; try to deliver it now, while they wait.
             send_now(list(Outbox.objects.filter(case=case, sent_at__isnull=True)))
             return redirect("portal:sent")
@@ -173,6 +175,6 @@ def sent(request):
     received_on = dt.date.fromisoformat(done["received_on"])
     scales = deadlines.timescales(1, received_on, None, landlord_calendar())
     return page(request, "portal/sent.html", {
-        "reference": done["reference"], "email": done.get("email", ""), "scales": scales,
+        "reference": done["reference"], "emailed": done.get("emailed", False), "scales": scales,
         "limits": deadlines.STAGE_LIMITS[1],
     })

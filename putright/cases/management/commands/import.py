@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from putright.cases.actions import import_history
+from putright.cases.importing import import_history
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["cases"], help="what to import: cases")
+        parser.add_argument("what", choices=["cases", "residents"], help="what to import: cases, or residents (docs/api.md)")
         parser.add_argument("path", metavar="FILE.csv", help="the CSV file to import")
         parser.add_argument(
             "--skip-invalid",
@@ -32,6 +32,10 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"{path}: no such file")
+        if what == "residents":
+            from putright.housing.management import import_residents_file
+
+            return import_residents_file(self, file)
         report = import_history(file, skip_invalid=skip_invalid, actor_label="putright import")
         for problem in report.problems:
             self.stderr.write(str(problem))

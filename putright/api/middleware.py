@@ -1,0 +1,12 @@
+class ApiUseStatusMiddleware:
+    """Writes the answer's status onto the record of an API request (`ApiKeyUse`), once known."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        use = getattr(request, "_api_use", None)
+        if use is not None:
+            type(use).objects.filter(pk=use.pk).update(status=response.status_code)
+        return response

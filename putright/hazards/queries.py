@@ -1,0 +1,57 @@
+"""The hazards worklist: indexed queries on the stored dates, never a calculation per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from putright.rules import hazards as rules
+
+from .models import HazardReport
+
+WORKLIST = {
+    "due-24-hours": "Due in the next 24 hours",
+    "due-3-working-days": "Due within 3 working days",
+    "overdue": "Overdue",
+    "awaiting-summary": "Awaiting the written summary",
+    "alternative-accommodation": "In alternative accommodation",
+}
+
+
+def worklist(name: str, now: dt.datetime | None = None) -> QuerySet[HazardReport]:
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    open_ = HazardReport.objects.open().select_related("kind", "case", "resident")
+    if name == "due-24-hours":
+        return open_.filter(next_due_at__gt=now, next_due_at__lte=now + dt.timedelta(hours=24)).order_by("next_due_at")
+    if name == "due-3-working-days":
+        until = rules.legal_calendar().add_working_days(today, 3)
+        return open_.filter(next_due_at__isnull=True, next_due_on__gte=today, next_due_on__lte=until).order_by("next_due_on")
+    if name == "overdue":
+        return open_.filter(
+            Q(next_due_at__isnull=False, next_due_at__lt=now) | Q(next_due_at__isnull=True, next_due_on__lt=today)
+        ).order_by("next_due_on", "next_due_at")
+    if name == "awaiting-summary":
+        return open_.filter(investigated_at__isnull=False, summary_given_on__isnull=True, summary_by__isnull=False).order_by("summary_by")
+    if name == "alternative-accommodation":
+        return HazardReport.objects.select_related("kind", "case", "resident").filter(
+            accommodation_accepted=True, accommodation_from__isnull=False, accommodation_until__isnull=True
+        ).order_by("accommodation_from")
+    raise KeyError(name)
+
+
+def counts(now: dt.datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    return {name: worklist(name, now).count() for name in WORKLIST}
+
+
+def reports_for_case(case) -> list[HazardReport]:
+    """Hazards raised on this case, on the service request it came from, on a case it is linked
+    to, or on a complaint raised from it: a complaint about a hazard shows the hazard's clocks."""
+    ids = {i for i in (case.pk, case.from_service_request_id, case.related_to_id) if i is not None}
+    return list(
+        HazardReport.objects.filter(Q(case_id__in=ids) | Q(case__from_service_request_id=case.pk))
+        .select_related("kind", "case").order_by("aware_at", "id")
+    )

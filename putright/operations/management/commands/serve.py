@@ -1,0 +1,82 @@
+"""`putright serve`: bring the database up to date, then serve PutRight with gunicorn.
+
+gunicorn is the production server: a master process and several worker processes (2 x cores + 1
+unless --workers says otherwise, at most 8), each answering one request at a time, restarted after
+a request takes longer than --timeout and after a thousand requests (a slow leak cannot grow).
+Static files come from WhiteNoise in the same processes, as with the development server.
+`--dev` keeps Django's development server, which reloads when the code changes.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connections
+
+
+def default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+class Command(BaseCommand):
+    help = "Bring the database up to date (migrate) and serve PutRight (gunicorn; --dev for the development server)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address and port (default 127.0.0.1:8000)")
+        parser.add_argument("--dev", action="store_true", help="Django's development server, reloading when code changes")
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("PUTRIGHT_WEB_WORKERS", 0)) or default_workers(),
+                            help="gunicorn worker processes (default 2 x cores + 1, at most 8; or PUTRIGHT_WEB_WORKERS)")
+        parser.add_argument("--timeout", type=int, default=60, help="seconds a request may take before its worker is restarted")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not (settings.STATIC_ROOT / "admin").exists():
+            call_command("collectstatic", interactive=False, verbosity=0)
+        addr = options["addr"]
+        if options["dev"]:
+            self.stdout.write(f"PutRight (development server) is running at http://{addr}/ (stop it with Ctrl+C).")
+            call_command("runserver", addr, use_reloader=True)
+            return
+        # The workers are forked from this process: none may inherit its database connection.
+        connections.close_all()
+        self.stdout.write(f"PutRight is running at http://{addr}/ with {options['workers']} workers (stop it with Ctrl+C).")
+        self.stdout.flush()
+        GunicornApp(
+            {
+                "bind": addr,
+                "workers": options["workers"],
+                "timeout": options["timeout"],
+                "graceful_timeout": 30,
+                "keepalive": 5,
+                "max_requests": 1000,
+                "max_requests_jitter": 100,
+                # Our own middleware logs each request as JSON, without query strings; gunicorn's
+                # access log would print them (tokens included), so it stays off.
+                "accesslog": None,
+                "errorlog": "-",
+                "logconfig_dict": settings.LOGGING | {"loggers": {"gunicorn.error": {"level": "INFO", "propagate": True}}},
+                "proc_name": "putright",
+                "control_socket_disable": True,
+                "forwarded_allow_ips": os.environ.get("PUTRIGHT_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+            }
+        ).run()
+
+
+class GunicornApp:
+    """gunicorn's BaseApplication, configured from a dict instead of its command line."""
+
+    def __new__(cls, options):
+        from gunicorn.app.base import BaseApplication
+
+        class _App(BaseApplication):
+            def load_config(self):
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                from django.core.wsgi import get_wsgi_application
+
+                return get_wsgi_application()
+
+        return _App()

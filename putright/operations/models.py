@@ -1,0 +1,37 @@
+"""What the worker leaves behind: each worker's heartbeat, and each periodic job's schedule."""
+
+from django.db import models
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running (or lately running) `putright worker`; /readyz reads the newest."""
+
+    worker_id = models.CharField(max_length=80, primary_key=True)
+    hostname = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
+class JobState(models.Model):
+    """When a periodic job runs next, and how its last run went.
+
+    A worker claims a run with a conditional UPDATE of `next_run_at` (pushed forward by the job's
+    lease), so two workers never run one job at once, and a worker killed mid-run only delays it
+    by the lease: every job is safe to run again.
+    """
+
+    name = models.CharField(max_length=80, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.JSONField(default=dict, blank=True)
+    last_error = models.TextField(blank=True)
+    # A job's own memory between runs (e.g. the calendar it last recomputed deadlines for).
+    memo = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

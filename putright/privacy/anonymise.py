@@ -1,0 +1,266 @@
+"""Anonymisation, not deletion: a closed case and, once none of their cases needs them, the
+resident lose everything that identifies a person, and keep every fact the published figures are
+made of.
+
+Removed or replaced: names, contact details, addresses, free text (descriptions, definitions,
+reasons, notes, correspondence, remedies' and actions' descriptions, survey comments), attached
+files and issued letters (text and PDF), the timeline's summaries and free-text data, the case's
+emails in the outbox, portal links, sign-in codes and sessions for the resident's address, their
+adjustments.
+Kept: references, kinds, states, channels, dates, stages, decisions (and which points were
+upheld), refusal reasons, extensions' dates and whether a good reason was recorded, remedies'
+kinds, amounts and payment methods, themes, service areas, tenure, handlers (staff), survey
+ratings, Ombudsman findings, orders' kinds and amounts.
+
+**A narrowly scoped path past the append-only rules.** The timeline (`CaseEvent`), the resident's
+record of safeguards (`ResidentEvent`), Ombudsman events and issued letters refuse every change
+in the application. Anonymisation is the one exception: `_rewrite` calls Django's own
+`QuerySet.update` on exactly the rows of the case or resident being anonymised, only for the text
+columns listed here, and the same transaction writes an `AnonymisedCase` / `AnonymisedResident`
+row recording when, why, by whom and how many rows changed (never what they said). Nothing else
+in PutRight may call it. Case rows are written here too (not through `putright.cases.actions`)
+because anonymisation changes no fact a rule looks at: no state, date, decision or amount.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.contrib.sessions.models import Session
+from django.db import models, transaction
+from django.utils import timezone
+
+from putright.cases.models import (
+    ActionUpdate,
+    Attachment,
+    Case,
+    CaseEvent,
+    Correspondence,
+    DecisionPoint,
+    Extension,
+    OutstandingAction,
+    Refusal,
+    Remedy,
+    Stage,
+)
+from putright.learning.models import LearningItem, ServiceImprovement
+from putright.letters.models import Letter, LetterStatus
+from putright.notifications.models import Outbox
+from putright.ombudsman.models import (
+    Determination,
+    DeterminationFinding,
+    InformationRequest,
+    OmbudsmanCase,
+    OmbudsmanEvent,
+    Order,
+)
+from putright.portal.models import AccessToken, SignInCode, SurveyResponse
+from putright.residents.models import ContactChannel, Format, Representative, Resident, ResidentEvent, Restriction
+
+from .models import AnonymisedCase, AnonymisedResident, DataRequest
+from .scrub import REMOVED, address_needles, redact, scrub_data
+
+
+class CannotAnonymise(Exception):
+    """Why a case or resident cannot be anonymised now, in plain English."""
+
+
+def _rewrite(queryset: models.QuerySet, **values) -> int:
+    """Django's own update, past an append-only queryset's refusal. Only for anonymisation."""
+    return models.QuerySet.update(queryset, **values)
+
+
+def _scrub_text_fields(queryset: models.QuerySet, fields: tuple[str, ...], counts: Counter, label: str) -> None:
+    """Replace each non-blank free-text field by REMOVED, keeping blank ones blank (a blank "good
+    reason" is a figure): one UPDATE for all the rows, however many."""
+    blank_or_removed = {f: models.Case(models.When(**{f: ""}, then=models.Value("")), default=models.Value(REMOVED)) for f in fields}
+    changed = _rewrite(queryset.model.objects.filter(pk__in=queryset.values("pk")), **blank_or_removed)
+    if changed:
+        counts[label] += changed
+
+
+def _delete_file(field_file) -> bool:
+    if not field_file:
+        return False
+    try:
+        field_file.storage.delete(field_file.name)
+    except (FileNotFoundError, OSError):
+        pass
+    return True
+
+
+def _event_label(kind: str) -> str:
+    return kind.replace("_", " ").capitalize() + ". Details removed when the record was anonymised."
+
+
+def _scrub_events(queryset: models.QuerySet, counts: Counter, label: str, *, with_actor_label: bool = True) -> None:
+    for event in queryset.only("pk", "kind", "data", *(["actor_label"] if with_actor_label else [])):
+        values = {"summary": _event_label(event.kind), "data": scrub_data(event.data or {})}
+        if with_actor_label and event.actor_label and event.actor_label != "system":
+            values["actor_label"] = REMOVED
+        _rewrite(queryset.model.objects.filter(pk=event.pk), **values)
+        counts[label] += 1
+
+
+def _people(resident: Resident | None) -> list[str]:
+    """What identifies the resident and their representatives, for redacting kept text."""
+    if resident is None:
+        return []
+    needles = [resident.name, resident.email, resident.phone, resident.postcode, resident.tenancy_reference]
+    needles += address_needles(resident.address)
+    for rep in resident.representatives.all():
+        needles += [rep.name, rep.email, rep.phone] + address_needles(rep.address)
+    return [n for n in needles if n]
+
+
+def _scrub_ombudsman(cases: models.QuerySet, counts: Counter) -> None:
+    if not cases.exists():
+        return
+    _scrub_text_fields(cases, ("summary",), counts, "ombudsman cases")
+    _scrub_text_fields(InformationRequest.objects.filter(ombudsman_case__in=cases), ("description", "bundle"), counts, "ombudsman information requests")
+    _scrub_text_fields(Determination.objects.filter(ombudsman_case__in=cases), ("summary",), counts, "ombudsman determinations")
+    _scrub_text_fields(DeterminationFinding.objects.filter(determination__ombudsman_case__in=cases), ("issue",), counts, "ombudsman findings")
+    _scrub_text_fields(Order.objects.filter(ombudsman_case__in=cases), ("text", "evidence", "declined_reason"), counts, "ombudsman orders")
+    _scrub_events(OmbudsmanEvent.objects.filter(ombudsman_case__in=cases), counts, "ombudsman events", with_actor_label=False)
+
+
+def _remove_files_and_letters(case: Case, counts: Counter) -> None:
+    for attachment in Attachment.objects.filter(correspondence__case=case):
+        if _delete_file(attachment.file):
+            counts["files removed"] += 1
+    counts["attachments"] += Attachment.objects.filter(correspondence__case=case).delete()[0]
+    drafts = Letter.objects.filter(case=case).exclude(status=LetterStatus.ISSUED)
+    counts["draft letters"] += drafts.delete()[0]
+    for letter in Letter.objects.filter(case=case, status=LetterStatus.ISSUED):
+        if _delete_file(letter.pdf):
+            counts["files removed"] += 1
+        _rewrite(
+            Letter.objects.filter(pk=letter.pk),
+            subject=REMOVED, body_html="", sections={}, html="", text="", pdf="", pdf_sha256="",
+        )
+        counts["issued letters"] += 1
+
+
+def _outbox_for(emails: list[str]) -> models.QuerySet:
+    q = models.Q(pk__in=[])
+    for email in emails:
+        q |= models.Q(to__iexact=email) | models.Q(link_for__iexact=email)
+    return Outbox.objects.filter(q)
+
+
+@transaction.atomic
+def anonymise_case(case: Case, *, why: str, actor=None, run=None, now: dt.datetime | None = None, check_holds: bool = True) -> AnonymisedCase:
+    """1. check the case may be anonymised (ended, not already, no hold); 2. replace its free text,
+    remove its files, letters and emails; 3. rewrite its timeline; 4. record it; 5. anonymise the
+    resident too once none of their cases needs their details."""
+    from .retention import holds_on  # retention reads anonymise's records: import here, not at the top
+
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.is_open:
+        raise CannotAnonymise(f"{case.reference} is still open: only a closed, withdrawn or refused case can be anonymised.")
+    if AnonymisedCase.objects.filter(case=case).exists():
+        raise CannotAnonymise(f"{case.reference} has already been anonymised.")
+    if check_holds and (held := holds_on(case)):
+        raise CannotAnonymise(f"{case.reference} is on hold: {held[0]}.")
+    counts: Counter = Counter()
+    needles = _people(case.resident)
+
+    # 2. the record's free text
+    _scrub_text_fields(Case.objects.filter(pk=case.pk), ("description", "withdrawal_reason"), counts, "cases")
+    stages = Stage.objects.filter(case=case)
+    _scrub_text_fields(stages, ("escalation_reason", "definition", "outcomes_sought", "responsible_for", "not_responsible_for"), counts, "stages")
+    _scrub_text_fields(DecisionPoint.objects.filter(stage__case=case), ("point", "reasons"), counts, "decision points")
+    _scrub_text_fields(Extension.objects.filter(stage__case=case), ("reason", "good_reason"), counts, "extensions")
+    _scrub_text_fields(Refusal.objects.filter(case=case), ("explanation", "discretion_decision"), counts, "refusals")
+    _scrub_text_fields(Remedy.objects.filter(case=case), ("description",), counts, "remedies")
+    _scrub_text_fields(OutstandingAction.objects.filter(case=case), ("description",), counts, "actions")
+    _scrub_text_fields(ActionUpdate.objects.filter(action__case=case), ("note",), counts, "action updates")
+    _scrub_text_fields(Correspondence.objects.filter(case=case), ("correspondent", "subject", "body"), counts, "correspondence")
+    _remove_files_and_letters(case, counts)
+    counts["emails"] += Outbox.objects.filter(models.Q(case=case) | models.Q(event__case=case)).delete()[0]
+    surveys = SurveyResponse.objects.filter(case=case)
+    _scrub_text_fields(surveys, ("comment",), counts, "survey answers")
+    surveys.update(answered_by="")
+    _scrub_ombudsman(OmbudsmanCase.objects.filter(case=case), counts)
+    # Learning is about the service, kept for the landlord's improvement record; any mention of the
+    # resident in it is redacted.
+    for item in LearningItem.objects.filter(case=case):
+        fields = {f: redact(getattr(item, f), needles) for f in ("what_went_wrong", "root_cause", "learning")}
+        if any(fields[f] != getattr(item, f) for f in fields):
+            LearningItem.objects.filter(pk=item.pk).update(**fields)
+            counts["learning items redacted"] += 1
+    for improvement in ServiceImprovement.objects.filter(cases=case):
+        fields = {f: redact(getattr(improvement, f), needles) for f in ("title", "description", "you_said_we_did")}
+        if any(fields[f] != getattr(improvement, f) for f in fields):
+            ServiceImprovement.objects.filter(pk=improvement.pk).update(**fields)
+            counts["improvements redacted"] += 1
+
+    # 3. the timeline
+    _scrub_events(CaseEvent.objects.filter(case=case), counts, "timeline events")
+
+    # 4. the record of it
+    record = AnonymisedCase.objects.create(case=case, anonymised_at=now, why=why, by=actor, run=run, counts=dict(counts))
+
+    # 5. the resident, once no case of theirs keeps their details
+    if case.resident_id and resident_is_done(case.resident):
+        anonymise_resident(case.resident, why=why, actor=actor, now=now)
+    return record
+
+
+def resident_is_done(resident: Resident) -> bool:
+    """Every case of theirs anonymised and no open Ombudsman case about them."""
+    if resident.cases.filter(anonymisation__isnull=True).exists():
+        return False
+    return not OmbudsmanCase.objects.filter(resident=resident, closed_on__isnull=True).exists()
+
+
+@transaction.atomic
+def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.datetime | None = None) -> AnonymisedResident:
+    """The resident's record, representatives, safeguards, portal links and sessions. Their cases
+    must be anonymised first (`anonymise_case` calls this when the last one is)."""
+    now = now or timezone.now()
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if AnonymisedResident.objects.filter(resident=resident).exists():
+        raise CannotAnonymise("This resident's record has already been anonymised.")
+    if not resident_is_done(resident):
+        raise CannotAnonymise("This resident still has cases (or an open Ombudsman case) that are not anonymised.")
+    counts: Counter = Counter()
+    emails = [e for e in [resident.email] + [r.email for r in resident.representatives.all()] if e]
+
+    Resident.objects.filter(pk=resident.pk).update(
+        name=f"Anonymised resident {resident.pk}", email="", phone="", address="", postcode="", tenancy_reference="",
+        language="", contact_notes="", preferred_channel=ContactChannel.LETTER, preferred_format=Format.STANDARD,
+    )
+    counts["adjustments"] += resident.adjustments.all().delete()[0]
+    counts["representatives"] += Representative.objects.filter(resident=resident).update(
+        name=REMOVED, relationship="", email="", phone="", address=""
+    )
+    _scrub_text_fields(
+        Restriction.objects.filter(resident=resident),
+        ("reasons", "evidence", "restricted", "equality_considerations", "end_reason"), counts, "restrictions",
+    )
+    _scrub_events(ResidentEvent.objects.filter(resident=resident), counts, "resident events")
+    _scrub_text_fields(DataRequest.objects.filter(resident=resident), ("details", "extension_reason", "outcome_reason"), counts, "data protection requests")
+    _scrub_ombudsman(OmbudsmanCase.objects.filter(resident=resident), counts)
+    counts["emails"] += _outbox_for(emails).delete()[0]
+    lowered = [e.lower() for e in emails]
+    counts["portal links"] += AccessToken.objects.filter(email__in=lowered).delete()[0]
+    counts["sign-in codes"] += SignInCode.objects.filter(email__in=lowered).delete()[0]
+    counts["sessions"] += delete_sessions_mentioning(emails)
+    return AnonymisedResident.objects.create(resident=resident, anonymised_at=now, why=why, by=actor, counts=dict(counts))
+
+
+def delete_sessions_mentioning(needles: list[str]) -> int:
+    """Delete every session whose decoded data mentions one of `needles` (a signed-in resident, a
+    half-finished complaint, the page after sending one)."""
+    needles = [n.lower() for n in needles if n]
+    if not needles:
+        return 0
+    doomed = []
+    for session in Session.objects.iterator():
+        text = repr(session.get_decoded()).lower()
+        if any(n in text for n in needles):
+            doomed.append(session.pk)
+    return Session.objects.filter(pk__in=doomed).delete()[0]

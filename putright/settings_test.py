@@ -1,0 +1,13 @@
+"""Settings for the test suite: the production settings in demo mode.
+
+The tests run as the demo does (its public key, cookies over plain HTTP, console email unless a
+test points Django at its own SMTP server), so they need no secrets. Tests of the production
+settings themselves start `putright` in a subprocess with PUTRIGHT_DEMO=0 and a secret key
+(putright/operations/tests/test_settings.py).
+"""
+
+import os
+
+os.environ["PUTRIGHT_DEMO"] = "1"
+
+from putright.settings import *  # noqa: E402,F403
