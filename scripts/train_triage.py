@@ -4,7 +4,7 @@
     .venv/bin/python scripts/train_triage.py [--check]
 
 Fits TF-IDF over word 1-2-grams and character 2-5-grams on putright/triage/data/train.jsonl,
-dev.jsonl and dev2.jsonl (never heldout.jsonl), and two logistic regressions over them: one for
+dev.jsonl, dev2.jsonl and dev3.jsonl (never heldout.jsonl), and two logistic regressions over them: one for
 the kind (complaint / service request / compliment), one for the theme. Prints each one's 5-fold
 cross-validated figures, and writes the fitted model to putright/triage/data/word_model.json:
 per n-gram its idf, one weight per kind and one per theme. PutRight reads that file with plain
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from putright.triage.evaluate import load, measure  # noqa: E402
 
 OUT = ROOT / "putright" / "triage" / "data" / "word_model.json"
-BUILD = ("train", "dev", "dev2")
+BUILD = ("train", "dev", "dev2", "dev3")
 WORD = {"ngram_range": (1, 2), "sublinear_tf": True, "min_df": 1}
 CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True, "min_df": 2}
 C = 10.0

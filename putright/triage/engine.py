@@ -31,10 +31,10 @@ COMPLAINT_THRESHOLD = 2.0
 MODEL_THRESHOLD = 0.5
 # A complaint that also asks for something to be done.
 REQUEST_THRESHOLD = 2.0
-# A longer message is read as its first 3,000 and last 1,000 characters (about 700 words): a
+# A longer message is read as its first 2,500 and last 1,000 characters (about 600 words): a
 # suggestion stays under 20 ms whatever is pasted in, and a long letter's opening and its
 # closing ask, where dissatisfaction is usually said, are both read.
-HEAD, TAIL = 3_000, 1_000
+HEAD, TAIL = 2_500, 1_000
 
 
 def _compile(cues):
