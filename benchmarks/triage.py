@@ -29,8 +29,14 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if p not in ("", str(Path(__file__).resolve().parent)) and not p.endswith("/benchmarks")]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from putright.triage import KINDS, model, suggest  # noqa: E402
-from putright.triage.evaluate import Figures, keyword_kind, load, measure, measure_triage  # noqa: E402
+from putright.triage import KINDS, model, suggest
+from putright.triage.evaluate import (
+    Figures,
+    keyword_kind,
+    load,
+    measure,
+    measure_triage,
+)
 
 
 def show(name: str, f: Figures) -> None:

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if p not in ("", str(Path(__file__).resolve().parent))]
 sys.path.insert(0, str(ROOT))
 
-from putright.triage.evaluate import load, measure  # noqa: E402
+from putright.triage.evaluate import load, measure
 
 OUT = ROOT / "putright" / "triage" / "data" / "word_model.json"
 BUILD = ("train", "dev", "dev2", "dev3")

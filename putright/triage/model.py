@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 MODEL = Path(__file__).parent / "data" / "word_model.json"
@@ -27,7 +28,7 @@ def _load() -> dict:
 
 def _word_ngrams(text: str) -> list[str]:
     tokens = _TOKEN.findall(text)
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
 def _char_ngrams(text: str) -> list[str]:
