@@ -1,6 +1,7 @@
-"""Triage's word model, read with plain Python from data/kind_model.json.
+"""Triage's word model, read with plain Python from data/word_model.json.
 
-The model (a logistic regression over TF-IDF word and character n-grams) was trained here by
+The model (TF-IDF word and character n-grams, with a logistic regression for the kind and one
+for the theme) was trained here by
 scripts/train_triage.py; this module repeats scikit-learn's arithmetic so that PutRight needs no
 machine-learning library and fetches nothing at run time. The training script checks that the two
 agree on every training message.
@@ -11,9 +12,10 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
-MODEL = Path(__file__).parent / "data" / "kind_model.json"
+MODEL = Path(__file__).parent / "data" / "word_model.json"
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 _SPACE = re.compile(r"\s\s+")
 
@@ -26,7 +28,7 @@ def _load() -> dict:
 
 def _word_ngrams(text: str) -> list[str]:
     tokens = _TOKEN.findall(text)
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
 def _char_ngrams(text: str) -> list[str]:
@@ -49,33 +51,53 @@ def _features(grams: list[str], table: dict) -> list[tuple[str, float]]:
     return [(g, w / norm) for g, w in weighted]
 
 
-def _scores(text: str) -> tuple[list[str], list[float], list[tuple[str, float, list[float]]]]:
+@lru_cache(maxsize=4)
+def _vector(text: str) -> tuple:
+    """The message's n-grams known to the model, weighted as scikit-learn's TF-IDF would (each
+    part normalised on its own). Kept for the last few texts: both heads read the same one."""
     model = _load()
-    classes = model["classes"]
     lowered = text.lower()
-    scores = list(model["intercept"])
-    contributions = []
+    out = []
     for part, grams in (("word", _word_ngrams(lowered)), ("char", _char_ngrams(lowered))):
         table = model[part]
-        for gram, value in _features(grams, table):
-            weights = table[gram][1:]
-            for k in range(len(classes)):
-                scores[k] += value * weights[k]
-            if part == "word":
-                contributions.append((gram, value, weights))
-    return classes, scores, contributions
+        out.extend((part, gram, value, table[gram]) for gram, value in _features(grams, table))
+    return tuple(out)
 
 
-def read(text: str, limit: int = 4) -> tuple[dict[str, float], list[str]]:
-    """The model's probability for each kind (softmax over its three scores), and the words that
-    pushed it most towards "complaint", for the reason shown to staff."""
-    classes, scores, contributions = _scores(text)
+def _head(model: dict, head: str) -> tuple[list[str], list[float], int]:
+    """A head's classes, intercepts, and where its weights start in each n-gram's entry."""
+    start = 1
+    for name in sorted(model["heads"]):
+        classes = model["heads"][name]["classes"]
+        if name == head:
+            return classes, model["heads"][name]["intercept"], start
+        start += len(classes)
+    raise KeyError(head)
+
+
+def read(text: str, head: str = "kind", toward: str | None = None, limit: int = 4) -> tuple[dict[str, float], list[str]]:
+    """The head's probability for each of its classes (softmax), and the words that pushed it most
+    towards `toward` (default: "complaint" for the kind, the likeliest class otherwise), for the
+    reason shown to staff."""
+    model = _load()
+    classes, intercept, start = _head(model, head)
+    n = len(classes)
+    scores = list(intercept)
+    contributions = []
+    for part, gram, value, entry in _vector(text):
+        weights = entry[start:start + n]
+        for k in range(n):
+            scores[k] += value * weights[k]
+        if part == "word":
+            contributions.append((gram, value, weights))
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
     total = sum(exps)
     probabilities = {c: e / total for c, e in zip(classes, exps)}
-    k = classes.index("complaint")
-    others = [i for i in range(len(classes)) if i != k]
+    if toward is None:
+        toward = "complaint" if head == "kind" else max(probabilities, key=probabilities.get)
+    k = classes.index(toward)
+    others = [i for i in range(n) if i != k]
     pushed = []
     for gram, value, weights in contributions:
         lean = value * (weights[k] - max(weights[i] for i in others))
@@ -85,5 +107,5 @@ def read(text: str, limit: int = 4) -> tuple[dict[str, float], list[str]]:
     return probabilities, [gram for _, gram in pushed[:limit]]
 
 
-def probabilities(text: str) -> dict[str, float]:
-    return read(text)[0]
+def probabilities(text: str, head: str = "kind") -> dict[str, float]:
+    return read(text, head)[0]

@@ -104,6 +104,6 @@ def test_it_passes_axe_on_the_log_a_case_pages(page, handler, resident, today):
     page.get_by_role("link", name="Add a new resident and log a case").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log a case")
     assert_accessible(page, "log: new resident")
-    page.locator("main form").get_by_role("button").click()
+    page.locator("main form").get_by_role("button", name="Log it").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page, "log: new resident, with errors")

@@ -1,8 +1,8 @@
 """Logging a complaint, service request or compliment received by any channel (Code 1.2–1.5, 3.1–3.2)."""
 
 from django import forms
-from django.forms.utils import ErrorDict
 from django.db import transaction
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from putright.accounts.models import CASEWORK_ROLES, User

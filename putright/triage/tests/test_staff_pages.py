@@ -84,3 +84,15 @@ def test_a_later_message_from_the_resident_counts(resident, handler):
     assert reads_as_dissatisfied(case) is None
     actions.add_correspondence(case, direction="in", occurred_on=timezone.localdate(), subject="Tap", body="Still waiting, nobody came on Tuesday as promised.", actor=handler)
     assert reads_as_dissatisfied(case).kind == "complaint"
+
+
+def test_a_form_opened_with_the_residents_words_preselects_the_suggestion(handler, resident):
+    """What the mailbox's "inbox to log" does: open the form with the message as its description."""
+    from putright.cases.forms.log import LogCaseForm
+
+    repairs = Theme.objects.create(name="Repairs")
+    form = LogCaseForm(initial={"description": UNHAPPY}, user=handler, resident=resident)
+    assert form["kind"].value() == "complaint"
+    assert form["themes"].value() == [str(repairs.pk)]
+    assert "three times since June" in form.suggestion.why
+    assert not form.is_bound
