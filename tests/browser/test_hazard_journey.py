@@ -66,6 +66,7 @@ def test_a_damp_complaint_through_a_hazard_report_to_the_response_letter(page, h
     actions.respond(case, responded_on=today, points=points(), actor=handler, today=today)
     case_page.goto_case(case.reference)
     page.get_by_role("button", name="Draft letter: stage 1 response").click()
+    page.get_by_role("button", name="Save and check before issuing").click()  # issuing is its own step
     page.get_by_role("button", name="Issue letter").click()
     expect(page.get_by_role("link", name="View the letter as sent (HTML)")).to_be_visible()
     letter = Letter.objects.get(case=case, kind="stage1_response")
