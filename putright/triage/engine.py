@@ -27,7 +27,7 @@ _THEME_ORDER = (
 COMPLAINT_THRESHOLD = 2.0
 # The word model's probability of "complaint" at or above this also makes a complaint: the cues
 # catch what is said outright, the model what is said in words the cues do not list
-# (docs/decisions/0005-triage-cues-and-a-word-model.md).
+# (docs/decisions/0009-triage-cues-and-a-word-model.md).
 MODEL_THRESHOLD = 0.5
 # A complaint that also asks for something to be done.
 REQUEST_THRESHOLD = 2.0
@@ -163,7 +163,7 @@ def suggest(text: str) -> Suggestion:
         kind_found = kind_found + request_words
 
     # The theme is the word model's: on messages it had not seen it was right more often than the
-    # listed theme words (decision 5). The listed words for that theme, and the model's, say why.
+    # listed theme words (decision 9). The listed words for that theme, and the model's, say why.
     theme_probability, theme_model_words = model.read(modelled, "theme")
     theme = max(THEMES, key=lambda t: (theme_probability.get(t, 0.0), -_THEME_ORDER.index(t)))
     cues = _THEMES[theme]

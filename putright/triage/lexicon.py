@@ -2,7 +2,7 @@
 
 Each cue is a regular expression over the lower-cased message and a weight. Weights were set by
 reading the building part of the labelled set (data/train.jsonl) and nothing else; see
-docs/decisions/0005-triage-by-weighted-cues.md for why cues rather than a trained model.
+docs/decisions/0009-triage-by-weighted-cues.md for why cues rather than a trained model.
 
 Spellings residents really use are listed beside the standard ones ("agen", "nothin", "no body").
 """
