@@ -87,30 +87,14 @@ def retention() -> dict:
     return run_once()
 
 
-def fetch_mailbox() -> dict:
-    """The complaints mailbox (docs/mailbox.md), when one is configured."""
-    if not getattr(settings, "PUTRIGHT_MAILBOX_HOST", ""):
-        return {}
-    from putright.mailbox.fetch import run_once
+def purge_throttles() -> dict:
+    """Throttling counts older than the longest window (docs/security.md)."""
+    from putright.protect.throttle import run_once
 
     return run_once()
 
 
-def deliver_webhooks() -> dict:
-    """Webhooks (docs/api.md): queue new events and send what is due (each delivery claimed)."""
-    from putright.webhooks.delivery import run_once
-
-    return run_once()
-
-
-def hazard_reminders() -> dict:
-    """Awaab's Law: reminders of hazard deadlines due within a working day (docs/awaabs-law.md)."""
-    from putright.hazards.reminders import run_once
-
-    return run_once()
-
-
+# The mailbox (mailbox_fetch), webhooks (webhooks_send) and Awaab's Law reminders
+# (hazard_reminders) register themselves in their own AppConfig.ready().
 jobs.register("retention", retention, daily_at=dt.time(2, 0))
-jobs.register("fetch_mailbox", fetch_mailbox, every=dt.timedelta(minutes=1))
-jobs.register("deliver_webhooks", deliver_webhooks, every=dt.timedelta(seconds=10), exclusive=False)
-jobs.register("hazard_reminders", hazard_reminders, every=dt.timedelta(minutes=15))
+jobs.register("purge_throttles", purge_throttles, daily_at=dt.time(3, 0))

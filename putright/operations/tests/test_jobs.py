@@ -82,7 +82,7 @@ def test_register_needs_exactly_one_schedule(registry):
 def test_the_built_in_jobs_are_registered():
     assert {
         "send_outbox", "send_reminders", "recompute_deadlines", "clear_sessions", "discard_abandoned_drafts",
-        "retention", "fetch_mailbox", "deliver_webhooks", "hazard_reminders",
+        "retention", "mailbox_fetch", "webhooks_send", "hazard_reminders", "purge_throttles",
     } <= set(
         jobs.REGISTRY
     )
