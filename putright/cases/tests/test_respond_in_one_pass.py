@@ -22,8 +22,9 @@ DEFINITION = "1. The kitchen leak was not repaired on time.\n2. Nobody called ba
 @pytest.fixture
 def case(handler, resident, today):
     lf.landlord()
-    case = f.log_complaint(handler=handler, resident=resident, today=today)
-    return actions.acknowledge(case, actor=handler, today=today, **f.ack_kwargs(definition=DEFINITION))
+    # Received and acknowledged today, so nothing is recorded late (putright.rules.recording).
+    case = f.log_complaint(received_on=today, handler=handler, resident=resident, today=today)
+    return actions.acknowledge(case, actor=handler, today=today, **f.ack_kwargs(definition=DEFINITION, acknowledged_on=today))
 
 
 def url(case):
