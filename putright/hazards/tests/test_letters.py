@@ -62,8 +62,9 @@ def test_the_response_says_which_legal_steps_were_met(handler, resident):
     actions.record_investigation(report, concluded_at=at(2026, 11, 12, 11, 0), investigator="Dana", findings="Mould.", outcome=Outcome.SIGNIFICANT_FOUND, actor=handler)
     actions.record_summary(report, given_on=dt.date(2026, 11, 18), actor=handler)  # due Tue 17 Nov: missed
     complaint = case_actions.convert_to_complaint(request, received_on=dt.date(2026, 11, 2), description="Too slow.", actor=handler, today=f.TODAY)
-    case_actions.acknowledge(complaint, actor=handler, today=f.TODAY, **f.ack_kwargs())
-    case_actions.respond(complaint, responded_on=f.RESPONDED, points=f.points(), actor=handler, today=f.TODAY)
+    # Each step recorded on the day it is dated, as a handler keeping the record up to date would.
+    case_actions.acknowledge(complaint, actor=handler, today=f.ACKNOWLEDGED, **f.ack_kwargs())
+    case_actions.respond(complaint, responded_on=f.RESPONDED, points=f.points(), actor=handler, today=f.RESPONDED)
     letter = letter_actions.draft_letter(complaint, "stage1_response", actor=handler)
     letter = letter_actions.issue_letter(letter, handler, today=f.TODAY)
     text = " ".join(letter.text.split())

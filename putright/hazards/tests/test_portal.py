@@ -64,7 +64,7 @@ def test_the_residents_own_case_page_shows_the_law_dates(client, handler, reside
 
     report = raise_damp(log_service_request(resident=resident, actor=handler), actor=handler)
     token, _ = access.mint_token(resident.email)
-    client.get(f"/track/link/{token}/")
+    client.post(f"/track/link/{token}/")  # a private link signs in by its button, never by GET
     page = client.get(reverse("portal:case", args=[report.case.reference])).content.decode()
     assert "Damp and mould growth: the dates the law gives us" in page
     assert "Look into it" in page and "By Thu 19 Nov 2026" in page

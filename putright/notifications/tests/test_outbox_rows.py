@@ -124,7 +124,8 @@ def test_it_sends_a_cases_emails_oldest_first(resident, handler, mailoutbox):
     from putright.notifications.outbox import send_now
 
     case = complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, resident=resident)
-    actions.extend(case, actor=handler, today=TODAY, **extend_kwargs())
+    told = extend_kwargs()["resident_told_on"]
+    actions.extend(case, actor=handler, today=told, **extend_kwargs())  # recorded the day the resident was told
     send_now(list(Outbox.objects.filter(case=case, sent_at__isnull=True)))  # newest first, by default
     subjects = [m.subject for m in mailoutbox]
     expected = list(Outbox.objects.filter(case=case).order_by("created_at", "id").values_list("subject", flat=True))
