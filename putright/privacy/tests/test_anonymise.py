@@ -63,8 +63,8 @@ def test_it_keeps_the_resident_while_another_case_of_theirs_is_not_anonymised(re
 @pytest.mark.django_db
 def test_a_blank_good_reason_stays_blank_and_dates_stay(handler, today):
     case = f.complaint_at(f.State.STAGE1_ACKNOWLEDGED, handler=handler)
-    actions.extend(case, actor=handler, today=today, **f.extend_kwargs())
-    actions.respond(case, responded_on=dt.date(2026, 11, 20), points=f.points(), actor=handler, today=today)
+    actions.extend(case, actor=handler, today=dt.date(2026, 11, 17), **f.extend_kwargs())  # recorded when agreed
+    actions.respond(case, responded_on=dt.date(2026, 11, 20), points=f.points(), actor=handler, today=dt.date(2026, 11, 20))
     actions.close(case, closed_on=today, actor=handler, today=today)
     columns = ("previous_respond_by", "new_respond_by", "good_reason", "resident_told_on")
     before = list(Extension.objects.filter(stage__case=case).values(*columns))
