@@ -59,13 +59,16 @@ def cases_of(resident: Resident):
     return Case.objects.filter(Q(resident=resident) | Q(representative__resident=resident)).distinct().order_by("received_on", "id")
 
 
-def read_log(resident: Resident) -> list | None:
-    """HOOK (read access log, issue 14): who read this resident's record and when.
+def read_log(resident: Resident) -> list[dict]:
+    """Who opened this resident's record, or anything on their cases, and when (the read access
+    log, putright/audit). Staff are named: they opened it in their job, as on the timeline."""
+    from putright.audit.models import ReadEvent
 
-    The security helper's read access log (`record_read(...)`) has not landed on main yet. When it
-    does, return its entries for this resident here (when, who, what they opened) and the bundle
-    prints them; until then None, and the bundle says the log is not kept yet."""
-    return None
+    rows = []
+    for read in ReadEvent.objects.about(resident).select_related("actor").order_by("at", "id"):
+        who = (read.actor.get_full_name() or read.actor.username) if read.actor else read.actor_label
+        rows.append({"at": read.at, "who": who, "what": f"{read.get_what_display().lower()} {read.label}".strip()})
+    return rows
 
 
 def _pages(pdf: bytes) -> int:

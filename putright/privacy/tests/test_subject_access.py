@@ -75,6 +75,17 @@ def test_it_covers_every_case_and_letter_and_no_other_resident(history, resident
     assert ResidentEvent.objects.get(resident=resident, kind="subject_access_bundle").actor_label == "putright subject-access"
 
 
+def test_it_lists_who_read_the_record(history, resident, handler, tmp_path):
+    from putright.audit import record_read
+
+    record_read(handler, "case", history["cases"][0])
+    call_command("subject-access", "rita@example.org", "--output", str(tmp_path), stdout=io.StringIO())
+    (pdf_path,) = tmp_path.glob("*.pdf")
+    text = squash(pdf_text(pdf_path.read_bytes()))
+    assert squash(f"Hari opened case {history['cases'][0].reference}") in text
+    assert squash("does not yet keep a log") not in text
+
+
 def test_the_index_gives_the_page_each_case_starts_on(history, resident, tmp_path):
     from putright.privacy.subject_access import build_person_bundle
 
