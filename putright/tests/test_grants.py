@@ -57,12 +57,15 @@ GRANTS: dict[str, set[str]] = {
     "cases:attachment": STAFF,
     "cases:log": CASEWORK,
     "cases:action": CASEWORK,  # per step: see MANAGER_STEPS below
+    "cases:late_entries": MANAGERS,  # steps recorded late or back-dated (docs/roles.md)
     # Letters are correspondence: read by all, drafted by casework roles (POST).
     "letters:letter": STAFF,
     "letters:preview": STAFF,
     "letters:pdf": STAFF,
     "letters:draft": set(),  # POST only
     "letters:bundle": set(),  # POST only
+    "letters:issue": CASEWORK,  # confirming the issue of a draft: casework roles
+    "None:None": set(),  # /favicon.ico: a redirect to the static icon, nobody's page
     # Residents: read by all staff; adjustments and representatives' consent by casework roles;
     # restrictions by managers.
     "residents:detail": STAFF,
