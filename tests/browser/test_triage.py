@@ -31,7 +31,7 @@ def test_logging_a_case_shows_the_suggestion_and_its_reason(page, handler, resid
     assert axe_violations(page, "log a case with a suggestion") == []
 
     # The handler confirms (or changes) and logs it.
-    page.get_by_label("Phone").check()
+    page.get_by_role("radio", name="Phone", exact=True).check()  # the channel, not how consent was given
     page.get_by_role("button", name="Log it").click()
     expect(page.locator("h1")).to_contain_text("Rita Patel")
     case = Case.objects.get()
