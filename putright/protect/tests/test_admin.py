@@ -3,6 +3,8 @@ survey answers and resident events, in /admin/, around the recorded workflows.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ def test_nor_deleted(client, admin_user, resident, today):
 
     restriction = actions.add_restriction(
         resident, reasons="Abusive calls.", evidence="Calls on 2 and 3 November.", restricted="Email only.",
-        equality_considerations="No disability disclosed.", starts_on=today, review_by=today.replace(day=30), actor=admin_user, today=today,
+        equality_considerations="No disability disclosed.", starts_on=today, review_by=today + dt.timedelta(days=7), actor=admin_user, today=today,
     )
     log = AccessLog.objects.create(username="hari", ip_address="10.0.0.1", user_agent="x")
     client.force_login(admin_user)
