@@ -37,6 +37,14 @@ class Provider:
             "PUTRIGHT_OIDC_NAME": "Landlord account", "PUTRIGHT_OIDC_ROLE_MAP": ROLE_MAP, **more,
         }
 
+    def configure(self, settings) -> None:
+        """Point PutRight at this provider (pytest-django's `settings` fixture undoes it)."""
+        from putright.sso import config
+
+        for name, value in self.settings().items():
+            setattr(settings, name, value)
+        config.forget_discovery()  # another test's provider may be remembered
+
     def stop(self) -> None:
         self.process.terminate()
         try:

@@ -9,7 +9,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from putright.sso import config
 from tests import oidc_provider
 
 
@@ -26,11 +25,8 @@ def provider():
 @pytest.fixture
 def sso(provider, settings):
     """PutRight configured for the provider (the group mapping included)."""
-    for name, value in provider.settings().items():
-        setattr(settings, name, value)
-    config.forget_discovery()
-    yield provider
-    config.forget_discovery()
+    provider.configure(settings)
+    return provider
 
 
 def at_provider(authorize_url: str, username: str, password: str | None = None) -> str:

@@ -292,3 +292,16 @@ def test_a_provider_that_is_not_the_configured_issuer_is_not_used(sso, settings)
     settings.PUTRIGHT_OIDC_ISSUER = sso.issuer.replace("127.0.0.1", "localhost")
     response = Client().get("/sign-in/sso/")
     assert response.status_code == 502 and "not working at the moment" in response.content.decode()
+
+
+def test_the_sign_out_form_may_lead_on_to_the_providers_sign_out(sso, handler):
+    """CSP form-action also governs the redirects after a form: the provider's origin is allowed
+    for a single sign-on session only (tests/browser/test_sso_journey.py shows the browser)."""
+    client = Client()
+    sign_in(client, "ben")
+    policy_header = client.get("/cases/")["Content-Security-Policy"]
+    assert f"form-action 'self' {sso.issuer}" in policy_header
+    password_client = Client()
+    password_client.force_login(handler)
+    assert "form-action 'self';" in password_client.get("/cases/")["Content-Security-Policy"] + ";"
+    assert sso.issuer not in password_client.get("/cases/")["Content-Security-Policy"]
