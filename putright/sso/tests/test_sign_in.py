@@ -305,3 +305,14 @@ def test_the_sign_out_form_may_lead_on_to_the_providers_sign_out(sso, handler):
     password_client.force_login(handler)
     assert "form-action 'self';" in password_client.get("/cases/")["Content-Security-Policy"] + ";"
     assert sso.issuer not in password_client.get("/cases/")["Content-Security-Policy"]
+
+
+def test_administrators_see_who_signs_in_through_the_provider(sso, admin_user, manager):
+    sign_in(Client(), "ben")
+    admin = Client()
+    admin.force_login(admin_user)
+    page = admin.get("/admin/sso/ssoidentity/")
+    assert page.status_code == 200 and "putright-handlers" in page.content.decode()
+    managers = Client()
+    managers.force_login(manager)
+    assert managers.get("/admin/sso/ssoidentity/").status_code == 403
