@@ -3,11 +3,8 @@ group claim, no role means no access, tampered answers refused, and the second f
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 import time
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -168,31 +165,8 @@ def _verify_with_keys_of(sso, token):
 
 
 def id_token_for(client_id: str, username: str, sso, *, nonce: str) -> str:
-    """An ID token from the provider for `client_id`, by the code flow with PKCE, as that
-    application would get one."""
-    verifier = "v" * 64
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    redirect = "http://elsewhere.example/callback"
-    authorize = f"{sso.issuer}/auth?" + urlencode({
-        "client_id": client_id, "response_type": "code", "scope": "openid", "redirect_uri": redirect,
-        "state": "s-1", "nonce": nonce, "code_challenge": challenge, "code_challenge_method": "S256",
-    })
-    browser = requests.Session()
-    page = browser.get(authorize, timeout=10)
-    uid = re.search(r'action="/interaction/([^/"]+)/login"', page.text).group(1)
-    answer = browser.post(urljoin(page.url, f"/interaction/{uid}/login"), data={"login": username, "password": oidc_provider.PASSWORDS[username]}, allow_redirects=False, timeout=10)
-    for _ in range(10):
-        location = urljoin(answer.url, answer.headers["Location"])
-        if location.startswith(redirect):
-            break
-        answer = browser.get(location, allow_redirects=False, timeout=10)
-    code = parse_qs(urlsplit(location).query)["code"][0]
-    tokens = requests.post(
-        f"{sso.issuer}/token", auth=(client_id, oidc_provider.CLIENT_SECRET), timeout=10,
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect, "code_verifier": verifier},
-    )
-    tokens.raise_for_status()
-    return tokens.json()["id_token"]
+    """An ID token the provider issued to `client_id`, as that application gets one."""
+    return oidc_provider.tokens_for(sso.issuer, client_id, "http://elsewhere.example/callback", username, nonce=nonce)["id_token"]
 
 
 # -- the second factor -----------------------------------------------------------------------
