@@ -290,3 +290,18 @@ def test_administrators_see_who_signs_in_through_the_provider(sso, admin_user, m
     managers = Client()
     managers.force_login(manager)
     assert managers.get("/admin/sso/ssoidentity/").status_code == 403
+
+
+def test_a_signed_in_account_whose_role_is_taken_away_sees_no_staff_page(sso, settings):
+    """The role can go while a session lasts (an administrator, or the next sign-in's mapping):
+    an account with no role is refused every staff page and the admin, from its next click."""
+    from putright.twofactor.tests.test_second_factor import staff_paths
+
+    client = Client()
+    sign_in(client, "ben")
+    assert client.get("/cases/").status_code == 200
+    User.objects.filter(username="ben").update(role="")
+    anonymous = Client()
+    public = {p for p in staff_paths() if anonymous.get(p).status_code == 200}  # residents' pages, the API's docs
+    granted = {p for p in staff_paths() if client.get(p).status_code == 200} - public
+    assert granted == {"/account/password/", "/account/password/changed/"}, granted  # only their own password
