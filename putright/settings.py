@@ -366,6 +366,7 @@ PUTRIGHT_OIDC_LINK_EXISTING = env_bool("PUTRIGHT_OIDC_LINK_EXISTING", False)
 PUTRIGHT_PASSWORD_SIGN_IN = env_bool("PUTRIGHT_PASSWORD_SIGN_IN", True)
 INSTALLED_APPS += ["putright.sso"]
 AUTHENTICATION_BACKENDS += ["putright.sso.backend.SsoBackend"]  # acts only in the callback
+AXES_WHITELIST_CALLABLE = "putright.sso.axes.is_single_sign_on"  # throttled by address instead (putright/sso/axes.py)
 # The sign-out form may lead on to the provider's sign-out (CSP form-action): after django-csp's.
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "putright.sso.middleware.ProviderSignOutMiddleware")
 # mozilla-django-oidc's own settings; the endpoints come from discovery (putright/sso/config.py).

@@ -99,6 +99,13 @@ def test_an_existing_password_account_is_not_taken_over_by_its_username(sso, set
     assert SsoIdentity.objects.get(subject="ben").user.username == "ben"
 
 
+def test_a_superuser_is_never_linked_to_the_provider(sso, settings):
+    User.objects.create_superuser("dev", password="correct horse battery", role=Role.ADMINISTRATOR)
+    settings.PUTRIGHT_OIDC_LINK_EXISTING = True
+    assert sign_in(Client(), "dev").status_code == 403
+    assert not SsoIdentity.objects.exists()
+
+
 # -- tampering -----------------------------------------------------------------------------------
 
 
@@ -305,3 +312,13 @@ def test_a_signed_in_account_whose_role_is_taken_away_sees_no_staff_page(sso, se
     public = {p for p in staff_paths() if anonymous.get(p).status_code == 200}  # residents' pages, the API's docs
     granted = {p for p in staff_paths() if client.get(p).status_code == 200} - public
     assert granted == {"/account/password/", "/account/password/changed/"}, granted  # only their own password
+
+
+def test_refusals_do_not_lock_the_office_out_of_single_sign_on(sso):
+    """Staff share an office's address: five people refused for having no role must not stop
+    everyone else there signing in (django-axes counts failed sign-ins by username and address)."""
+    for _ in range(6):
+        assert sign_in(Client(), "carol").status_code == 403
+    client = Client()
+    assert sign_in(client, "amina").status_code == 302
+    assert client.get("/cases/").status_code == 200
