@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "putright.mailbox",
     "putright.webhooks",
     "putright.triage",
+    "putright.performance",           # database statistics and kept counts (docs/performance.md)
     # --- security (issue 14) ---
     "django_otp",
     "django_otp.plugins.otp_totp",    # authenticator apps (TOTP)

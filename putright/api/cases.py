@@ -22,7 +22,7 @@ from putright.cases.access import get_case_for_staff, require_manage
 from putright.cases.calendar import landlord_calendar
 from putright.cases.models import Case, ServiceArea, Stage, Theme
 from putright.cases.views.case import STEPS
-from putright.cases.views.queue import filtered_cases
+from putright.cases.views.queue import filtered_cases, mark_extended
 from putright.residents.models import Resident
 from putright.rules.errors import RuleViolation
 from putright.rules.lifecycle import Kind, State
@@ -171,7 +171,7 @@ def list_cases(request, filters: Query[CaseFilters]):
         qs = qs.filter(_after(filters.cursor))
     rows = list(qs[: filters.limit + 1])
     more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    rows = mark_extended(rows[: filters.limit])
     reading.record(request, "case", rows)  # each case on the page: its resident's name is in it
     return {"results": [_summary(c) for c in rows], "next_cursor": _encode(rows[-1]) if more else None}
 

@@ -181,11 +181,14 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     # Code 1.5: a complaint raised about a service request, which carries on.
+    # Both are empty on nearly every case: indexed only where set (see Meta.indexes).
     from_service_request = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_raised"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_raised", db_index=False
     )
     # Code 6.8: a new complaint logged for an issue raised during another.
-    related_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="linked")
+    related_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="linked", db_index=False
+    )
 
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
@@ -193,6 +196,12 @@ class Case(models.Model):
     imported = models.BooleanField(default=False, help_text="Brought in from another system's history.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What triage (putright.triage) makes of a service request's description: whether it reads as
+    # dissatisfaction (Code 1.5), and the resident's words that carried it. Worked out once, when
+    # the request is logged (putright.triage.stored), not on every view of the queue; None until
+    # then (requests imported closed: the worker's triage_backfill job).
+    reads_as_complaint = models.BooleanField(null=True, blank=True, editable=False)
+    complaint_words = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -208,6 +217,12 @@ class Case(models.Model):
             models.Index(fields=["state", "next_deadline_by"], condition=Q(is_open=True), name="case_open_state_deadline"),
             models.Index(fields=["service_area", "next_deadline_by"], condition=Q(is_open=True), name="case_open_area_deadline"),
             models.Index(fields=["kind", "received_on"], name="case_kind_received"),
+            # The case page's "complaints raised from this request" and "linked complaints": indexes
+            # of the few cases where these are set. A plain index of a column empty on nearly every
+            # row misleads a planner with statistics (ANALYZE): SQLite read "every row has the same
+            # value" and walked all million cases for each lookup (4.4 s a case page).
+            models.Index(fields=["from_service_request"], condition=Q(from_service_request__isnull=False), name="case_from_request"),
+            models.Index(fields=["related_to"], condition=Q(related_to__isnull=False), name="case_related_to"),
         ]
 
     def __str__(self) -> str:
@@ -290,7 +305,16 @@ class Stage(models.Model):
     acknowledged_recorded_at = models.DateTimeField(null=True, blank=True)
     responded_recorded_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_counts_late = models.BooleanField(default=False)
+    # Whether the response counts as late in the reports whatever its date says: it was a late
+    # entry (``response_entered_late``: recorded after its deadline, or answering a deadline
+    # extended after it had passed), it has not been issued, or it was issued after the last
+    # date an extension issued in time allowed (checks.refresh_response_counts_late).
     response_counts_late = models.BooleanField(default=False)
+    response_entered_late = models.BooleanField(default=False)
+    # The day the response was issued to the resident: its letter through letters:issue, or a
+    # recorded equivalent sent another way with its text (actions.issuing). Until then the
+    # response is recorded, not sent. Imported history counts as issued on its response date.
+    response_issued_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "number"]
@@ -368,6 +392,10 @@ class Extension(models.Model):
     # the reason, and the stage's response then counts as late.
     entered_late = models.BooleanField(default=False)
     late_entry_reason = models.TextField(blank=True)
+    # The day its letter (or a recorded equivalent) was issued: only then is the resident told,
+    # with the Ombudsman's details the letter carries. An extension issued after the date it
+    # extends had passed does not count for the reports (checks.refresh_response_counts_late).
+    issued_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["stage", "id"]
@@ -394,6 +422,9 @@ class Refusal(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The day the refusal letter (or a recorded equivalent) was issued: until then the resident
+    # has not been told.
+    issued_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "refused_on", "id"]
