@@ -198,6 +198,7 @@ def _ombudsman(period, today: dt.date) -> dict:
         "rate": ombudsman.maladministration_rate(period.start, period.end),
         "rate_definition": ombudsman.MALADMINISTRATION_RATE_DEFINITION,
         "orders": ombudsman.orders_summary(period.start, period.end, today=today),
+        "failure_orders": ombudsman.failure_orders_summary(period.start, period.end, today=today),
         "non_compliance": list(
             Determination.objects.filter(determined_on__range=(period.start, period.end), code_non_compliance=True)
             .select_related("ombudsman_case").order_by("determined_on", "id")
