@@ -39,3 +39,24 @@ def test_the_worklists_and_sent_another_way_pass_axe(page, manager, handler, res
     page.get_by_role("button", name="Record what was sent").click()
     expect(page.get_by_text("Response recorded, letter not sent")).to_have_count(0)
     assert not problems, "Accessibility violations:\n" + "\n".join(problems)
+
+
+def test_the_governance_pages_and_the_failure_order_form_pass_axe(page, manager, handler, resident, today):
+    from putright.ombudsman import actions as ombudsman_actions
+
+    case = acknowledged_complaint(handler=handler, resident=resident, today=today)
+    oc = ombudsman_actions.open_ombudsman_case(category="property_condition", opened_on=today, case=case, actor=handler, today=today)
+    sign_in(page, manager)
+    problems = []
+    page.goto("/governance/")
+    problems += axe_violations(page, "governance")
+    page.get_by_role("link", name="Name who holds a role").click()
+    problems += axe_violations(page, "appoint")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    problems += axe_violations(page, "appoint, with errors")
+    page.goto("/governance/receipt/")
+    problems += axe_violations(page, "receipt")
+    page.goto(f"/ombudsman/{oc.pk}/failure-order/")
+    problems += axe_violations(page, "failure order")
+    assert not problems, "Accessibility violations:\n" + "\n".join(problems)
