@@ -299,9 +299,10 @@ def finish_database(keep_open: list[str], extend_later: list[tuple[str, int, dt.
         cur.execute(f"UPDATE {stage_t} SET respond_by = (SELECT e.new_respond_by {match}) WHERE EXISTS (SELECT 1 {match})")
         cur.execute(
             f"INSERT INTO {ext_t} (stage_id, previous_respond_by, new_respond_by, reason, good_reason, beyond_code_limit, "
-            f"ombudsman_details_given, created_at) SELECT s.id, s.code_respond_by, s.respond_by, 'Waiting for a survey.', '', %s, %s, %s "
+            f"ombudsman_details_given, created_at, entered_late, late_entry_reason) "
+            f"SELECT s.id, s.code_respond_by, s.respond_by, 'Waiting for a survey.', '', %s, %s, %s, %s, '' "
             f"FROM {stage_t} s JOIN bench_extend e ON e.case_id = s.case_id AND e.number = s.number",
-            [False, True, now],
+            [False, True, now, False],
         )
         cur.execute(
             f"UPDATE {case_t} SET next_deadline_by = (SELECT s.respond_by FROM {stage_t} s WHERE s.case_id = {case_t}.id "
@@ -483,13 +484,8 @@ def time_pages(runs: int, show_plans: bool) -> list[dict]:
     from putright.api.keys import create_key
     from putright.api.models import ApiKey
 
-    key = ApiKey.objects.filter(name="bench-api").first()
-    if key is not None:  # --reuse: the raw key was never kept; make another
-        from putright.api.keys import revoke_key
-
-        revoke_key(name="bench-api")
-        ApiKey.objects.filter(pk=key.pk).update(name=f"bench-api-{key.pk}")
-    _, raw = create_key(name="bench-api", role="handler")
+    # A new key each run (a --reuse run cannot read the raw key of the last one).
+    _, raw = create_key(name=f"bench-api-{ApiKey.objects.count() + 1}", role="handler")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     cursor = api.get("/api/v1/cases?due=overdue").json()["next_cursor"]
     middle_event = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() // 2
@@ -550,6 +546,10 @@ def main() -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["PUTRIGHT_API_RATE_LIMIT"] = str(10**9)  # the benchmark is one client asking fast
+    # Production settings (no demo), over plain HTTP in-process, and one line per request is noise here.
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-secret")
+    os.environ.setdefault("PUTRIGHT_SSL_REDIRECT", "0")
+    os.environ.setdefault("PUTRIGHT_LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "putright.settings")
     import django
 

@@ -31,6 +31,11 @@ from putright.cases.models import (
     Stage,
     Theme,
 )
+from putright.performance.upkeep import after_import
+from putright.triage.stored import columns_for as triage_columns
+
+
+NOT_READ = {"reads_as_complaint": None, "complaint_words": None}
 
 
 def import_history(
@@ -133,6 +138,9 @@ def import_history(
                         "tenure": r.tenure,
                         "withdrawn_on": r.withdrawn_on,
                         "imported": True,
+                        # Triage read now only for requests still open (the queue shows them); the
+                        # worker's triage_backfill job reads the closed ones (putright.triage.stored).
+                        **(triage_columns(r.kind, r.description) if case.is_open else NOT_READ),
                     }
                 )
                 match = reference_pattern.fullmatch(r.reference)
@@ -276,6 +284,8 @@ def import_history(
                 counter.last = highest
                 counter.save(update_fields=["last"])
     report.written = True
+    # The tables just grew: their statistics now, not when someone remembers (putright.performance).
+    after_import(sum(report.imported.values()))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -181,11 +181,14 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     # Code 1.5: a complaint raised about a service request, which carries on.
+    # Both are empty on nearly every case: indexed only where set (see Meta.indexes).
     from_service_request = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_raised"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_raised", db_index=False
     )
     # Code 6.8: a new complaint logged for an issue raised during another.
-    related_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="linked")
+    related_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="linked", db_index=False
+    )
 
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
@@ -193,6 +196,12 @@ class Case(models.Model):
     imported = models.BooleanField(default=False, help_text="Brought in from another system's history.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What triage (putright.triage) makes of a service request's description: whether it reads as
+    # dissatisfaction (Code 1.5), and the resident's words that carried it. Worked out once, when
+    # the request is logged (putright.triage.stored), not on every view of the queue; None until
+    # then (requests imported closed: the worker's triage_backfill job).
+    reads_as_complaint = models.BooleanField(null=True, blank=True, editable=False)
+    complaint_words = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -208,6 +217,12 @@ class Case(models.Model):
             models.Index(fields=["state", "next_deadline_by"], condition=Q(is_open=True), name="case_open_state_deadline"),
             models.Index(fields=["service_area", "next_deadline_by"], condition=Q(is_open=True), name="case_open_area_deadline"),
             models.Index(fields=["kind", "received_on"], name="case_kind_received"),
+            # The case page's "complaints raised from this request" and "linked complaints": indexes
+            # of the few cases where these are set. A plain index of a column empty on nearly every
+            # row misleads a planner with statistics (ANALYZE): SQLite read "every row has the same
+            # value" and walked all million cases for each lookup (4.4 s a case page).
+            models.Index(fields=["from_service_request"], condition=Q(from_service_request__isnull=False), name="case_from_request"),
+            models.Index(fields=["related_to"], condition=Q(related_to__isnull=False), name="case_related_to"),
         ]
 
     def __str__(self) -> str:

@@ -163,14 +163,27 @@ def review_lists(today: dt.date) -> dict:
     }
 
 
-def review_counts(today: dt.date) -> dict:
+def review_querysets(today: dt.date) -> dict:
+    """What the queue's "Reviews and Ombudsman" banner counts, as querysets (counted in one query
+    with the queue's own counts: putright.performance.counting)."""
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    counts = {
-        "orders": queries.overdue_orders(today).count(),
-        "requests": queries.overdue_information_requests(today).count(),
-        "adjustments": Adjustment.objects.filter(ended_on__isnull=True, review_by__lte=soon).count(),
-        "restrictions": Restriction.objects.lapsed(today).count() + Restriction.objects.due_for_review(today, DUE_SOON_DAYS).count(),
+    return {
+        "orders": queries.overdue_orders(today),
+        "requests": queries.overdue_information_requests(today),
+        "adjustments": Adjustment.objects.filter(ended_on__isnull=True, review_by__lte=soon),
+        "lapsed": Restriction.objects.lapsed(today),
+        "due": Restriction.objects.due_for_review(today, DUE_SOON_DAYS),
     }
+
+
+def review_counts(today: dt.date, counted: dict | None = None) -> dict:
+    """The banner's counts; ``counted``: review_querysets(today) already counted."""
+    if counted is None:
+        from putright.performance.counting import count_each
+
+        counted = count_each(review_querysets(today))
+    counts = {k: counted[k] for k in ("orders", "requests", "adjustments")}
+    counts["restrictions"] = counted["lapsed"] + counted["due"]
     counts["total"] = sum(counts.values())
     return counts
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from putright.cases.models import Theme
 from putright.triage.engine import Suggestion, suggest
 from putright.triage.models import THEME_LABELS, ThemeMapping
+from putright.triage.stored import StoredSuggestion, stored_suggestion
 
 KIND_WORDS = {"complaint": "a complaint", "service_request": "a service request", "compliment": "a compliment"}
 
@@ -74,44 +75,56 @@ def suggest_for_log(text: str) -> LogSuggestion:
     return LogSuggestion(suggestion=s, themes=landlord_themes(s.theme))
 
 
-def reads_as_dissatisfied(case, *, later_messages: bool = True) -> Suggestion | None:
+def reads_as_dissatisfied(case, *, later_messages: bool = True) -> Suggestion | StoredSuggestion | None:
     """For an open service request with no complaint raised from it yet: the suggestion if what
     the resident said (its description, or with later_messages the last three messages received
-    from them) reads as a complaint (Code 1.5), else None."""
+    from them first) reads as a complaint (Code 1.5), else None.
+
+    The description is read as stored when the request was logged (putright.triage.stored). A
+    page showing many cases may set ``case.complaint_raised`` (True/False) for each, from one
+    query, so that this asks nothing of the database."""
     if case.kind != "service_request" or case.state != "open":
         return None
-    texts = [case.description]
+    found = None
     if later_messages:
         received = case.correspondence.filter(direction="in").order_by("-occurred_on", "-id")[:3]
-        texts = [f"{c.subject}. {c.body}" for c in received] + texts
-    for text in texts:
-        s = suggest(text)
-        if s.kind == "complaint":
-            # Asked only now, so a queue of requests that read as requests costs no query.
-            return None if case.complaints_raised.exists() else s
-    return None
+        for c in received:
+            s = suggest(f"{c.subject}. {c.body}")
+            if s.kind == "complaint":
+                found = s
+                break
+    if found is None:
+        found = stored_suggestion(case)
+    if found is None:
+        return None
+    # Asked only now, so a queue of requests that read as requests costs no query.
+    raised = getattr(case, "complaint_raised", None)
+    if raised is None:
+        raised = case.complaints_raised.exists()
+    return None if raised else found
 
 
 def dissatisfied_requests(start, end) -> dict:
     """Service requests received from start to end (inclusive) whose words read as dissatisfaction,
     and what became of them (Code 1.4: recorded, monitored and reviewed; 1.5: a complaint raised).
 
-    Read from each request's description when asked, so the figure follows the current triage;
-    about a millisecond a request.
+    Read from what triage made of each request when it was logged (putright.triage.stored), or
+    now for any not worked out yet (about a millisecond each).
     """
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from putright.cases.models import Case
 
-    requests = (
-        Case.objects.filter(kind="service_request", received_on__gte=start, received_on__lte=end)
+    requests = Case.objects.filter(kind="service_request", received_on__gte=start, received_on__lte=end)
+    counts = {"received": requests.count(), "dissatisfied": 0, "complaint_raised": 0, "open_without_complaint": 0, "closed_without_complaint": 0}
+    # Only those that read as dissatisfied (stored when logged), and any not worked out yet.
+    candidates = (
+        requests.filter(Q(reads_as_complaint=True) | Q(reads_as_complaint__isnull=True))
         .annotate(raised=Count("complaints_raised"))
-        .only("id", "description", "state")
+        .only("id", "description", "state", "reads_as_complaint")
     )
-    counts = {"received": 0, "dissatisfied": 0, "complaint_raised": 0, "open_without_complaint": 0, "closed_without_complaint": 0}
-    for case in requests.iterator():
-        counts["received"] += 1
-        if suggest(case.description).kind != "complaint":
+    for case in candidates.iterator():
+        if case.reads_as_complaint is None and suggest(case.description).kind != "complaint":
             continue
         counts["dissatisfied"] += 1
         if case.raised:

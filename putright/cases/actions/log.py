@@ -34,6 +34,7 @@ from putright.residents.models import Representative, Resident, Tenure
 from putright.rules import lifecycle
 from putright.rules.errors import RuleViolation
 from putright.rules.lifecycle import Action, Kind, State
+from putright.triage.stored import columns_for as triage_columns
 
 
 @transaction.atomic
@@ -93,6 +94,7 @@ def log_case(
         handler=handler,
         related_to=related_to,
         from_service_request=from_service_request,
+        **triage_columns(kind, description),  # read once here, not on every queue page
     )
     case.save()
     if themes:

@@ -8,9 +8,12 @@ reference or UPRN (putright.cases.search); a reference that names one case opens
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef
+from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from putright.accounts.models import User
 from putright.cases.access import staff_view
@@ -18,6 +21,9 @@ from putright.cases.calendar import landlord_calendar
 from putright.accounts.models import Role
 from putright.cases import search
 from putright.cases.models import Case, ServiceArea, Stage, Theme
+from putright.hazards.queries import worklists as hazard_worklists
+from putright.ombudsman.views import review_counts, review_querysets
+from putright.performance.counting import count_each
 from putright.rules import lifecycle
 from putright.rules.due import due_status, soon_until
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
@@ -44,7 +50,8 @@ SORTS = {
     "resident": [F("resident__name").asc(nulls_last=True), "id"],
     "state": ["state", F("next_deadline_by").asc(nulls_last=True), "id"],
     "handler": [F("handler__first_name").asc(nulls_last=True), F("handler__username").asc(nulls_last=True), "id"],
-    "deadline": [F("next_deadline_by").asc(nulls_last=True), "received_on", "id"],
+    # No deadline last, written so an index can give the order (performance migration 0001).
+    "deadline": [ExpressionWrapper(Q(next_deadline_by__isnull=True), output_field=BooleanField()).asc(), "next_deadline_by", "received_on", "id"],
 }
 DEFAULT_SORT = "deadline"
 SCOPES = [("mine", "My cases"), ("all", "All cases")]
@@ -53,6 +60,8 @@ SCOPES = [("mine", "My cases"), ("all", "All cases")]
 def _descending(term):
     if isinstance(term, str):
         return F(term).desc()
+    if isinstance(term.expression, ExpressionWrapper):  # "no deadline" stays last either way
+        return term
     return F(term.expression.name).desc(nulls_last=True)
 
 
@@ -94,10 +103,31 @@ def extended_stages():
 
 
 def with_columns(cases):
-    """What the queue shows of each case: its resident, handler and service area, and whether a
-    stage of it is extended (`extended`)."""
-    extended = extended_stages().filter(case=OuterRef("pk"))
-    return cases.select_related("resident", "handler", "service_area").annotate(extended=Exists(extended))
+    """What the queue shows of each case that a join gives: its resident, handler and service area.
+    Whether it is extended comes after, for the page's rows only (`mark_extended`)."""
+    return cases.select_related("resident", "handler", "service_area")
+
+
+def mark_extended(cases: list) -> list:
+    """Set `case.extended` on each of a page's cases, and `case.complaint_raised` on the open
+    service requests among them that read as dissatisfied (putright.triage.stored), so the
+    queue's tag asks nothing more: one query (a UNION) for the whole page.
+
+    Not an EXISTS in the page's own query: SQLite without statistics answered that by scanning
+    every unanswered stage, once per row (86,459 of them at a million cases: 224–315 ms a page)."""
+    ids = [case.pk for case in cases]
+    asked = [c.pk for c in cases if c.kind == Kind.SERVICE_REQUEST and c.state == State.OPEN and c.reads_as_complaint is not False]
+    found: set[tuple[int, int]] = set()
+    if ids:
+        extended = extended_stages().filter(case_id__in=ids).order_by().values_list(Value(1), "case_id")
+        if asked:
+            raised = Case.objects.filter(from_service_request_id__in=asked).order_by().values_list(Value(2), "from_service_request_id")
+            extended = extended.union(raised, all=True)
+        found = set(extended)
+    for case in cases:
+        case.extended = (1, case.pk) in found
+        case.complaint_raised = (2, case.pk) in found
+    return cases
 
 
 def filtered_cases(user, data, today, cal):
@@ -152,17 +182,29 @@ def filtered_cases(user, data, today, cal):
     return qs.order_by(*ordering(data.get("sort") or DEFAULT_SORT))
 
 
-def due_counts(user, scope: str, today, cal) -> dict[str, int]:
-    """How many open cases (the user's own, or everyone's) are overdue, due today and due soon:
-    three COUNTs over the partial indexes of open cases."""
+def due_querysets(user, scope: str, today, cal) -> dict:
+    """The open cases (the user's own, or everyone's) overdue, due today and due soon: COUNTs over
+    the partial indexes of open cases."""
     open_cases = Case.objects.filter(is_open=True, next_deadline_by__isnull=False)
     if scope == "mine":
         open_cases = open_cases.filter(handler=user)
     return {
-        "overdue": open_cases.filter(next_deadline_by__lt=today).count(),
-        "today": open_cases.filter(next_deadline_by=today).count(),
-        "soon": open_cases.filter(next_deadline_by__gt=today, next_deadline_by__lte=soon_until(today, cal)).count(),
+        "overdue": open_cases.filter(next_deadline_by__lt=today),
+        "today": open_cases.filter(next_deadline_by=today),
+        "soon": open_cases.filter(next_deadline_by__gt=today, next_deadline_by__lte=soon_until(today, cal)),
     }
+
+
+def due_counts(user, scope: str, today, cal) -> dict[str, int]:
+    return count_each(due_querysets(user, scope, today, cal))
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told its count (worked out with the page's other counts, in one query)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
 
 
 def _scoped_data(request, form) -> dict:
@@ -181,6 +223,48 @@ def _scoped_data(request, form) -> dict:
     sort = request.GET.get("sort", "")
     data["sort"] = sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
     return data
+
+
+def _choices_in_one_query(form) -> None:
+    """The service areas, themes and handlers the filters offer, read in one query (a UNION, each
+    part numbered in its own order) instead of one each, and set on the form's fields."""
+    fields = {name: form.fields[name] for name in ("service_area", "theme", "handler")}
+    text = CharField()
+    parts = []
+    for position, (name, field) in enumerate(fields.items()):
+        qs = field.queryset
+        order = qs.query.order_by or qs.model._meta.ordering
+        numbered = Window(RowNumber(), order_by=[F(o[1:]).desc() if o.startswith("-") else F(o) for o in order])
+        if name == "handler":
+            parts.append(qs.order_by().values_list(
+                Value(position), numbered, "pk", "first_name", "last_name", "username"))
+        else:
+            parts.append(qs.order_by().values_list(
+                Value(position), numbered, "pk", "name", Value("", output_field=text), Value("", output_field=text)))
+    rows = sorted(parts[0].union(*parts[1:], all=True), key=lambda r: (r[0], r[1]))
+    for position, (name, field) in enumerate(fields.items()):
+        options = []
+        for _, _, pk, first, last, username in (r for r in rows if r[0] == position):
+            label = first if name != "handler" else (f"{first} {last}".strip() or username)
+            options.append((pk, label))
+        field.choices = [("", field.empty_label), *options]
+
+
+def _filters(form) -> list[dict]:
+    """The filter form's selects, their options written out here: a template loop over every
+    option of every field cost more than the rest of the page."""
+    _choices_in_one_query(form)
+    filters = []
+    for field in form:
+        if field.name in ("q", "cases"):
+            continue
+        current = "%s" % (field.value(),)
+        options = format_html_join(
+            "\n        ", '<option value="{}"{}>{}</option>',
+            ((value, mark_safe(" selected") if "%s" % (value,) == current else "", label) for value, label in field.field.choices),
+        )
+        filters.append({"id": field.auto_id, "name": field.html_name, "label": field.label, "options": options})
+    return filters
 
 
 COLUMNS = [
@@ -222,10 +306,21 @@ def queue(request):
     # Page through the ids only, then load the page's 25 cases with their relations: an OFFSET
     # then skips bare index entries, not whole joined rows (page 400 of the overdue queue of a
     # million cases: 190 ms of SQL down to 80 ms on SQLite).
-    page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Every count the page shows in one query: the total, the deadline counts and the worklist
+    # banners (Ombudsman and reviews, hazards), each the same COUNT as on its own.
+    reviews = review_querysets(today)
+    hazards = hazard_worklists()
+    counted = count_each({
+        "total": cases,
+        **{f"due:{k}": q for k, q in due_querysets(request.user, data["cases"], today, cal).items()},
+        **{f"review:{k}": q for k, q in reviews.items()},
+        **{f"hazard:{k}": q for k, q in hazards.items()},
+    })
+    counts = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("due:")}
+    page = CountedPaginator(cases.values_list("pk", flat=True), PAGE_SIZE, count=counted["total"]).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     loaded = {case.pk: case for case in with_columns(Case.objects.filter(pk__in=ids)).order_by()} if ids else {}
-    page.object_list = [loaded[pk] for pk in ids if pk in loaded]
+    page.object_list = mark_extended([loaded[pk] for pk in ids if pk in loaded])
     rows = [
         {
             "case": case,
@@ -247,7 +342,6 @@ def queue(request):
         params = query.copy()
         params["cases"] = value
         scope_links.append({"value": value, "label": label, "href": "?" + params.urlencode(), "current": value == data["cases"]})
-    counts = due_counts(request.user, data["cases"], today, cal)
     due_links = {}
     for due in ("overdue", "today", "soon"):
         due_links[due] = f"?cases={data['cases']}&due={due}"
@@ -255,8 +349,10 @@ def queue(request):
         request,
         "cases/queue.html",
         {
-            "form": form, "page": page, "rows": rows, "query": query.urlencode(), "today": today,
+            "form": form, "filters": _filters(form), "page": page, "rows": rows, "query": query.urlencode(), "today": today,
             "mine": data["cases"] == "mine", "scope_links": scope_links, "counts": counts, "due_links": due_links,
             "sort": data["sort"], "columns": _columns(query, data["sort"]), "searching": text,
+            "review_counts": review_counts(today, {k: counted[f"review:{k}"] for k in reviews}),
+            "hazard_counts": {k: counted[f"hazard:{k}"] for k in hazards},
         },
     )

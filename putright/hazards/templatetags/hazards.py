@@ -17,9 +17,10 @@ def case_hazards(context, case):
     return {"case": case, "items": items, "can_raise": can_raise}
 
 
-@register.inclusion_tag("hazards/_queue_counts.html")
-def hazard_counts():
-    counts = queries.counts()
+@register.inclusion_tag("hazards/_queue_counts.html", takes_context=True)
+def hazard_counts(context):
+    # From the page when it counted them already (the queue does, in one query with its own).
+    counts = context.get("hazard_counts") or queries.counts()
     rows = [(name, label, counts[name]) for name, label in queries.WORKLIST.items()]
     return {"counts": rows, "total": sum(counts.values())}
 

@@ -8,8 +8,12 @@ from django.utils import timezone
 register = template.Library()
 
 
-@register.simple_tag
-def review_counts():
+@register.simple_tag(takes_context=True)
+def review_counts(context):
+    """The banner's counts: from the page when it counted them already (the queue does, in one
+    query with its own), else counted now."""
+    if context.get("review_counts") is not None:
+        return context["review_counts"]
     from putright.ombudsman.views import review_counts as counts
 
     return counts(timezone.localdate())

@@ -1,0 +1,112 @@
+"""The database's statistics, kept by PutRight: nobody has to remember `ANALYZE`.
+
+Query planners choose an index from statistics about each table. PostgreSQL gathers them by
+itself (autovacuum), but only some time after a change: straight after a bulk import its plans
+are made blind. SQLite never gathers them unless told to. Both can pick a disastrous plan either
+way, so PutRight (1) refreshes the statistics of the tables an import wrote, at the end of the
+import (`after_bulk_write`), (2) checks every hour in the worker whether any table grew or shrank
+a lot since its statistics were taken, and refreshes those (`refresh_if_stale`), and (3) writes
+its queries and indexes so that the plan is good with or without statistics (see
+docs/performance.md and the plan tests in putright/performance/tests/test_plans.py).
+
+On SQLite the statistics are sampled (`PRAGMA analysis_limit`): a few hundred rows of each index
+tell the planner as much as a million, in milliseconds instead of seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import connection, transaction
+
+log = logging.getLogger("putright.performance")
+
+#: Rows of each index SQLite reads to estimate its statistics (0 would mean all of them).
+SQLITE_ANALYSIS_LIMIT = 1000
+#: A table whose row count changed by more than this factor since its statistics is re-analysed.
+STALE_FACTOR = 1.5
+#: Tables smaller than this are left alone: any plan is fast on them.
+SMALL_TABLE = 1000
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def analyze(tables: list[str] | None = None) -> None:
+    """Refresh the statistics of ``tables`` (default: every table) on this database."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
+            if tables is None:
+                cursor.execute("ANALYZE")
+            else:
+                for table in tables:
+                    cursor.execute(f"ANALYZE {_quote(table)}")
+        elif connection.vendor == "postgresql":
+            if tables is None:
+                cursor.execute("ANALYZE")
+            else:
+                cursor.execute("ANALYZE " + ", ".join(_quote(t) for t in tables))
+
+
+def after_bulk_write(models) -> None:
+    """After an import wrote many rows into the tables of ``models``: their statistics, now.
+
+    On PostgreSQL, outside a transaction, also VACUUM them: a freshly written table has no
+    visibility map yet, so every index-only scan would still read the table's rows (pages 3–6×
+    slower until autovacuum comes round)."""
+    tables = sorted({m._meta.db_table for m in models})
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) " + ", ".join(_quote(t) for t in tables))
+        return
+    analyze(tables)
+
+
+def _sqlite_stale_tables() -> list[str]:
+    """Tables (of more than SMALL_TABLE rows) with no statistics, or whose row count is now more
+    than STALE_FACTOR times bigger or smaller than their statistics say."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+        has_stats = cursor.fetchone() is not None
+        recorded: dict[str, int] = {}
+        if has_stats:
+            cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
+            for table, stat in cursor.fetchall():
+                try:
+                    rows = int(str(stat).split()[0])
+                except (ValueError, IndexError):
+                    continue
+                recorded[table] = max(recorded.get(table, 0), rows)
+        stale = []
+        for table in connection.introspection.table_names(cursor):
+            if table.startswith("sqlite_"):
+                continue
+            cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")
+            rows = cursor.fetchone()[0]
+            if rows < SMALL_TABLE:
+                continue
+            before = recorded.get(table)
+            if before is None or not (before / STALE_FACTOR <= rows <= before * STALE_FACTOR):
+                stale.append(table)
+    return stale
+
+
+def refresh_if_stale() -> dict:
+    """The worker's hourly job: re-analyse the tables whose statistics are missing or stale.
+
+    PostgreSQL: autovacuum does this, and after imports `after_bulk_write` does; nothing here.
+    Idempotent and safe to stop at any moment (ANALYZE replaces a table's statistics at once).
+    """
+    if connection.vendor != "sqlite":
+        return {"analysed": 0}
+    stale = _sqlite_stale_tables()
+    if stale:
+        with transaction.atomic():
+            analyze(stale)
+        log.info("database statistics refreshed", extra={"tables": stale})
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
+        cursor.execute("PRAGMA optimize")  # SQLite's own check, for the tables this connection used
+    return {"analysed": len(stale)}

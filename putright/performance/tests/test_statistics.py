@@ -1,0 +1,72 @@
+"""PutRight keeps its database's statistics: after an import, and on the worker's clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from putright.cases.models import Case
+from putright.operations import jobs
+from putright.performance import statistics, upkeep
+from putright.reports.tests.histories import complaint, load
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def analysed_rows(table: str) -> int | None:
+    """What the statistics say the table holds (None: no statistics)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            value = cursor.fetchone()[0]
+            return None if value is None or value < 0 else int(value)
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        rows = [int(stat.split()[0]) for (stat,) in cursor.fetchall()]
+        return max(rows) if rows else None
+
+
+def forget_statistics(table: str) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone() is not None:
+                cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s", [table])
+
+
+def test_an_import_refreshes_the_statistics_of_the_tables_it_wrote(monkeypatch):
+    table = Case._meta.db_table
+    forget_statistics(table)
+    monkeypatch.setattr(upkeep, "ANALYZE_AFTER_ROWS", 5)
+    load([complaint(f"IMP-{i}", D(2025, 6, 2) + dt.timedelta(days=i)) for i in range(6)])
+    assert analysed_rows(table) == 6
+
+
+def test_a_small_import_leaves_them_alone(monkeypatch):
+    table = Case._meta.db_table
+    forget_statistics(table)
+    before = analysed_rows(table)
+    load([complaint("IMP-1", D(2025, 6, 2))])
+    assert analysed_rows(table) == before
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="PostgreSQL's autovacuum keeps them; the job does nothing there")
+def test_the_hourly_job_analyses_tables_that_grew_and_only_those(monkeypatch):
+    assert jobs.REGISTRY["database_statistics"].every == dt.timedelta(hours=1)
+    monkeypatch.setattr(statistics, "SMALL_TABLE", 3)
+    table = Case._meta.db_table
+    forget_statistics(table)
+    load([complaint(f"IMP-{i}", D(2025, 6, 2)) for i in range(4)])
+    assert table in statistics._sqlite_stale_tables()
+    assert statistics.refresh_if_stale()["analysed"] >= 1
+    assert analysed_rows(table) == 4
+    assert table not in statistics._sqlite_stale_tables()
+    load([complaint(f"MORE-{i}", D(2025, 6, 2)) for i in range(4)])  # twice the rows: stale again
+    assert table in statistics._sqlite_stale_tables()
+    statistics.refresh_if_stale()
+    assert analysed_rows(table) == 8
