@@ -4,12 +4,13 @@
   agreed an update interval. The next update is due that many working days after the last one
   given: the resident was last told by the extension itself (its date told, or the day it was
   sent) or by any later message sent to them (outgoing correspondence that is not an internal
-  note). Listed when due within 2 working days, today, or missed.
+  note). The date is kept on the stage (`Stage.next_update_due`, by
+  `actions.checks.refresh_next_update`). Listed when due within 2 working days, today, or missed.
 - **Outstanding actions overdue** (6.6): not completed and past their date.
 - **Remedies overdue** (7.3): not completed and past the date they were promised by.
 
-Each list is read from the few rows it concerns (open extended stages, open actions by the
-action_open_due index, remedies not completed), never from every case.
+Each list is read from the few rows it concerns, never from every case, and the queue counts all
+four in its one counting query (`querysets`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Max, QuerySet
+from django.db.models import QuerySet
 
-from putright.cases.models import Case, Correspondence, Direction, Extension, OutstandingAction, Remedy
+from putright.cases.models import Case, Correspondence, Direction, OutstandingAction, Remedy, Stage
 from putright.rules.calendar import WorkingCalendar
 from putright.rules.due import Due, DueStatus, due_status, soon_until
 
@@ -42,42 +43,24 @@ def _scoped(qs: QuerySet, handler, prefix: str = "case__") -> QuerySet:
     return qs if handler is None else qs.filter(**{f"{prefix}handler": handler})
 
 
+def update_stages(today: dt.date, cal: WorkingCalendar, *, handler=None) -> QuerySet:
+    """Stages of open cases awaiting their response whose next agreed update (the stored
+    Stage.next_update_due) is due within 2 working days, today, or was missed."""
+    stages = Stage.objects.filter(responded_on__isnull=True, next_update_due__lte=soon_until(today, cal), case__is_open=True)
+    return _scoped(stages, handler)
+
+
 def updates_due(today: dt.date, cal: WorkingCalendar, *, handler=None) -> list[UpdateDue]:
     """Agreed update intervals due within 2 working days, due today or missed, soonest first."""
-    extensions = _scoped(
-        Extension.objects.filter(stage__responded_on__isnull=True, stage__case__is_open=True,
-                                 update_every_working_days__isnull=False)
-        .exclude(stage__respond_by=F("stage__code_respond_by")),  # the index of open extended stages
-        handler, "stage__case__",
-    ).select_related("stage__case__handler").order_by("stage_id", "-id")
-    latest: dict[int, Extension] = {}
-    for extension in extensions:
-        latest.setdefault(extension.stage_id, extension)  # the latest extension of each stage
-    if not latest:
-        return []
-    cases = {e.stage.case_id for e in latest.values()}
-    last_sent = dict(
-        Correspondence.objects.filter(case_id__in=cases, direction=Direction.OUT, internal=False)
-        .values_list("case_id").annotate(last=Max("occurred_on")).order_by()
-    )
-    horizon = soon_until(today, cal)
     out = []
-    for extension in latest.values():
-        stage = extension.stage
-        told = [d for d in (extension.resident_told_on, extension.issued_on) if d is not None]
-        last = max([*told, *([last_sent[stage.case_id]] if stage.case_id in last_sent else [])],
-                   default=timezone_day(extension))
-        due_on = cal.add_working_days(last, extension.update_every_working_days)
-        if due_on <= horizon:
-            out.append(UpdateDue(stage.case, stage.number, extension.update_every_working_days, last, due_on,
-                                 due_status(today, due_on, cal)))
-    return sorted(out, key=lambda u: (u.due_on, u.case.reference))
-
-
-def timezone_day(extension: Extension) -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate(extension.created_at)
+    for stage in update_stages(today, cal, handler=handler).select_related("case__handler").order_by("next_update_due", "id"):
+        latest = stage.extensions.order_by("-id").first()
+        sent = (Correspondence.objects.filter(case_id=stage.case_id, direction=Direction.OUT, internal=False)
+                .order_by("-occurred_on").values_list("occurred_on", flat=True).first())
+        told = [d for d in (latest.resident_told_on, latest.issued_on, sent) if d is not None]
+        out.append(UpdateDue(stage.case, stage.number, latest.update_every_working_days, max(told, default=stage.next_update_due),
+                             stage.next_update_due, due_status(today, stage.next_update_due, cal)))
+    return out
 
 
 def actions_overdue(today: dt.date, *, handler=None) -> QuerySet:
@@ -92,12 +75,18 @@ def remedies_overdue(today: dt.date, *, handler=None) -> QuerySet:
         .select_related("case", "owner").order_by("due_by", "id")
 
 
+def querysets(today: dt.date, cal: WorkingCalendar, *, handler=None) -> dict[str, QuerySet]:
+    """What the queue counts, as querysets for one `count_each` with its other counts."""
+    return {
+        "updates": update_stages(today, cal, handler=handler),
+        "updates_missed": update_stages(today, cal, handler=handler).filter(next_update_due__lt=today),
+        "actions": actions_overdue(today, handler=handler),
+        "remedies": remedies_overdue(today, handler=handler),
+    }
+
+
 def counts(today: dt.date, cal: WorkingCalendar, *, handler=None) -> dict[str, int]:
     """The queue page's counts: updates due or missed (and of them missed), actions and remedies overdue."""
-    updates = updates_due(today, cal, handler=handler)
-    return {
-        "updates": len(updates),
-        "updates_missed": sum(1 for u in updates if u.missed),
-        "actions": actions_overdue(today, handler=handler).count(),
-        "remedies": remedies_overdue(today, handler=handler).count(),
-    }
+    from putright.performance.counting import count_each
+
+    return count_each(querysets(today, cal, handler=handler))
