@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "putright.notifications",
     "putright.privacy",
     "putright.hazards",  # Awaab's Law: hazard reports and their legal clocks
+    "putright.governance",  # named complaints roles (4.1, 9.4, 9.5) and the governing body's receipt of reports (8.2, 9.6)
     "ninja",  # the API's Swagger UI and Redoc from our own static files, no CDN
     "putright.api",
     "putright.housing",
