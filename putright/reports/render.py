@@ -209,6 +209,19 @@ def _stage_table(figures: dict) -> list[dict]:
     return [figures["stage1"], figures["stage2"]]
 
 
+TENURE_LABELS = {"lcra": "Low cost rental (LCRA)", "lcho": "Low cost home ownership (LCHO)", "not_recorded": "Tenure not recorded"}
+
+
+def _tenure_rows(figures: dict) -> list[dict]:
+    """CH01 and CH02 by tenure, one row per tenure and one for none recorded (never dropped)."""
+    s1, s2 = figures["stage1"], figures["stage2"]
+    return [
+        {"label": label, "received1": s1["received_by_tenure"][key], "received2": s2["received_by_tenure"][key],
+         "within1": s1["within_timescale_by_tenure"][key], "within2": s2["within_timescale_by_tenure"][key]}
+        for key, label in TENURE_LABELS.items()
+    ]
+
+
 def _refused_summary(refused: dict) -> list[dict]:
     return [
         {"reason": REFUSAL_LABELS.get(k, k), "total": v,
@@ -223,6 +236,7 @@ def _ombudsman(period, today: dt.date) -> dict:
         "rate": ombudsman.maladministration_rate(period.start, period.end),
         "rate_definition": ombudsman.MALADMINISTRATION_RATE_DEFINITION,
         "orders": ombudsman.orders_summary(period.start, period.end, today=today),
+        "failure_orders": ombudsman.failure_orders_summary(period.start, period.end, today=today),
         "non_compliance": list(
             Determination.objects.filter(determined_on__range=(period.start, period.end), code_non_compliance=True)
             .select_related("ombudsman_case").order_by("determined_on", "id")
@@ -286,6 +300,7 @@ def annual_context(year: int, *, today: dt.date | None = None) -> dict:
         "stages": _stage_table(figures),
         "received_by_quarter": received,
         "refused_rows": _refused_summary(figures["refused"]),
+        "tenure_rows": _tenure_rows(figures),
         "charts": {k: charts.data_uri(v) for k, v in svg.items() if v},
         "narrative": _narratives(year, ANNUAL_SECTIONS),
         "self_assessment": _self_assessment(period),
@@ -328,6 +343,7 @@ def quarter_context(year: int, quarter: int, *, today: dt.date | None = None) ->
         "f": figures,
         "stages": _stage_table(figures),
         "refused_rows": _refused_summary(figures["refused"]),
+        "tenure_rows": _tenure_rows(figures),
         "charts": {k: charts.data_uri(v) for k, v in svg.items() if v},
         "narrative": _narratives(year, QUARTER_SECTIONS, prefix=f"q{quarter}."),
         "ombudsman": _ombudsman(period, today),
