@@ -7,6 +7,7 @@ both the web page and WeasyPrint (whose fetcher only allows data: URIs) can show
 from __future__ import annotations
 
 import base64
+import functools
 import io
 
 import matplotlib
@@ -27,6 +28,30 @@ plt.rcParams.update({
 })
 
 
+def _remembered(draw):
+    """The same figures always draw the same chart (svg.hashsalt above), and drawing one takes
+    Matplotlib a few hundred milliseconds: keep the last few, by their data, in this process."""
+    cache: dict = {}
+
+    def frozen(value):
+        if isinstance(value, dict):
+            return ("dict", tuple((k, frozen(v)) for k, v in value.items()))
+        if isinstance(value, (list, tuple)):
+            return tuple(frozen(v) for v in value)
+        return value
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        key = frozen((args, sorted(kwargs.items())))
+        if key not in cache:
+            if len(cache) >= 64:
+                cache.pop(next(iter(cache)))
+            cache[key] = draw(*args, **kwargs)
+        return cache[key]
+
+    return wrapper
+
+
 def _svg(fig) -> str:
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
@@ -38,6 +63,7 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+@_remembered
 def received_by_quarter(rows: list[tuple[str, int, int]]) -> str:
     """rows: (quarter label, stage 1 received, stage 2 received)."""
     fig, ax = plt.subplots(figsize=(6.5, 3))
@@ -54,6 +80,7 @@ def received_by_quarter(rows: list[tuple[str, int, int]]) -> str:
     return _svg(fig)
 
 
+@_remembered
 def within_timescale(rows: list[tuple[str, float | None, float | None]]) -> str:
     """rows: (stage label, % within timescale with agreed extensions, % without)."""
     fig, ax = plt.subplots(figsize=(6.5, 3))
@@ -72,6 +99,7 @@ def within_timescale(rows: list[tuple[str, float | None, float | None]]) -> str:
     return _svg(fig)
 
 
+@_remembered
 def themes(counts: dict[str, int], top: int = 10) -> str:
     items = list(counts.items())[:top][::-1]
     fig, ax = plt.subplots(figsize=(6.5, 0.35 * max(len(items), 1) + 0.8))
