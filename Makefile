@@ -16,12 +16,13 @@ test: install  ## The whole test suite, on a real SQLite file and a throwaway Po
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml package-lock.json putright/frontend/putright.scss
+$(VENV)/.installed: pyproject.toml package-lock.json tests/oidc/package-lock.json putright/frontend/putright.scss
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run build --silent
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error  # the tests' OpenID provider (oidc-provider)
 	touch $@
 
 clean:  ## Remove the demo database and the virtual environment

@@ -347,3 +347,32 @@ PUTRIGHT_OUTBOX_LEASE_SECONDS = env_int("PUTRIGHT_OUTBOX_LEASE_SECONDS", 300)
 PUTRIGHT_OUTBOX_RETRY_SECONDS = env_int("PUTRIGHT_OUTBOX_RETRY_SECONDS", 60)
 # The worker delivers email for at most this many seconds before its other jobs get a turn.
 PUTRIGHT_OUTBOX_BATCH_SECONDS = env_int("PUTRIGHT_OUTBOX_BATCH_SECONDS", 20)
+
+# --- Single sign-on with OpenID Connect (issue 14; putright/sso, docs/security.md) ---------------
+# Off unless PUTRIGHT_OIDC_ISSUER is set (Entra ID, Google Workspace, Keycloak: docs/deploying.md).
+PUTRIGHT_OIDC_ISSUER = os.environ.get("PUTRIGHT_OIDC_ISSUER", "").rstrip("/")
+PUTRIGHT_OIDC_CLIENT_ID = os.environ.get("PUTRIGHT_OIDC_CLIENT_ID", "")
+PUTRIGHT_OIDC_CLIENT_SECRET = env_secret("PUTRIGHT_OIDC_CLIENT_SECRET")
+PUTRIGHT_OIDC_SCOPES = os.environ.get("PUTRIGHT_OIDC_SCOPES", "openid email profile")
+PUTRIGHT_OIDC_NAME = os.environ.get("PUTRIGHT_OIDC_NAME", "")  # "Sign in with …" on the sign-in page
+PUTRIGHT_OIDC_USERNAME_CLAIM = os.environ.get("PUTRIGHT_OIDC_USERNAME_CLAIM", "preferred_username")
+PUTRIGHT_OIDC_GROUPS_CLAIM = os.environ.get("PUTRIGHT_OIDC_GROUPS_CLAIM", "groups")
+PUTRIGHT_OIDC_ROLE_MAP = os.environ.get("PUTRIGHT_OIDC_ROLE_MAP", "")  # group=role,group=role; empty: roles set in PutRight
+PUTRIGHT_OIDC_MFA_AMR = os.environ.get("PUTRIGHT_OIDC_MFA_AMR", "mfa")  # amr values that show a second factor
+PUTRIGHT_OIDC_MFA_ACR = os.environ.get("PUTRIGHT_OIDC_MFA_ACR", "")    # acr values that do
+PUTRIGHT_OIDC_ACR_VALUES = os.environ.get("PUTRIGHT_OIDC_ACR_VALUES", "")  # asked for at sign-in
+PUTRIGHT_OIDC_SIGN_ALGO = os.environ.get("PUTRIGHT_OIDC_SIGN_ALGO", "RS256")
+PUTRIGHT_OIDC_LINK_EXISTING = env_bool("PUTRIGHT_OIDC_LINK_EXISTING", False)
+# With single sign-on on, PUTRIGHT_PASSWORD_SIGN_IN=0 turns password sign-in off for staff.
+PUTRIGHT_PASSWORD_SIGN_IN = env_bool("PUTRIGHT_PASSWORD_SIGN_IN", True)
+INSTALLED_APPS += ["putright.sso"]
+AUTHENTICATION_BACKENDS += ["putright.sso.backend.SsoBackend"]  # acts only in the callback
+# The sign-out form may lead on to the provider's sign-out (CSP form-action): after django-csp's.
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "putright.sso.middleware.ProviderSignOutMiddleware")
+# mozilla-django-oidc's own settings; the endpoints come from discovery (putright/sso/config.py).
+OIDC_RP_SCOPES = PUTRIGHT_OIDC_SCOPES
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_USE_PKCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_STORE_ID_TOKEN = True  # for signing out of the provider too (id_token_hint)
+OIDC_TIMEOUT = env_int("PUTRIGHT_OIDC_TIMEOUT", 10)

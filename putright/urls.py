@@ -13,6 +13,7 @@ admin.site.login = lambda request, extra_context=None: redirect_to_login(request
 
 urlpatterns = [
     path("", include("putright.accounts.urls")),
+    path("sign-in/sso/", include("putright.sso.urls")),  # single sign-on (issue 14; 404 unless configured)
     path("cases/", include("putright.cases.urls")),
     path("letters/", include("putright.letters.urls")),
     path("admin/", admin.site.urls),

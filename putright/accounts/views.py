@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 
 from putright.protect import throttle
@@ -29,7 +30,21 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from putright.sso import config as sso
+
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = sso.enabled()
+        context["sso_name"] = sso.provider_name()
+        context["password_allowed"] = sso.password_sign_in_allowed()
+        return context
+
     def post(self, request, *args, **kwargs):
+        from putright.sso import config as sso
+
+        if not sso.password_sign_in_allowed():
+            # Single sign-on only (PUTRIGHT_PASSWORD_SIGN_IN=0): no password is checked at all.
+            return self.render_to_response(self.get_context_data(password_refused=True), status=403)
         # Besides django-axes (5 failures for a username from one address), throttle one address
         # across all usernames and one username across all addresses (putright/protect/throttle.py).
         # Known and unknown usernames are counted and answered alike.
@@ -46,7 +61,17 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Ends the PutRight session; after single sign-on, the provider's too where it offers
+    RP-initiated logout (putright.sso.views.end_session_url)."""
+
+    def post(self, request, *args, **kwargs):
+        from putright.sso.views import end_session_url
+
+        provider_url = end_session_url(request)  # read before the session (and its ID token) goes
+        response = super().post(request, *args, **kwargs)
+        if provider_url and response.status_code == 302:
+            return HttpResponseRedirect(provider_url)
+        return response
 
 
 class ChangePasswordView(auth_views.PasswordChangeView):

@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema, Status
 from ninja import Field as NField
 
 from putright.accounts.models import User
+from putright.api import reading
 from putright.api import schemas as s
 from putright.api.app import responses
 from putright.cases import actions
@@ -95,13 +96,15 @@ def _load(request, reference: str) -> Case:
 
 
 def _answer(request, case: Case) -> dict:
-    return _detail(_load(request, case.reference), request.auth.user)
+    return read_case(request, case.reference)
 
 
 @router.get("/{reference}", response=responses({200: s.CaseDetail}), summary="Read a case")
 def read_case(request, reference: str):
     """The case with its stages, stored deadlines, state and the steps this key may take now."""
-    return _detail(_load(request, reference), request.auth.user)
+    case = _load(request, reference)
+    reading.record(request, "case", [case])  # the access log, as the case page does
+    return _detail(case, request.auth.user)
 
 
 class CaseFilters(Schema):
@@ -169,6 +172,7 @@ def list_cases(request, filters: Query[CaseFilters]):
     rows = list(qs[: filters.limit + 1])
     more = len(rows) > filters.limit
     rows = mark_extended(rows[: filters.limit])
+    reading.record(request, "case", rows)  # each case on the page: its resident's name is in it
     return {"results": [_summary(c) for c in rows], "next_cursor": _encode(rows[-1]) if more else None}
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from putright.api import reading
 from putright.api import schemas as s
 from putright.api.app import responses
 from putright.api.events import settled_before
@@ -36,9 +37,11 @@ def events(request, query: Query[FeedQuery]):
     settled = settled_before(timezone.now())
     rows = list(
         CaseEvent.objects.filter(id__gt=query.after, at__lte=settled)
-        .select_related("case", "actor")
+        .select_related("case__resident", "actor")
         .order_by("id")[: query.limit]
     )
+    # The access log: each case whose timeline is on the page, once (summaries can hold its details).
+    reading.record(request, "case", list({e.case_id: e.case for e in rows}.values()))
     return {
         "events": [
             {

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router
 
+from putright.api import reading
 from putright.api import schemas as s
 from putright.api.app import responses
 from putright.housing import actions
@@ -44,7 +45,9 @@ def _resident(reference: str) -> Resident:
 @router.get("/residents/{tenancy_reference}", response=responses({200: s.ResidentOut}), summary="Read a resident")
 def read_resident(request, tenancy_reference: str):
     _read(request)
-    return _resident_out(_resident(tenancy_reference))
+    resident = _resident(tenancy_reference)
+    reading.record(request, "resident", [resident])  # the access log, as the resident page does
+    return _resident_out(resident)
 
 
 @router.put("/residents/{tenancy_reference}", response=responses({200: s.ResidentOut}), summary="Create or update a resident")
@@ -54,6 +57,7 @@ def put_resident(request, tenancy_reference: str, body: s.ResidentIn):
     data["tenure"] = body.tenure.value if body.tenure else ""
     adjustments = [actions.NewAdjustment(a.kind, a.description, a.agreed_on, a.review_by) for a in body.adjustments]
     resident, _ = actions.upsert_resident(tenancy_reference=tenancy_reference, **data, adjustments=adjustments, actor=request.auth.user)
+    reading.record(request, "resident", [resident])  # the answer is the whole record
     return _resident_out(resident)
 
 

@@ -149,7 +149,7 @@ class ExtendIn(Schema):
     new_respond_by: Day
     reason: LongText
     resident_told_on: Day
-    ombudsman_details_given: bool
+    ombudsman_details_given: bool = Field(False, description="Not used: the resident is given the Housing Ombudsman's details by the extension's letter, and the extension counts once that is issued.")
     update_every_working_days: int | None = Field(None, ge=1, le=365)
     good_reason: LongText = ""
     late_entry_reason: LongText = Field("", description="Why the step is recorded late: needed when its deadline has passed and its date is before it (docs/deadlines.md, \"What counts as on time\").")

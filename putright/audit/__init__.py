@@ -11,3 +11,11 @@ def record_read(actor, what: str, obj=None, *, label: str = "", path: str = ""):
     from putright.audit.recording import record
 
     return record(actor, what, obj, label=label, path=path)
+
+
+def record_reads(actor, what: str, objects, *, path: str = "", via: str = "") -> int:
+    """Record that `actor` read each of `objects` (Cases or Residents) at once, e.g. a page of
+    the API's case list; `via` names the system's key ("API key housing-system"). Returns how many."""
+    from putright.audit.recording import record_many
+
+    return record_many(actor, what, objects, path=path, via=via)

@@ -48,3 +48,21 @@ def record(actor, what: str, obj=None, *, label: str = "", path: str = "") -> Re
         what=what, object_id=str(getattr(obj, "pk", "") or ""), label=(label or _label(what, obj, case))[:300],
         case=case, resident=resident, path=path[:300],
     )
+
+
+def record_many(actor, what: str, objects, *, path: str = "", via: str = "") -> int:
+    """One ReadEvent per object, in one insert (a page of the API's case list, the events feed).
+    `via` says how, when the actor is a system's user (e.g. "API key housing-system")."""
+    if what not in What.values:
+        raise ValueError(f"Unknown kind of read: {what!r}")
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    rows = []
+    for obj in objects:
+        case, resident = _case_and_resident(what, obj)
+        rows.append(ReadEvent(
+            at=now, actor=actor_user, actor_label=via[:200], what=what, object_id=str(obj.pk),
+            label=_label(what, obj, case)[:300], case=case, resident=resident, path=path[:300],
+        ))
+    ReadEvent.objects.bulk_create(rows)
+    return len(rows)

@@ -245,6 +245,7 @@ class Demo:
                     explanation="A claim about the same disrepair has been filed at court, so the court will decide it.",
                     ombudsman_rights_given=True, actor=self.manager, today=on,
                 )
+                self._sent(case, "refusal", on, self.manager)
                 self._count("refused")
                 return
         if roll > 0.975:
@@ -275,8 +276,9 @@ class Demo:
             actions.extend(
                 case, new_respond_by=new_date,
                 reason="We need a surveyor's report on the cause of the damp before we can answer.",
-                resident_told_on=told, ombudsman_details_given=True, update_every_working_days=5, actor=handler, today=told,
+                resident_told_on=told, update_every_working_days=5, actor=handler, today=told,
             )
+            self._sent(case, "extension", told, handler)
             respond_on = self._after(ack, 11, 10 + self.cal.working_days_between(stage.code_respond_by, new_date))
             self._count("extended at stage 1")
         if respond_on > today or stall:
@@ -287,6 +289,10 @@ class Demo:
             case, responded_on=respond_on, actor=handler, today=respond_on,
             points=[actions.PointDecision(words, decision, "We checked the repair history, spoke to the contractor and visited the home.")],
         )
+        if respond_on < today - dt.timedelta(days=3) or rng.random() < 0.5:
+            self._sent(case, "response", respond_on, handler)
+        else:
+            self._count("response recorded, letter not sent")
         if decision != Decision.NOT_UPHELD:
             actions.add_remedy(case, kind=RemedyKind.APOLOGY, description="A written apology in the response.", completed_on=respond_on, actor=handler, today=today)
             if rng.random() < 0.5:
@@ -326,6 +332,7 @@ class Demo:
                     case, responded_on=final, actor=s2_handler, today=final,
                     points=[actions.PointDecision(words, rng.choice(list(Decision)), "A senior manager reviewed the file and the stage 1 decision.")],
                 )
+                self._sent(case, "response", final, s2_handler)
                 respond_on = final
                 self._count("stage 2 answered")
         close_on = self._after(respond_on, 10, 20)
@@ -334,6 +341,22 @@ class Demo:
             self._count("closed")
         else:
             self._count("answered, not yet closed")
+
+
+    def _sent(self, case: Case, step: str, on: dt.date, actor) -> None:
+        """Issue the step as sent by email on its own date, with its text (issue 12, item 6: a
+        step counts once it is sent). The demo records the equivalent sent another way rather
+        than rendering a PDF letter for each of hundreds of steps; a few recent responses are
+        left unsent, so the case page shows "response recorded, letter not sent"."""
+        text = {
+            "response": "Our response to your complaint, with our decision and the reasons for it. If you are not happy, "
+                        "you can ask us to take it to stage 2, or contact the Housing Ombudsman on 0300 111 3000.",
+            "extension": "We need more time to answer your complaint: we are waiting for a surveyor's report. You can contact "
+                         "the Housing Ombudsman on 0300 111 3000 at any time.",
+            "refusal": "We cannot accept your complaint because the court is deciding the same matter. You can ask the "
+                       "Housing Ombudsman to look at this decision: 0300 111 3000.",
+        }[step]
+        actions.send_another_way(case, step=step, sent_on=on, method="email", text=text, actor=actor, today=on)
 
 
 def build_demo(*, today: dt.date | None = None, residents: int = 300, complaints: int = 260, requests: int = 120, compliments: int = 40) -> Demo:

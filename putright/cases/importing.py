@@ -161,6 +161,8 @@ def import_history(
                         "code_respond_by": s.code_respond_by,
                         "respond_by": s.respond_by,
                         "responded_on": s.responded_on,
+                        # History is counted as it was: a response in another system's record was sent.
+                        "response_issued_on": s.responded_on,
                         "decision": s.decision,
                         "ended_on": Stage.ended_on_for(
                             responded_on=s.responded_on, withdrawn_on=r.withdrawn_on, acknowledged_on=s.acknowledged_on,
@@ -191,6 +193,7 @@ def import_history(
                         "reason": interchange.EXTENSION_REASON,
                         "beyond_code_limit": s.beyond_code_limit,
                         "ombudsman_details_given": False,
+                        "issued_on": s.code_respond_by,  # history, as it was: agreed in time
                     }
                     for r, s in extended
                 ],
@@ -204,8 +207,10 @@ def import_history(
                         "stage_number": r.stages[-1].number,
                         "refused_on": r.refused_on,
                         "reason": r.refusal_reason,
-                        "explanation": interchange.refusal_explanation(r.refusal_reason),
-                        "ombudsman_rights_given": False,  # not known: recorded as history
+                        "explanation": r.refusal_explanation or interchange.refusal_explanation(r.refusal_reason),
+                        # As the file says; a live refusal must say yes (interchange.LIVE_REFUSAL_DAYS).
+                        "ombudsman_rights_given": r.refusal_ombudsman_rights_given,
+                        "issued_on": r.refused_on,
                     }
                     for r in batch
                     if r.refused_on is not None

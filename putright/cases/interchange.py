@@ -60,9 +60,16 @@ COLUMNS: tuple[str, ...] = (
     "refusal_reason",
     "withdrawn_on",
     "compensation_gbp",
+    "refusal_explanation",
+    "refusal_ombudsman_rights_given",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("reference", "kind", "received_on")
 DATE_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c.endswith("_on") or c.endswith("_to"))
+YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0")
+# A refusal is live while the resident can still take it to the Housing Ombudsman: within 12
+# months of it (the Ombudsman's time limit after the landlord's final word). A live refusal must
+# pass the rules a new one does: an explanation and the resident's Ombudsman rights (2.4, 5.11).
+LIVE_REFUSAL_DAYS = 365
 # Columns that only a complaint can have.
 COMPLAINT_ONLY_COLUMNS: tuple[str, ...] = tuple(
     c for c in COLUMNS if c.startswith("stage") or c.startswith("refus") or c == "compensation_gbp"
@@ -145,6 +152,8 @@ class HistoryRow:
     previous_state: str
     flags: list[str]
     values: dict[str, str]  # the non-empty values as written in the file, for the timeline
+    refusal_explanation: str = ""
+    refusal_ombudsman_rights_given: bool = False
 
     @property
     def last_response_on(self) -> dt.date | None:
@@ -462,6 +471,20 @@ class _Planner:
                 needs("refusal_reason", "refused_on", "say when it was refused")
         if refused_on and withdrawn_on:
             row.fail("withdrawn_on", f"withdrawn_on {withdrawn_on} and refused_on {refused_on} are both given: a complaint is refused or withdrawn, not both")
+        rights_text = get("refusal_ombudsman_rights_given", "").strip().lower()
+        if rights_text and rights_text not in YES + NO:
+            row.fail("refusal_ombudsman_rights_given", f"refusal_ombudsman_rights_given {get('refusal_ombudsman_rights_given')!r} is not yes or no")
+        for column in ("refusal_explanation", "refusal_ombudsman_rights_given"):
+            if get(column) and not refused_on:
+                needs(column, "refused_on", "it describes a refusal")
+        if refused_on and refused_on > self.today - dt.timedelta(days=LIVE_REFUSAL_DAYS):
+            # A live refusal: the same rules as a new one (docs/interchange.md, "Live cases").
+            if not get("refusal_explanation", "").strip():
+                row.fail("refusal_explanation", f"refusal_explanation is empty: the refusal of {refused_on} is less than 12 months old, "
+                         "so the resident can still take it to the Ombudsman, and it must say why it was refused (Code 2.4, 5.11)")
+            if rights_text not in YES:
+                row.fail("refusal_ombudsman_rights_given", f"refusal_ombudsman_rights_given must be yes for the refusal of {refused_on}: "
+                         "it is less than 12 months old, and a refusal must tell the resident of their right to go to the Ombudsman (Code 2.4)")
         if row.problems:
             return None
 
@@ -483,6 +506,17 @@ class _Planner:
                     continue
                 beyond = self.beyond_cap(number, code_respond_by, ext)
             respond_by = ext or code_respond_by
+            still_open = resp is None and not withdrawn_on and not refused_on
+            if beyond and still_open:
+                # An open stage carries on in PutRight: its extension must be one PutRight would accept.
+                row.fail(
+                    f"stage{number}_extended_to",
+                    f"stage{number}_extended_to {ext} is more than the Code allows beyond {code_respond_by} "
+                    f"({deadlines.stage_limits(number).max_extension_days} working days, Code "
+                    f"{deadlines.stage_limits(number).extension_provision}) on a stage still awaiting its response: import it "
+                    "with the extension within the limit, then extend it on the case with the good reason",
+                )
+                continue
             stage = StagePlan(number, requested_on, ack, ext, resp, get(f"stage{number}_decision", ""),
                               acknowledge_by, code_respond_by, respond_by, beyond)
             stages.append(stage)
@@ -521,8 +555,12 @@ class _Planner:
                 return None
             previous, state = state, new_state
 
-        return self._row(row, row.values["reference"], Kind.COMPLAINT.value, received_on, service_area, tenure, channel, themes,
-                         stages, refused_on, refusal_reason, withdrawn_on, compensation, state, previous, flags)
+        planned = self._row(row, row.values["reference"], Kind.COMPLAINT.value, received_on, service_area, tenure, channel, themes,
+                            stages, refused_on, refusal_reason, withdrawn_on, compensation, state, previous, flags)
+        if refused_on:
+            planned.refusal_explanation = get("refusal_explanation", "").strip()
+            planned.refusal_ombudsman_rights_given = rights_text in YES
+        return planned
 
     @staticmethod
     def _row(row, reference, kind, received_on, service_area, tenure, channel, themes, stages,
@@ -683,11 +721,12 @@ def export_rows(*, chunk_size: int = 2000) -> Iterator[list[str]]:
             Extension.objects.filter(stage__case_id__in=ids).order_by("stage_id", "id").values_list("stage_id", "new_respond_by")
         ):
             latest_extension[stage_id] = new_respond_by
-        latest_refusal: dict[int, tuple[dt.date, str]] = {}
-        for case_id, refused_on, reason in (
-            Refusal.objects.filter(case_id__in=ids).order_by("refused_on", "id").values_list("case_id", "refused_on", "reason")
+        latest_refusal: dict[int, tuple[dt.date, str, str, bool]] = {}
+        for case_id, refused_on, reason, explanation, rights in (
+            Refusal.objects.filter(case_id__in=ids).order_by("refused_on", "id")
+            .values_list("case_id", "refused_on", "reason", "explanation", "ombudsman_rights_given")
         ):
-            latest_refusal[case_id] = (refused_on, reason)
+            latest_refusal[case_id] = (refused_on, reason, explanation, rights)
         compensation: dict[int, Decimal] = {}  # summed here: SQLite sums decimals as floats
         for case_id, amount in Remedy.objects.filter(
             case_id__in=ids, kind=RemedyKind.FINANCIAL, amount__isnull=False
@@ -716,6 +755,7 @@ def export_rows(*, chunk_size: int = 2000) -> Iterator[list[str]]:
             row.append(_date(withdrawn_on) if state == State.WITHDRAWN else "")
             total = compensation.get(case_id)
             row.append(f"{total:.2f}" if total else "")
+            row += [refusal[2], "yes" if refusal[3] else "no"] if refusal else ["", ""]
             yield row
 
 

@@ -305,7 +305,16 @@ class Stage(models.Model):
     acknowledged_recorded_at = models.DateTimeField(null=True, blank=True)
     responded_recorded_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_counts_late = models.BooleanField(default=False)
+    # Whether the response counts as late in the reports whatever its date says: it was a late
+    # entry (``response_entered_late``: recorded after its deadline, or answering a deadline
+    # extended after it had passed), it has not been issued, or it was issued after the last
+    # date an extension issued in time allowed (checks.refresh_response_counts_late).
     response_counts_late = models.BooleanField(default=False)
+    response_entered_late = models.BooleanField(default=False)
+    # The day the response was issued to the resident: its letter through letters:issue, or a
+    # recorded equivalent sent another way with its text (actions.issuing). Until then the
+    # response is recorded, not sent. Imported history counts as issued on its response date.
+    response_issued_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "number"]
@@ -383,6 +392,10 @@ class Extension(models.Model):
     # the reason, and the stage's response then counts as late.
     entered_late = models.BooleanField(default=False)
     late_entry_reason = models.TextField(blank=True)
+    # The day its letter (or a recorded equivalent) was issued: only then is the resident told,
+    # with the Ombudsman's details the letter carries. An extension issued after the date it
+    # extends had passed does not count for the reports (checks.refresh_response_counts_late).
+    issued_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["stage", "id"]
@@ -409,6 +422,9 @@ class Refusal(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The day the refusal letter (or a recorded equivalent) was issued: until then the resident
+    # has not been told.
+    issued_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "refused_on", "id"]

@@ -87,6 +87,15 @@ def _record(report: HazardReport, kind: str, summary: str, actor=None, actor_lab
     )
 
 
+def _saved(report: HazardReport, kind: str, summary: str, actor=None, **data) -> HazardReport:
+    """Store the report's legal dates, save it and record the step on its timeline: the end of every
+    recorded step."""
+    _store_deadlines(report)
+    report.save()
+    _record(report, kind, summary, actor, **data)
+    return report
+
+
 def _store_deadlines(report: HazardReport) -> None:
     """Store every legal date, and the soonest outstanding one for the worklist."""
     scales = steps.timescales(report)
@@ -199,10 +208,7 @@ def record_investigation(
     report.investigator = _text(investigator, "investigator", "Name the competent person who investigated.")
     report.findings = _text(findings, "findings", "Write down what the investigation found.")
     report.outcome = outcome
-    _store_deadlines(report)
-    report.save()
-    _record(report, "investigated", f"Investigation concluded {rules.format_moment(report.investigated_at)} by {report.investigator}: {report.get_outcome_display().lower()}.", actor, outcome=outcome)
-    return report
+    return _saved(report, "investigated", f"Investigation concluded {rules.format_moment(report.investigated_at)} by {report.investigator}: {report.get_outcome_display().lower()}.", actor, outcome=outcome)
 
 
 @transaction.atomic
@@ -218,10 +224,7 @@ def record_summary(report: HazardReport, *, given_on: dt.date, letter=None, acto
     if report.summary_given_on < timezone.localtime(report.investigated_at).date():
         raise RuleViolation("The written summary cannot be given before the investigation concluded.", field="given_on")
     report.summary_letter = letter
-    _store_deadlines(report)
-    report.save()
-    _record(report, "summary", f"Written summary of the findings given {format_day(report.summary_given_on)}.", actor)
-    return report
+    return _saved(report, "summary", f"Written summary of the findings given {format_day(report.summary_given_on)}.", actor)
 
 
 @transaction.atomic
@@ -234,10 +237,7 @@ def record_safety_work(report: HazardReport, *, done_at: dt.datetime, work: str,
         raise RuleViolation("The investigation found no hazard: there is no safety work to record.", field="done_at")
     report.safety_work_done_at = _moment(done_at, "done_at", "the safety work was done", report)
     report.safety_work = _text(work, "work", "Say what was done to make the home safe.")
-    _store_deadlines(report)
-    report.save()
-    _record(report, "safety_work", f"Relevant safety work done {rules.format_moment(report.safety_work_done_at)}: {report.safety_work}", actor)
-    return report
+    return _saved(report, "safety_work", f"Relevant safety work done {rules.format_moment(report.safety_work_done_at)}: {report.safety_work}", actor)
 
 
 @transaction.atomic
@@ -274,10 +274,7 @@ def record_preventative_work(
         raise RuleViolation("Give at least one date.", field="preventative_work_begun_on")
     if not report.preventative_work:
         raise RuleViolation("Say what the preventative work is.", field="work")
-    _store_deadlines(report)
-    report.save()
-    _record(report, "preventative_work", "Preventative work: " + "; ".join(changed) + ".", actor)
-    return report
+    return _saved(report, "preventative_work", "Preventative work: " + "; ".join(changed) + ".", actor)
 
 
 @transaction.atomic
@@ -351,10 +348,7 @@ def close_hazard(report: HazardReport, *, closed_on: dt.date, reason: str, actor
         raise RuleViolation("This hazard report is already closed.", field="closed_on")
     report.closed_on = _day(closed_on, "closed_on", "it was closed", report)
     report.closed_reason = _text(reason, "reason", "Say why the hazard report is closed (work complete, no hazard found...).")
-    _store_deadlines(report)
-    report.save()
-    _record(report, "closed", f"Closed {format_day(report.closed_on)}: {report.closed_reason}", actor)
-    return report
+    return _saved(report, "closed", f"Closed {format_day(report.closed_on)}: {report.closed_reason}", actor)
 
 
 @transaction.atomic
@@ -372,7 +366,4 @@ def reclassify(report: HazardReport, *, category: str, reason: str, actor=None) 
     reason = _text(reason, "reason", "Say why the hazard is being reclassified.")
     before = report.get_category_display()
     report.category = category
-    _store_deadlines(report)
-    report.save()
-    _record(report, "reclassified", f"Reclassified from {before.lower()} to {report.get_category_display().lower()}: {reason}", actor, category=category)
-    return report
+    return _saved(report, "reclassified", f"Reclassified from {before.lower()} to {report.get_category_display().lower()}: {reason}", actor, category=category)

@@ -30,6 +30,15 @@ from . import checks, drafting, render
 from .models import Letter, LetterKind, LetterStatus, LetterTemplate
 
 
+# The letters that issue a step of the case: until one is issued the step is recorded, not sent.
+ISSUES_STEP = {
+    LetterKind.STAGE1_RESPONSE: "response",
+    LetterKind.STAGE2_RESPONSE: "response",
+    LetterKind.EXTENSION: "extension",
+    LetterKind.REFUSAL: "refusal",
+}
+
+
 class LetterIncomplete(RuleViolation):
     """A letter that cannot be issued: `missing` lists every gap, each naming its provision."""
 
@@ -167,6 +176,11 @@ def issue_letter(letter: Letter, actor, *, today: dt.date | None = None) -> Lett
     letter.correspondence = item
     letter.event = event
     letter.save()
+    step = ISSUES_STEP.get(letter.kind)
+    if step is not None:
+        # The response, extension or refusal counts as sent from today (cases.actions.issuing).
+        case_actions.record_issue(case, step=step, stage_number=letter.stage_number, issued_on=today,
+                                  correspondence=item, actor=actor)
     if letter.kind == LetterKind.HAZARD_SUMMARY:
         # The written summary Awaab's Law requires has been given: the hazard report records it.
         from putright.hazards import actions as hazard_actions

@@ -21,7 +21,7 @@ def _waiting(message: InboundMessage) -> InboundMessage:
 
 
 @transaction.atomic
-def log_message(message: InboundMessage, *, kind: str, description: str, resident=None, actor):
+def log_message(message: InboundMessage, *, kind: str, description: str, themes=(), resident=None, actor):
     """Log the message as a complaint, service request or compliment received by email on the
     day the mail server received it (the Code counts from receipt, 6.2), with the email and its
     attachments as its first correspondence. Returns the new case."""
@@ -30,7 +30,7 @@ def log_message(message: InboundMessage, *, kind: str, description: str, residen
     received_on = timezone.localdate(message.received_at)
     case = case_actions.log_case(
         kind=kind, received_on=received_on, description=description, channel=Channel.EMAIL, resident=resident,
-        received_by="Complaints mailbox", actor=actor,
+        themes=themes, received_by="Complaints mailbox", actor=actor,
     )
     add_to_case(message, case, actor=actor)
     message.state, message.case, message.handled_by, message.handled_at = MessageState.LOGGED, case, actor, timezone.now()

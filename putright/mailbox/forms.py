@@ -4,9 +4,11 @@ from django import forms
 from django.utils import timezone
 
 from putright.cases.forms.base import ActionForm
+from putright.cases.models import Theme
 from putright.mailbox import actions
 from putright.residents.models import Resident
 from putright.rules.lifecycle import KIND_LABELS, Kind
+from putright.triage.staff import suggest_for_log
 
 
 class LogMessageForm(ActionForm):
@@ -14,11 +16,19 @@ class LogMessageForm(ActionForm):
     submit = "Log it"
     kind = forms.ChoiceField(label="What is it?", choices=[(k.value, KIND_LABELS[k].capitalize()) for k in Kind], widget=forms.RadioSelect)
     description = forms.CharField(label="What the resident said, in their own words", widget=forms.Textarea(attrs={"rows": 8}))
+    themes = forms.ModelMultipleChoiceField(label="Themes", queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
     resident = forms.ModelChoiceField(label="Resident", required=False, queryset=Resident.objects.none(), empty_label="Not known yet")
+    suggesting = False  # the triage banner's wording: this form pre-selects only before it is sent
 
     def __init__(self, *args, message=None, **kwargs):
         self.message = message
         super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Theme.objects.filter(active=True)
+        # Triage reads the email (subject and body) and pre-selects what it is and its themes;
+        # the handler checks them and decides (Code 1.2, 1.3). Sent forms keep what was chosen.
+        self.suggestion = suggest_for_log(f"{message.subject}\n{message.body}")
+        if not self.is_bound:
+            self.initial = {**self.initial, "kind": self.suggestion.kind, "themes": [t.pk for t in self.suggestion.themes]}
         received = timezone.localtime(message.received_at)
         self.guidance = [
             f"It will be logged as received by email on {received:%-d %B %Y} at {received:%H:%M}, when the mailbox "
@@ -31,7 +41,9 @@ class LogMessageForm(ActionForm):
 
     def perform(self):
         d = self.cleaned_data
-        return actions.log_message(self.message, kind=d["kind"], description=d["description"], resident=d["resident"], actor=self.user)
+        return actions.log_message(
+            self.message, kind=d["kind"], description=d["description"], themes=d["themes"], resident=d["resident"], actor=self.user,
+        )
 
 
 class SetAsideForm(ActionForm):

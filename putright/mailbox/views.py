@@ -9,11 +9,15 @@ from django.urls import reverse
 from putright.cases.access import require_change, staff_view
 from putright.mailbox import forms
 from putright.mailbox.models import InboundMessage, MessageState
+from putright.rules.lifecycle import KIND_LABELS, Kind
+from putright.triage.engine import suggest
 
 
 @staff_view
 def inbox(request):
-    waiting = InboundMessage.objects.filter(state=MessageState.WAITING).defer("raw").order_by("received_at", "id")
+    waiting = list(InboundMessage.objects.filter(state=MessageState.WAITING).defer("raw").order_by("received_at", "id"))
+    for item in waiting:  # what triage makes of each, so a complaint is not left behind requests (Code 1.2)
+        item.reads_as = KIND_LABELS[Kind(suggest(f"{item.subject}\n{item.body}").kind)]
     return render(request, "mailbox/inbox.html", {"waiting": waiting, "can_change": request.user.can_change_cases})
 
 
@@ -34,7 +38,8 @@ def _step(request, pk, form_class):
             return redirect("cases:detail", form.result.reference)
         messages.success(request, "Set aside: not a case.")
         return redirect("mailbox:inbox")
-    return render(request, "ombudsman/form_page.html", {"form": form, "back_url": back, "caption": item.subject or item.sender})
+    template = "mailbox/log.html" if form_class is forms.LogMessageForm else "ombudsman/form_page.html"
+    return render(request, template, {"form": form, "back_url": back, "caption": item.subject or item.sender})
 
 
 @staff_view

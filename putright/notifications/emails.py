@@ -222,7 +222,6 @@ def sign_in_code(email: str, code: str) -> None:
 FOR_EVENT = {
     "logged": receipt,
     "acknowledged": acknowledgement,
-    "extended": extension,
     "stage2_requested": stage_two_request,
 }
 #: The response is told when its letter is issued, not when the decision is recorded: the email
@@ -230,4 +229,7 @@ FOR_EVENT = {
 FOR_LETTER = {
     "stage1_response": response,
     "stage2_response": response,
+    "extension": extension,  # likewise: the resident is told of an extension when its letter goes
 }
+#: The case event each letter's email is built from.
+LETTER_EVENT = {"stage1_response": "responded", "stage2_response": "responded", "extension": "extended"}

@@ -21,15 +21,15 @@ def on_case_event(sender, instance, created, raw=False, **kwargs):
 
 
 def on_letter_saved(sender, instance, created, raw=False, **kwargs):
-    """Queue the response email when the response letter is issued (inside issue_letter's
-    transaction), once, from the stage's "responded" event."""
+    """Queue the response (or extension) email when its letter is issued (inside issue_letter's
+    transaction), once, from the stage's "responded" (or latest "extended") event."""
     from putright.cases.models import CaseEvent
 
     message = emails.FOR_LETTER.get(instance.kind)
     if raw or message is None or instance.status != "issued":
         return
     event = (
-        CaseEvent.objects.filter(case=instance.case_id, kind="responded", data__stage=instance.stage_number).order_by("-id").first()
+        CaseEvent.objects.filter(case=instance.case_id, kind=emails.LETTER_EVENT[instance.kind], data__stage=instance.stage_number).order_by("-id").first()
     )
     if event is None or Outbox.objects.filter(event=event).exists():
         return

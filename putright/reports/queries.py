@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from putright.cases.calendar import landlord_calendar
 from putright.cases.models import Case, CaseTheme, Extension, HomesOwned, PaymentMethod, Refusal, Remedy, RemedyKind, ServiceArea, Stage, Theme
@@ -51,6 +52,13 @@ DEFINITIONS: dict[str, str] = {
     "satisfaction": (
         "Answers to the five-point survey offered after closure, for cases closed in the period "
         "(one per case); satisfied means satisfied or very satisfied. Survey feedback, not complaints (1.6)."
+    ),
+    "hazards": (
+        "Awaab's Law: hazards the landlord became aware of in the period, by emergency and significant; each "
+        "legal step counted on_time, late (done late, or not done by as_of though due) or not_yet_due; the median "
+        "time to investigate (hours for emergencies, working days for significant hazards); households in "
+        "alternative accommodation; complaints received in the period from households that reported a hazard, "
+        "and how many were about the hazard itself. as_of is the end of the period, or today for the current one."
     ),
     "period": "The reporting year runs 1 April to 31 March (2024 means 1 April 2024 to 31 March 2025); quarter 1 is April to June and quarter 4 January to March.",
     "homes": "Homes owned in the reporting year, low cost rental (LCRA) and low cost home ownership (LCHO), as set with `putright homes`; null when not set.",
@@ -686,6 +694,7 @@ def _compute(period: Period, *, with_three_years: bool, tallied: bool | None = N
         **parts.other_kinds,
         "compensation": _compensation(period),
         "satisfaction": _satisfaction(period),
+        "hazards": _hazards(period),
     }
     if with_three_years:
         figures["three_year"] = [
@@ -705,6 +714,14 @@ def satisfaction_counts(period: Period) -> dict[int, int]:
         SurveyResponse.objects.filter(case__closed_on__range=(period.start, period.end))
         .values_list("rating").annotate(n=Count("id")).order_by()
     )
+
+
+def _hazards(period: Period) -> dict:
+    """Awaab's Law figures for the period (putright/hazards/figures.py), as the documents show them."""
+    from putright.hazards.figures import hazard_figures
+
+    figures = hazard_figures(period.start, period.end)
+    return {**figures, "as_of": timezone.localtime(figures["as_of"]).date().isoformat()}
 
 
 def _satisfaction(period: Period) -> dict:

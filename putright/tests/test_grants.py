@@ -51,6 +51,10 @@ GRANTS: dict[str, set[str]] = {
     "twofactor:set-up": {HANDLER, OVERSIGHT},  # not yet set up (administrators and managers have an app)
     "twofactor:verify": MANAGERS,  # those with an app (here administrators and managers)
     "twofactor:recovery-codes": MANAGERS,
+    # Single sign-on: not found unless configured; then a redirect to the provider, and its answer
+    # (a redirect in, or a refusal page), never a page of PutRight's for anyone.
+    "sso:start": set(),
+    "sso:callback": set(),
     # Cases: every role reads; casework roles change; managers allocate, refuse, reopen.
     "cases:queue": STAFF,
     "cases:detail": STAFF,

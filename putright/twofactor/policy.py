@@ -2,9 +2,12 @@
 
 Password sign-in needs a second factor (a code from an authenticator app, or a recovery code) for
 administrators and managers always, and for everyone when the landlord sets
-PUTRIGHT_TWO_FACTOR_FOR_EVERYONE. Anyone who has set one up uses it whatever their role. A
-sign-in through the landlord's single sign-on is exempt: the landlord's identity provider
-enforces its own multi-factor policy (SSO_SESSION_KEY marks such a session).
+PUTRIGHT_TWO_FACTOR_FOR_EVERYONE. Anyone who has set one up uses it whatever their role.
+
+Single sign-on (putright/sso) counts as both factors only when the provider's ID token shows it
+checked a second factor (`amr`/`acr`, putright.sso.config.shows_second_factor); otherwise the
+same people give PutRight's own code after the provider's sign-in. SSO_SESSION_KEY holds
+{"mfa": bool} for a session that came through single sign-on.
 """
 
 from __future__ import annotations
@@ -40,10 +43,12 @@ def recovery_device(user) -> StaticDevice | None:
 
 
 def satisfied(request) -> bool:
-    """Signed in with both factors, or through single sign-on, or not required to."""
+    """Signed in with both factors (a provider that checked a second factor counts), or not
+    required to."""
     user = request.user
     if not required_for(user):
         return True
-    if request.session.get(SSO_SESSION_KEY):
+    sso = request.session.get(SSO_SESSION_KEY)
+    if isinstance(sso, dict) and sso.get("mfa") is True:
         return True
     return bool(getattr(user, "is_verified", lambda: False)())

@@ -22,10 +22,17 @@ def test_a_handler_logs_an_email_from_the_inbox_in_one_step(page, handler, resid
     page.get_by_role("link", name="Leak").click()
     problems += axe_violations(page, "an email")
     page.get_by_role("link", name="Log it").click()
-    page.get_by_role("button", name="Log it").click()  # nothing chosen: the error summary
+    # Triage's suggestion, with the words that carried it, and the kind already chosen from it.
+    suggestion = page.locator("#triage-suggestion")
+    expect(suggestion).to_contain_text("This reads as a service request")
+    expect(page.get_by_label("Service request", exact=True)).to_be_checked()
+    problems += axe_violations(page, "log an email, with triage's suggestion")
+    page.get_by_label("What the resident said, in their own words").fill("")
+    page.get_by_role("button", name="Log it").click()  # no words: the error summary
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     problems += axe_violations(page, "log an email, with errors")
-    page.get_by_label("Complaint", exact=True).check()
+    page.get_by_label("What the resident said, in their own words").fill("Water is coming through my ceiling.")
+    page.get_by_label("Complaint", exact=True).check()  # the handler decides
     page.get_by_label("Resident", exact=True).select_option(label=resident.name)
     page.get_by_role("button", name="Log it").click()
     case = Case.objects.get()

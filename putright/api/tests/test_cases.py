@@ -63,17 +63,17 @@ def test_a_step_goes_through_the_service_functions(api_handler, handler):
 def test_a_refused_step_answers_422_in_the_forms_words(api_handler, handler, client):
     case = f.complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler)
     refused = api_handler.post(f"/cases/{case.reference}/extend", {
-        "new_respond_by": "2026-11-25", "reason": "Waiting for the contractor.", "resident_told_on": "2026-11-17",
-        "ombudsman_details_given": False, "update_every_working_days": 5,
+        "new_respond_by": "2026-12-09", "reason": "Waiting for the contractor.", "resident_told_on": "2026-11-17",
+        "update_every_working_days": 5,
     })
     assert refused.status_code == 422
     [error] = refused.json()["errors"]
-    assert error["field"] == "ombudsman_details_given" and error["provision"] == "6.5"
+    assert error["field"] == "good_reason" and error["provision"] == "6.4"  # beyond the cap, no good reason
     assert not Extension.objects.exists()
     # The staff page refuses the same step with the same sentence and provision.
     client.force_login(handler)
     page = client.post(step_url(case, "extend"), {
-        **date_fields("new_respond_by", dt.date(2026, 11, 25)), "reason": "Waiting for the contractor.",
+        **date_fields("new_respond_by", dt.date(2026, 12, 9)), "reason": "Waiting for the contractor.",
         **date_fields("resident_told_on", dt.date(2026, 11, 17)), "update_every_working_days": "5",
     })
     assert html.escape(f"{error['message']} (Code {error['provision']})") in page.content.decode()

@@ -6,7 +6,7 @@ change and its timeline event in one transaction, and (4) returns the case. A re
 imports and commands call these functions and never save case models themselves.
 
 The modules follow the life of a case: `log` (a case arrives), `stages` (acknowledge, allocate,
-extend, respond, ask for stage 2), `refusing`, `closing` (withdraw, close, reopen), `remedies`
+extend, respond, ask for stage 2), `refusing`, `issuing` (a step counts as sent when its letter is), `closing` (withdraw, close, reopen), `remedies`
 (putting things right), `correspondence` and `recalculation`; `checks` holds what they share.
 Importing history is `putright.cases.importing`, beside the interchange format it reads. Every
 public function is here, so `from putright.cases import actions; actions.respond(...)` works.
@@ -15,6 +15,7 @@ public function is here, so `from putright.cases import actions; actions.respond
 from putright.cases.actions.checks import REFERENCE_PREFIX, next_reference
 from putright.cases.actions.closing import close, reopen, withdraw
 from putright.cases.actions.correspondence import ALLOWED_ATTACHMENT_TYPES, NewFile, add_correspondence
+from putright.cases.actions.issuing import record_issue, send_another_way
 from putright.cases.actions.log import add_related_issue, convert_to_complaint, log_case
 from putright.cases.actions.recalculation import recompute_deadlines
 from putright.cases.actions.refusing import refuse
@@ -41,10 +42,12 @@ __all__ = [
     "log_case",
     "next_reference",
     "recompute_deadlines",
+    "record_issue",
     "refuse",
     "reopen",
     "request_stage_two",
     "respond",
+    "send_another_way",
     "update_action",
     "withdraw",
 ]

@@ -232,3 +232,28 @@ def recheck_extension_caps(stage: Stage, cal: WorkingCalendar) -> list:
             extension.save(update_fields=["beyond_code_limit"])
             marked.append(extension)
     return marked
+
+
+def agreed_respond_by(stage: Stage) -> dt.date:
+    """The latest response date the resident was told of in time: the Code's date, moved by each
+    extension whose letter (or recorded equivalent) was issued on or before the date it
+    extended, in order. An extension never issued, or issued after that date had passed, was not
+    agreed in time and moves nothing (6.4, 6.5, 6.15, 6.16)."""
+    agreed = stage.code_respond_by
+    for extension in sorted(stage.extensions.all(), key=lambda e: e.pk):
+        if extension.issued_on is not None and extension.issued_on <= agreed and extension.new_respond_by > agreed:
+            agreed = extension.new_respond_by
+    return agreed
+
+
+def refresh_response_counts_late(stage: Stage) -> bool:
+    """Stage.response_counts_late: the response counts as late in the reports, whatever its
+    date, when it was a late entry, when it is recorded but not issued, or when it was sent
+    after the last date an extension issued in time allowed. Saved; returns the new value."""
+    late = stage.response_entered_late
+    if stage.responded_on is not None:
+        late = late or stage.response_issued_on is None or stage.responded_on > agreed_respond_by(stage)
+    if late != stage.response_counts_late:
+        stage.response_counts_late = late
+        Stage.objects.filter(pk=stage.pk).update(response_counts_late=late)
+    return late

@@ -18,6 +18,7 @@ from putright.cases.actions.checks import (
     late_entry,
     note_participants,
     recheck_extension_caps,
+    refresh_response_counts_late,
     format_date,
     get_stage,
     lock,
@@ -196,8 +197,8 @@ def extend(
     new_respond_by: dt.date,
     reason: str,
     resident_told_on: dt.date,
-    ombudsman_details_given: bool,
     update_every_working_days: int | None,
+    ombudsman_details_given: bool | None = None,
     good_reason: str = "",
     late_entry_reason: str = "",
     actor=None,
@@ -206,7 +207,10 @@ def extend(
     """Extend the current stage's response date (6.4, 6.5 at stage 1; 6.15, 6.16 at stage 2; 5.9).
 
     The resident must be told the reason and the new date and given the Ombudsman's contact
-    details, and an update interval agreed. At most 10 (stage 1) or 20 (stage 2) working days
+    details, and an update interval agreed. They are told by the extension's letter (or a
+    recorded equivalent, `actions.send_another_way`), which carries the Ombudsman's details: the
+    extension counts for the reports only once that is issued, on or before the date it extends
+    (``ombudsman_details_given`` is no longer asked for: the issued letter is the evidence). At most 10 (stage 1) or 20 (stage 2) working days
     beyond the Code's date, unless a good reason is recorded. Waiting for the resident is an
     extension too: the Code has no pause.
 
@@ -226,14 +230,7 @@ def extend(
     reason = require_text(
         reason, "reason", "Enter the reason for the extension, as explained to the resident.", provision=limits.extension_provision
     )
-    notice = "6.5" if number == 1 else "6.16"
     check_date(resident_told_on, "resident_told_on", "the resident was told", today=today, not_before=(stage.requested_on, "the stage began"))
-    if not ombudsman_details_given:
-        raise RuleViolation(
-            "The resident must be given the Housing Ombudsman's contact details when told of an extension.",
-            provision=notice,
-            field="ombudsman_details_given",
-        )
     if not update_every_working_days or update_every_working_days < 1:
         raise RuleViolation(
             "Agree with the resident how often they will be updated (in working days).",
@@ -263,7 +260,7 @@ def extend(
         good_reason=good_reason.strip(),
         beyond_code_limit=beyond,
         resident_told_on=resident_told_on,
-        ombudsman_details_given=True,
+        ombudsman_details_given=False,  # set when its letter, which carries them, is issued
         update_every_working_days=update_every_working_days,
         created_by=actor,
         entered_late=recording.late_entry,
@@ -271,8 +268,9 @@ def extend(
     )
     stage.respond_by = new_respond_by
     # The deadline passed with no response and no extension agreed: whatever follows is late.
-    stage.response_counts_late = stage.response_counts_late or recording.late_entry
-    stage.save(update_fields=["respond_by", "response_counts_late"])
+    stage.response_entered_late = stage.response_entered_late or recording.late_entry
+    stage.save(update_fields=["respond_by", "response_entered_late"])
+    refresh_response_counts_late(stage)
     note_participants(stage, actor)
     late_entry(case, stage_number=number, step="extended", effective_on=resident_told_on, due_by=previous,
                recorded_on=today, recording=recording, reason=late_entry_reason, actor=actor, cal=cal)
@@ -349,8 +347,10 @@ def respond(
     stage.responded_on = responded_on
     stage.decision = overall
     stage.responded_recorded_at = timezone.now()
-    stage.response_counts_late = stage.response_counts_late or recording.late_entry
-    stage.save(update_fields=["responded_on", "decision", "responded_recorded_at", "response_counts_late"])
+    stage.response_entered_late = stage.response_entered_late or recording.late_entry
+    stage.response_issued_on = None  # recorded, not sent: its letter issues it (actions.issuing)
+    stage.save(update_fields=["responded_on", "decision", "responded_recorded_at", "response_entered_late", "response_issued_on"])
+    refresh_response_counts_late(stage)
     note_participants(stage, actor)
     late_entry(case, stage_number=number, step="responded", effective_on=responded_on, due_by=stage.respond_by,
                recorded_on=today, recording=recording, reason=late_entry_reason, actor=actor, cal=cal)
@@ -359,14 +359,15 @@ def respond(
     case.state = new_state
     refresh_queue_fields(case, stage)
     case.save(update_fields=["state", "is_open", "next_deadline_by", "updated_at"])
-    late = responded_on > stage.respond_by or stage.response_counts_late
+    late = responded_on > stage.respond_by or stage.response_entered_late
     refresh_stage_ends(case)
     record(
         case,
         "responded",
-        f"Stage {number} response sent on {format_date(responded_on)}: {overall.value.replace('_', ' ')}"
+        f"Stage {number} response recorded, dated {format_date(responded_on)}: {overall.value.replace('_', ' ')}"
         + (f"; late: due by {format_date(stage.respond_by)}" if late else "")
-        + (f" (recorded late on {format_date(today)}: {late_entry_reason})" if recording.late_entry else "") + ".",
+        + (f" (recorded late on {format_date(today)}: {late_entry_reason})" if recording.late_entry else "")
+        + ". It counts as sent when its letter is issued.",
         actor=actor,
         stage=number,
         responded_on=responded_on,

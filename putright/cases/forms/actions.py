@@ -82,7 +82,7 @@ class ExtendForm(ActionForm):
     title = "Extend the response date"
     submit = "Extend"
     guidance = [
-        "Tell the resident the reason and the new date, and give them the Housing Ombudsman's contact details (Code 6.5, 6.16).",
+        "Tell the resident the reason and the new date, with the Housing Ombudsman's contact details (Code 6.5, 6.16): the extension's letter, drafted next, says all three. The extension counts once that letter is issued, on or before the current response date.",
         "An extension may be at most 10 working days at stage 1 and 20 at stage 2 beyond the Code's date, unless you record a good reason (6.4, 6.15).",
         "Agree with the resident how often you will update them (5.9). Waiting for the resident is an extension too: the Code has no pause.",
         "An extension is agreed before the response date passes. One recorded afterwards is kept only with the reason, and the response then counts as late.",
@@ -90,7 +90,6 @@ class ExtendForm(ActionForm):
     new_respond_by = DateField(label="New response date")
     reason = forms.CharField(label="The reason, as explained to the resident", widget=forms.Textarea(attrs={"rows": 3}))
     resident_told_on = DateField(label="Date the resident was told")
-    ombudsman_details_given = forms.BooleanField(label="The resident was given the Housing Ombudsman's contact details", required=False)
     update_every_working_days = forms.IntegerField(label="Update the resident every (working days)", min_value=1, max_value=60)
     update_every_working_days.required_message = "Enter how often, in working days, the resident will be updated"
     good_reason = forms.CharField(
@@ -102,7 +101,7 @@ class ExtendForm(ActionForm):
         d = self.cleaned_data
         return actions.extend(
             self.case, new_respond_by=d["new_respond_by"], reason=d["reason"], resident_told_on=d["resident_told_on"],
-            ombudsman_details_given=d["ombudsman_details_given"], update_every_working_days=d["update_every_working_days"],
+            update_every_working_days=d["update_every_working_days"],
             good_reason=d["good_reason"], late_entry_reason=d["late_entry_reason"], actor=self.user,
         )
 
@@ -364,3 +363,34 @@ class ConvertForm(ActionForm):
     def perform(self):
         d = self.cleaned_data
         return actions.convert_to_complaint(self.case, received_on=d["received_on"], description=d["description"], channel=d["channel"], actor=self.user)
+
+
+class SentAnotherWayForm(ActionForm):
+    title = "Record a response, extension or refusal sent another way"
+    submit = "Record what was sent"
+    guidance = [
+        "A response, an extension or a refusal counts as sent only when its letter is issued from PutRight, or when "
+        "what was sent another way (an email from your own mailbox, a letter from another system, a phone call) "
+        "is recorded here with its text.",
+        "Until then the case shows \"response recorded, letter not sent\", the resident is not told it was sent, "
+        "and the response counts as late in the reports.",
+        "It is kept as outgoing correspondence, so the record shows exactly what the resident was sent (5.12).",
+        "An extension or a refusal must have given the Housing Ombudsman's details (6.5, 6.16, 2.4).",
+    ]
+    step = forms.ChoiceField(label="What was sent", choices=[("response", "The response"), ("extension", "The extension"), ("refusal", "The refusal")])
+    sent_on = DateField(label="Date it was sent")
+    method = forms.ChoiceField(label="How it was sent", choices=ContactChannel.choices)
+    text = forms.CharField(label="What was sent (the full text, or what was said)", widget=forms.Textarea(attrs={"rows": 8}))
+    text.required_message = "Enter the text that was sent, or what was said"
+    late_entry_reason = late_entry_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.send_another_way(
+            self.case, step=d["step"], sent_on=d["sent_on"], method=d["method"], text=d["text"],
+            late_entry_reason=d["late_entry_reason"], actor=self.user,
+        )

@@ -105,20 +105,20 @@ def build_cases(handler, other_handler, today) -> dict[str, Case]:
 
 EXPECTED = (
     ",".join(COLUMNS) + "\r\n"
-    "PR-2025-000001,complaint,2025-03-03,Repairs,lcra,phone,Damp;Noise,complaint of 2025-03-03,,,,,,,,,,,,,\r\n"
-    "PR-2025-000002,complaint,2025-03-03,,,other,,complaint of 2025-03-03,2025-03-05,2025-03-26,,,,,,,,,,,\r\n"
-    "PR-2025-000003,complaint,2025-03-03,,,email,,complaint of 2025-03-03,2025-03-05,,2025-03-14,partly_upheld,,,,,,,,,150.50\r\n"
+    "PR-2025-000001,complaint,2025-03-03,Repairs,lcra,phone,Damp;Noise,complaint of 2025-03-03,,,,,,,,,,,,,,,\r\n"
+    "PR-2025-000002,complaint,2025-03-03,,,other,,complaint of 2025-03-03,2025-03-05,2025-03-26,,,,,,,,,,,,,\r\n"
+    "PR-2025-000003,complaint,2025-03-03,,,email,,complaint of 2025-03-03,2025-03-05,,2025-03-14,partly_upheld,,,,,,,,,150.50,,\r\n"
     "PR-2025-000004,complaint,2025-03-03,,,other,,complaint of 2025-03-03,2025-03-05,,2025-03-14,upheld,"
-    "2025-03-24,2025-03-26,2025-06-02,2025-05-30,not_upheld,,,,\r\n"
-    "PR-2025-000005,complaint,2025-03-03,,,other,,complaint of 2025-03-03,,,,,,,,,,2025-03-04,other,,\r\n"
+    "2025-03-24,2025-03-26,2025-06-02,2025-05-30,not_upheld,,,,,,\r\n"
+    "PR-2025-000005,complaint,2025-03-03,,,other,,complaint of 2025-03-03,,,,,,,,,,2025-03-04,other,,,This is an insurance claim.,yes\r\n"
     "PR-2025-000006,complaint,2025-03-03,,,other,,complaint of 2025-03-03,2025-03-05,,2025-03-14,upheld,"
-    "2025-03-24,,,,,2025-03-25,legal_proceedings,,\r\n"
-    "PR-2025-000007,complaint,2025-03-03,,,other,,complaint of 2025-03-03,2025-03-05,,,,,,,,,,,2025-03-07,\r\n"
-    "PR-2025-000008,complaint,2025-03-03,,,other,,complaint of 2025-03-03,2025-03-05,,2025-03-14,upheld,,,,,,,,,\r\n"
-    "PR-2025-000009,complaint,2025-03-03,,,other,,complaint of 2025-03-03,,,,,,,,,,,,,\r\n"
-    "PR-2025-000010,service_request,2025-06-02,Repairs,,other,Damp,service_request of 2025-06-02,,,,,,,,,,,,,\r\n"
-    "PR-2025-000011,service_request,2025-06-02,,,other,,service_request of 2025-06-02,,,,,,,,,,,,2025-06-03,\r\n"
-    "PR-2025-000012,compliment,2025-06-04,,,letter,,compliment of 2025-06-04,,,,,,,,,,,,,\r\n"
+    "2025-03-24,,,,,2025-03-25,legal_proceedings,,,A claim is before the court.,yes\r\n"
+    "PR-2025-000007,complaint,2025-03-03,,,other,,complaint of 2025-03-03,2025-03-05,,,,,,,,,,,2025-03-07,,,\r\n"
+    "PR-2025-000008,complaint,2025-03-03,,,other,,complaint of 2025-03-03,2025-03-05,,2025-03-14,upheld,,,,,,,,,,,\r\n"
+    "PR-2025-000009,complaint,2025-03-03,,,other,,complaint of 2025-03-03,,,,,,,,,,,,,,,\r\n"
+    "PR-2025-000010,service_request,2025-06-02,Repairs,,other,Damp,service_request of 2025-06-02,,,,,,,,,,,,,,,\r\n"
+    "PR-2025-000011,service_request,2025-06-02,,,other,,service_request of 2025-06-02,,,,,,,,,,,,2025-06-03,,,\r\n"
+    "PR-2025-000012,compliment,2025-06-04,,,letter,,compliment of 2025-06-04,,,,,,,,,,,,,,,\r\n"
 )
 
 
@@ -175,9 +175,9 @@ def test_it_round_trips_a_file_with_every_column_in_use(tmp_path):
     text = (
         ",".join(COLUMNS) + "\r\n"
         'A-1,complaint,2024-01-05,Damp and mould,lcho,online,Damp;Heating,"Mould in the bedroom, ""again"".\r\nPlease help.",'
-        "2024-01-16,2024-02-06,2024-02-08,partly_upheld,2024-02-20,2024-02-28,2024-04-10,2024-04-09,upheld,,,,1250.75\r\n"
-        "A-2,complaint,2024-02-01,,,,,,,,,,,,,,,2024-02-02,over_12_months,,\r\n"
-        "A-3,compliment,2024-02-01,Lettings,,colleague,,Thanks to Jo,,,,,,,,,,,,,\r\n"
+        "2024-01-16,2024-02-06,2024-02-08,partly_upheld,2024-02-20,2024-02-28,2024-04-10,2024-04-09,upheld,,,,1250.75,,\r\n"
+        "A-2,complaint,2024-02-01,,,,,,,,,,,,,,,2024-02-02,over_12_months,,,The resident left it too long.,no\r\n"
+        "A-3,compliment,2024-02-01,Lettings,,colleague,,Thanks to Jo,,,,,,,,,,,,,,,\r\n"
     )
     path = tmp_path / "cases.csv"
     path.write_text(text, encoding="utf-8", newline="")

@@ -49,7 +49,7 @@ def test_it_extends_stage_one_and_records_what_the_resident_was_told(acknowledge
     assert ext.new_respond_by == dt.date(2026, 11, 25)
     assert ext.reason == "We are waiting for the contractor's report."
     assert ext.resident_told_on == dt.date(2026, 11, 17)
-    assert ext.ombudsman_details_given is True
+    assert ext.ombudsman_details_given is False and ext.issued_on is None  # the letter gives them
     assert ext.update_every_working_days == 5
     assert ext.beyond_code_limit is False
     assert ext.created_by == handler
@@ -147,14 +147,24 @@ def test_it_refuses_without_a_reason(number, provision, acknowledged, stage2):
 
 
 @pytest.mark.parametrize("number, provision", [(1, "6.5"), (2, "6.16")])
-def test_it_refuses_without_the_ombudsman_details(number, provision, acknowledged, stage2):
+def test_the_ombudsman_details_come_from_what_was_sent_not_a_tick(number, provision, acknowledged, stage2):
     case = acknowledged if number == 1 else stage2
     new = dt.date(2026, 11, 25) if number == 1 else dt.date(2026, 12, 18)
+    actor = case.handler
+    day = dt.date(2026, 11, 17) if number == 1 else TODAY  # before the response date
+    actions.extend(case, today=day, actor=actor, **extend_kwargs(ombudsman_details_given=True, new_respond_by=new, resident_told_on=day))
+    ext = Extension.objects.get(stage__case=case)
+    assert ext.ombudsman_details_given is False  # a tick proves nothing
     refused(
-        lambda: actions.extend(case, today=TODAY, **extend_kwargs(ombudsman_details_given=False, new_respond_by=new, resident_told_on=TODAY)),
-        field="ombudsman_details_given",
+        lambda: actions.send_another_way(case, step="extension", sent_on=day, method="phone", actor=actor, today=day,
+                                         text="We need until the new date because the contractor is late."),
+        field="text",
         provision=provision,
     )
+    actions.send_another_way(case, step="extension", sent_on=day, method="phone", actor=actor, today=day,
+                             text="We need more time; you can contact the Housing Ombudsman on 0300 111 3000.")
+    ext.refresh_from_db()
+    assert ext.ombudsman_details_given is True and ext.issued_on == day
 
 
 @pytest.mark.parametrize("interval", [None, 0, -1])

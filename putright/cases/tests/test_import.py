@@ -198,7 +198,9 @@ def test_it_keeps_and_flags_late_and_overlong_steps(tmp_path):
         # Acknowledged Fri 14 Mar, after Mon 10 Mar; responded Fri 4 Apr, after Fri 28 Mar.
         complaint("LATE-1", stage1_acknowledged_on="2025-03-14", stage1_responded_on="2025-04-04", stage1_decision="not_upheld"),
         # Extended from Wed 19 Mar to Wed 9 Apr: 15 working days, beyond the Code's 10.
-        complaint("LONG-1", stage1_acknowledged_on="2025-03-05", stage1_extended_to="2025-04-09"),
+        # Concluded (answered), so kept as it was; an open stage could not be (test_live_cases).
+        complaint("LONG-1", stage1_acknowledged_on="2025-03-05", stage1_extended_to="2025-04-09",
+                  stage1_responded_on="2025-04-08", stage1_decision="upheld"),
         complaint("GOOD-1", **STAGE1),
     ]
     out, err = run(write(tmp_path, rows))
@@ -477,7 +479,7 @@ def test_it_accepts_an_extension_that_runs_into_the_future(tmp_path, today):
     # An extension agreed last week may end next month: the case is open and extended.
     received = today - dt.timedelta(days=21)
     acknowledged = received + dt.timedelta(days=1)
-    extended_to = today + dt.timedelta(days=10)
+    extended_to = today + dt.timedelta(days=4)  # within the Code's limit: the stage is still open
     while extended_to.weekday() >= 5:
         extended_to += dt.timedelta(days=1)
     path = write(tmp_path, [complaint(
@@ -495,3 +497,59 @@ def test_it_still_refuses_a_response_dated_in_the_future(tmp_path, today):
     path = write(tmp_path, [complaint(stage1_acknowledged_on="2025-03-05", stage1_responded_on=tomorrow)])
     message, err = fails(path)
     assert f"stage1_responded_on {tomorrow} is in the future" in err + message
+
+
+# --- live cases (issue 12, item 7): what is still open passes the rules a new step does ------------
+
+
+def _weekday(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def test_live_cases_pass_the_rules_of_a_new_step_with_line_errors_and_nothing_imported(tmp_path, today):
+    received = _weekday(today - dt.timedelta(days=21))
+    acknowledged = _weekday(received + dt.timedelta(days=1))
+    refused = _weekday(today - dt.timedelta(days=30))
+    rows = [
+        complaint("GOOD-1", **STAGE1),
+        # An open stage extended 6 weeks: more than the Code's 10 working days, no good reason possible in a file.
+        complaint("OPEN-1", received_on=received.isoformat(), stage1_acknowledged_on=acknowledged.isoformat(),
+                  stage1_extended_to=_weekday(today + dt.timedelta(days=42)).isoformat()),
+        # A refusal a month old, with no explanation and no word of the Ombudsman.
+        complaint("REF-1", received_on=(refused - dt.timedelta(days=3)).isoformat(), refused_on=refused.isoformat(),
+                  refusal_reason="legal_proceedings"),
+        # The same refusal saying why and giving the rights: accepted.
+        complaint("REF-2", received_on=(refused - dt.timedelta(days=3)).isoformat(), refused_on=refused.isoformat(),
+                  refusal_reason="legal_proceedings", refusal_explanation="The court is deciding the same disrepair.",
+                  refusal_ombudsman_rights_given="yes"),
+        # Concluded history is kept as it was: a refusal of 2025 with nothing more.
+        complaint("OLD-REF", refused_on="2025-03-04", refusal_reason="over_12_months"),
+    ]
+    error, err = fails(write(tmp_path, rows))
+    assert error.startswith("3 problems in 2 row(s): nothing imported.")
+    lines = err.splitlines()
+    assert any(line.startswith("line 3: stage1_extended_to") and "more than the Code allows" in line and "6.4" in line for line in lines), err
+    assert any(line.startswith("line 4: refusal_explanation is empty") and "2.4" in line for line in lines), err
+    assert any(line.startswith("line 4: refusal_ombudsman_rights_given must be yes") for line in lines), err
+    assert not Case.objects.exists()  # all or nothing
+
+    # Corrected, the file imports, and the live refusal keeps what it said.
+    rows[1]["stage1_extended_to"] = _weekday(today + dt.timedelta(days=4)).isoformat()
+    rows[2].update(refusal_explanation="The court is deciding it.", refusal_ombudsman_rights_given="yes")
+    run(write(tmp_path, rows))
+    live = Refusal.objects.get(case__reference="REF-1")
+    assert (live.explanation, live.ombudsman_rights_given, live.issued_on) == ("The court is deciding it.", True, refused)
+    old = Refusal.objects.get(case__reference="OLD-REF")
+    assert old.ombudsman_rights_given is False and old.explanation.startswith("Imported from earlier records")
+    extension = Extension.objects.get(stage__case__reference="OPEN-1")
+    assert extension.issued_on is not None and not extension.beyond_code_limit
+    # Imported responses count as sent, as they were.
+    assert Stage.objects.get(case__reference="GOOD-1", number=1).response_issued_on == D("2025-03-14")
+
+
+def test_a_refusal_detail_needs_a_refusal(tmp_path):
+    error, err = fails(write(tmp_path, [complaint("X-1", refusal_ombudsman_rights_given="perhaps")]))
+    assert "refusal_ombudsman_rights_given 'perhaps' is not yes or no" in err
+    assert "refusal_ombudsman_rights_given perhaps needs refused_on" in err

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from putright.cases import actions
 from putright.cases.models import ClosureDay
@@ -128,20 +129,22 @@ def test_a_closure_day_added_after_a_deadline_passed_does_not_move_it(handler):
 def test_a_closure_day_must_be_recorded_before_it_happens(db):
     from django.core.exceptions import ValidationError
 
-    for day in (dt.date(2026, 11, 20), TODAY):
+    today = timezone.localdate()
+    for day in (today - dt.timedelta(days=3), today):
         with pytest.raises(ValidationError) as caught:
             ClosureDay(day=day, label="Snow").full_clean()
         assert "must be recorded before it happens" in str(caught.value)
-    ClosureDay(day=dt.date(2026, 12, 29), label="Christmas").full_clean()
+    ClosureDay(day=today + dt.timedelta(days=36), label="Christmas").full_clean()
 
 
 def test_no_more_than_ten_closure_days_in_a_year(db):
     from django.core.exceptions import ValidationError
 
+    next_year = timezone.localdate().year + 1
     for n in range(ClosureDay.MAX_PER_YEAR):
-        ClosureDay.objects.create(day=dt.date(2027, 2, 1) + dt.timedelta(days=n))
+        ClosureDay.objects.create(day=dt.date(next_year, 2, 1) + dt.timedelta(days=n))
     with pytest.raises(ValidationError) as caught:
-        ClosureDay(day=dt.date(2027, 3, 1)).full_clean()
+        ClosureDay(day=dt.date(next_year, 3, 1)).full_clean()
     assert "already has 10 closure days" in str(caught.value)
 
 

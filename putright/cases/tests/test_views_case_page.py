@@ -87,7 +87,7 @@ def test_it_puts_adjustments_and_vulnerabilities_first(client, handler, resident
 
 def test_it_shows_both_stages_with_their_dates_and_due_words(client, handler, other_handler, today):
     case = f.complaint_at(State.STAGE2_ACKNOWLEDGED, handler=handler, stage2_handler=other_handler, today=today)
-    actions.extend(case, actor=other_handler, today=today, **f.extend_kwargs(
+    actions.extend(case, actor=other_handler, today=f.S2_ACKNOWLEDGED, **f.extend_kwargs(
         new_respond_by=CAL.add_working_days(f.S2_RESPOND_BY, 5), resident_told_on=f.S2_ACKNOWLEDGED, reason="The surveyor is off sick.",
     ))
     s1, s2 = f.stage(case, 1), f.stage(case, 2)

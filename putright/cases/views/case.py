@@ -42,6 +42,10 @@ class Step:
             return any(r.completed_on is None for r in case.remedies.all())
         if self.slug == "update-action":
             return any(a.completed_on is None for a in case.actions.all())
+        if self.slug == "sent-another-way":
+            from putright.cases.actions.issuing import STEPS as ISSUED, awaiting_issue
+
+            return any(awaiting_issue(case, step) is not None for step in ISSUED)
         return True
 
 
@@ -57,6 +61,7 @@ STEPS = {
         Step("action", forms.AddActionForm),
         Step("update-action", forms.CompleteActionForm),
         Step("correspondence", forms.CorrespondenceForm),
+        Step("sent-another-way", forms.SentAnotherWayForm, complaint_only=True),
         Step("add-issue", forms.RelatedIssueForm, Action.ADD_RELATED_ISSUE),
         Step("raise-complaint", forms.ConvertForm, Action.CONVERT_TO_COMPLAINT),
         Step("allocate", forms.AllocateForm, Action.ALLOCATE, manage=True),

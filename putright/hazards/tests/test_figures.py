@@ -52,3 +52,24 @@ def test_the_board_report_has_the_section(handler, resident):
     html = quarter_html(2026, 3, today=dt.date(2026, 11, 23))
     assert "Hazards in residents' homes (Awaab's Law)" in html
     assert "Significant hazards: 1 reported" in html
+
+
+def test_the_report_json_has_the_figures_too(handler, resident):
+    # Issue 17: `putright report annual --format json` carried no hazard figures (the HTML and PDF did).
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    raise_damp(log_service_request(resident=resident, actor=handler), actor=handler, aware_at=at(2026, 11, 2, 9, 0))  # due 16 Nov, not done
+    for args in (["annual", "--year", "2026"], ["quarter", "--year", "2026", "--quarter", "3"]):
+        out = io.StringIO()
+        call_command("report", *args, "--format", "json", stdout=out)
+        figures = json.loads(out.getvalue())
+        hazards = figures["hazards"]
+        emergency, significant = hazards["categories"]
+        assert (hazards["reported"], emergency["reported"], significant["reported"]) == (1, 0, 1)
+        investigate = {s["step"]: s for s in significant["steps"]}["investigate_by"]
+        assert (investigate["on_time"], investigate["late"], investigate["not_yet_due"]) == (0, 1, 0)
+        assert hazards["as_of"] <= figures["period"]["end"]
+        assert "Awaab's Law" in figures["definitions"]["hazards"]

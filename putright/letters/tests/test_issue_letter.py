@@ -47,7 +47,9 @@ def test_it_issues_a_complete_letter_as_outgoing_correspondence(make_draft, hand
     attachment = item.attachments.get()
     assert attachment.content_type == "application/pdf"
     assert letter.pdf.name == attachment.file.name and letter.pdf_sha256 == attachment.sha256
-    assert CaseEvent.objects.filter(case=letter.case).count() == events + 1
+    # The letter on the timeline, and the response it issues (cases.actions.issuing).
+    assert CaseEvent.objects.filter(case=letter.case).count() == events + 2
+    assert CaseEvent.objects.filter(case=letter.case, kind="issued", data__step="response").count() == 1
     assert letter.event.kind == "correspondence" and letter.event.data["correspondence"] == item.pk
     assert letter.sections["points"][0]["reasons"] == "The job was booked 3 weeks late."
 

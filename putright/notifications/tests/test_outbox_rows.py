@@ -80,7 +80,11 @@ def test_it_gives_the_reason_and_the_ombudsman_on_an_extension(resident, handler
     settings_row.is_council = True
     settings_row.save()
     case = complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, resident=resident)
+    lf.landlord()
     actions.extend(case, actor=handler, today=dt.date(2026, 11, 17), **extend_kwargs())
+    assert not Outbox.objects.filter(kind="extension").exists()  # recorded, not sent: nobody told yet
+    letter = letter_actions.draft_letter(case, LetterKind.EXTENSION, actor=handler)
+    letter_actions.issue_letter(letter, handler, today=dt.date(2026, 11, 17))
     row = Outbox.objects.get(kind="extension")
     assert "We are waiting for the contractor's report." in row.body_text
     assert "25 November 2026" in row.body_text and "18 November 2026" in row.body_text
@@ -126,6 +130,8 @@ def test_it_sends_a_cases_emails_oldest_first(resident, handler, mailoutbox):
     case = complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler, resident=resident)
     told = extend_kwargs()["resident_told_on"]
     actions.extend(case, actor=handler, today=told, **extend_kwargs())  # recorded the day the resident was told
+    lf.landlord()
+    letter_actions.issue_letter(letter_actions.draft_letter(case, LetterKind.EXTENSION, actor=handler), handler, today=told)
     send_now(list(Outbox.objects.filter(case=case, sent_at__isnull=True)))  # newest first, by default
     subjects = [m.subject for m in mailoutbox]
     expected = list(Outbox.objects.filter(case=case).order_by("created_at", "id").values_list("subject", flat=True))

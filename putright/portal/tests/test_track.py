@@ -117,6 +117,8 @@ def test_stage_2_is_not_offered_before_the_stage_1_response(client, resident):
 def test_it_tells_staff_the_response_did_not_arrive(client, resident, handler):
     today = timezone.localdate()
     case = complaint_at(State.STAGE1_RESPONDED, handler=handler, resident=resident, today=today)
+    actions.send_another_way(case, step="response", sent_on=dt.date(2026, 11, 16), method="letter", actor=handler,
+                             today=dt.date(2026, 11, 16), text="Our stage 1 response: upheld.")
     sign_in(client, resident.email)
     response = client.post(f"/my-cases/{case.reference}/not-received/", {"message": "Nothing came in the post."})
     assert response.status_code == 302

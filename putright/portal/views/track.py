@@ -160,7 +160,7 @@ def can_report_not_received(case: Case, today: dt.date) -> bool:
     stage = case.current_stage
     if stage is None or case.state in (State.REFUSED, State.WITHDRAWN):
         return False
-    return stage.responded_on is not None or stage.respond_by < today
+    return stage.response_issued_on is not None or stage.respond_by < today
 
 
 def can_answer_survey(case: Case) -> bool:
@@ -294,7 +294,7 @@ def not_received(request, identity, reference: str):
                 subject=f"Action: resident says the {what} was not received",
                 body=(
                     f"{label} told us online on {_d(today)} that they have not received the {what}"
-                    + (f" (sent {_d(stage.responded_on)})" if stage.responded_on else f" (due by {_d(stage.respond_by)})")
+                    + (f" (sent {_d(stage.responded_on)})" if stage.response_issued_on else f" (due by {_d(stage.respond_by)})")
                     + ". Check the address and method used and send it again, or tell them when it will come."
                 ),
                 actor=None, actor_label="PutRight portal",

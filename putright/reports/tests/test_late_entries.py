@@ -40,6 +40,8 @@ def test_a_back_dated_extension_and_response_count_as_late(handler, manager):
     # An honest complaint answered on time, recorded the same day, for comparison.
     honest = _acknowledged(handler, received_on=dt.date(2026, 10, 1))
     actions.respond(honest, responded_on=dt.date(2026, 10, 14), points=points(), actor=handler, today=dt.date(2026, 10, 14))
+    actions.send_another_way(honest, step="response", sent_on=dt.date(2026, 10, 14), method="letter", actor=handler,
+                             today=dt.date(2026, 10, 14), text="Our response: upheld. You can ask for stage 2.")
 
     stage = Stage.objects.get(case=case, number=1)
     assert stage.response_counts_late and stage.respond_by == dt.date(2026, 10, 30)

@@ -50,7 +50,10 @@ def respond(case: Case, handler, *, after: int = 5, stage: int = 1, n: int = 1) 
     """Respond to the current stage ``after`` working days after its acknowledgement."""
     acknowledged = case.stages.get(number=stage).acknowledged_on
     on = wd(acknowledged, after)
-    return actions.respond(case, responded_on=on, points=points(n), actor=handler, today=min(on, TODAY))
+    actions.respond(case, responded_on=on, points=points(n), actor=handler, today=min(on, TODAY))
+    # Sent the same day (a response counts once it is sent: docs/deadlines.md, "Recorded is not sent").
+    return actions.send_another_way(case, step="response", sent_on=on, method="email", actor=handler, today=min(on, TODAY),
+                                    text="Our response: we upheld your complaint. You can ask for stage 2.")
 
 
 def answered(handler, *, received_on: dt.date = DAY, **kw) -> Case:

@@ -38,7 +38,9 @@ def stages(handler, other_handler):
     extended = acknowledge(complaint(handler, description="C"), handler)
     code = extended.stages.get(number=1).code_respond_by
     actions.extend(extended, new_respond_by=wd(code, 5), reason="Waiting for the surveyor.", resident_told_on=wd(DAY, 8),
-                   ombudsman_details_given=True, update_every_working_days=3, actor=handler, today=wd(DAY, 8))
+                   update_every_working_days=3, actor=handler, today=wd(DAY, 8))
+    actions.send_another_way(extended, step="extension", sent_on=wd(DAY, 8), method="email", actor=handler, today=wd(DAY, 8),
+                             text="We need more time. You can contact the Housing Ombudsman on 0300 111 3000.")
     respond(extended, handler, after=13, n=3)  # after the Code's date, inside the extension
     load([imported_complaint("IMP-2", DAY, extend_by=5, respond_after=12)])
     return {"clean": clean, "unclear": unclear, "extended": extended}

@@ -1,0 +1,17 @@
+"""Reads through the API go in the access log of reading, like the pages (putright/audit).
+
+Every answer that carries a case's or a resident's details writes one `ReadEvent` per case or
+resident in it: a case read, each case on a page of the list, each case on a page of the events
+feed, the case a step answers with, a resident read or written. The actor is the key's own user,
+and `actor_label` names the key ("API key housing-system"), so the data protection officer sees
+which system read what.
+"""
+
+from __future__ import annotations
+
+from putright.audit import record_reads
+
+
+def record(request, what: str, objects) -> None:
+    key = request.auth
+    record_reads(key.user, what, list(objects), path=request.get_full_path(), via=f"API key {key.name}")
