@@ -210,7 +210,11 @@ def refresh() -> dict:
     """Bring the tallies up to date: the months changes touched since, or everything if they were
     never built or the working calendar changed. Idempotent; safe to stop at any moment (one
     transaction). The worker runs it every minute; the figures run it first."""
+    from putright.performance import schema
+
     with transaction.atomic():
+        if schema.missing_triggers(connection):  # a table made again by a migration (SQLite)
+            schema.ensure(connection)
         state = dict(TallyState.objects.values_list("key", "value"))
         if "built" not in state or state.get("calendar") != _calendar_fingerprint():
             return {"rebuilt_months": rebuild()}

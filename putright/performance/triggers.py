@@ -21,6 +21,10 @@ WATCHED = {
 }
 
 
+def trigger_names() -> list[str]:
+    return [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
+
+
 def _case_dates(case_id: str) -> str:
     return (
         f"SELECT received_on AS d FROM cases_case WHERE id = {case_id} "
@@ -96,11 +100,20 @@ def drop_statements(vendor: str) -> list[str]:
     return out
 
 
+def statements(vendor: str) -> list[str]:
+    return sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
+
+
 def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
-    for sql in statements:
+    for sql in statements(schema_editor.connection.vendor):
         schema_editor.execute(sql, params=None)
+
+
+def create_on(connection) -> None:
+    """The same, outside a migration (putright.performance.schema puts lost triggers back)."""
+    with connection.cursor() as cursor:
+        for sql in statements(connection.vendor):
+            cursor.execute(sql)
 
 
 def drop(apps, schema_editor):

@@ -39,13 +39,17 @@ def history(seed: int, n: int = 60) -> list[dict]:
     rows = []
     for i in range(n):
         received = wd(D(2024, 3, 1), rng.randrange(0, 560))
-        row = complaint(f"H{seed}-{i:03d}", received, ack_after=rng.randint(1, 8), respond_after=rng.choice([None, *range(1, 25)]),
-                        extend_by=rng.choice([None, None, 3, 12]), decision=rng.choice(["upheld", "partly_upheld", "not_upheld"]),
+        respond_after = rng.choice([None, *range(1, 25)])
+        # Beyond the Code's limit only in answered history (an open stage's must be extended on the case).
+        row = complaint(f"H{seed}-{i:03d}", received, ack_after=rng.randint(1, 8), respond_after=respond_after,
+                        extend_by=rng.choice([None, None, 3, 12] if respond_after else [None, 3]),
+                        decision=rng.choice(["upheld", "partly_upheld", "not_upheld"]),
                         tenure=rng.choice(["", "lcra", "lcho"]), service_area=rng.choice(["", "Repairs", "Damp"]),
                         themes=rng.choice(["", "Heating", "Heating;Noise"]))
         if row.get("stage1_responded_on") and rng.random() < 0.4:
-            row = escalate(row, request_after=rng.randint(1, 20), respond_after=rng.choice([None, 12, 30]),
-                           decision=rng.choice(["upheld", "not_upheld"]), extend_by=rng.choice([None, 25]))
+            answered = rng.choice([None, 12, 30])
+            row = escalate(row, request_after=rng.randint(1, 20), respond_after=answered,
+                           decision=rng.choice(["upheld", "not_upheld"]), extend_by=rng.choice([None, 25] if answered else [None, 5]))
         if rng.random() < 0.08 and not row.get("stage1_responded_on"):
             row["withdrawn_on"] = wd(received, 9).isoformat()
         rows.append(row)
@@ -125,3 +129,19 @@ def test_the_annual_reports_quarters_are_the_cases_behind_each_quarters_figure()
                     for q in range(1, 5)]
         assert received_by_quarter(year) == expected
         assert sum(n for _, n, _ in expected) > 0
+
+
+def test_triggers_or_indexes_lost_with_a_rebuilt_table_are_put_back_and_the_counts_made_again(handler):
+    from putright.performance import schema
+
+    load(history(8, 20))
+    annual_figures(2025)
+    with connection.cursor() as cursor:  # as SQLite's table rebuild (create, copy, drop, rename) leaves it
+        cursor.execute("DROP TRIGGER IF EXISTS tally_cases_stage_update" + (" ON cases_stage" if connection.vendor == "postgresql" else ""))
+        cursor.execute("DROP INDEX IF EXISTS reports_stage_responded")
+        cursor.execute("UPDATE cases_stage SET responded_on = requested_on WHERE responded_on IS NOT NULL")  # unnoticed
+    assert schema.missing_triggers(connection) == {"tally_cases_stage_update"}
+    assert tallies.refresh()["rebuilt_months"] > 0
+    assert not schema.missing_triggers(connection)
+    assert "reports_stage_responded" in schema._existing_indexes(connection)
+    assert_tallies_agree((2024, 2025))
