@@ -11,8 +11,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('performance', '0001_indexes'),
-        # After every change to the case tables so far: on SQLite a table made again loses its triggers.
-        ('cases', '0009_merge_0007_steps_issued_0008_triage_read_when_logged'),
     ]
 
     operations = [
