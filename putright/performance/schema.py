@@ -3,9 +3,11 @@
 On SQLite, Django changes a column by making the table again (create, copy, drop, rename): the
 indexes and triggers made with plain SQL (the reports app's covering indexes, this app's indexes
 and the tallies' triggers) go with the old table, and nothing says so. The queue and the reports
-would then be slow, and the kept counts silently stale. So after every `migrate` (post_migrate)
-`ensure()` puts back whatever is missing; missing triggers mean changes went unnoticed, so the
-tallies are then counted again whole.
+would then be slow, and the kept counts silently stale. Worse, with the triggers in place such a
+rebuild fails (SQLite then loses rows of the rebuilt table in the copy: seen with the rules' stage
+columns). So before a `migrate` that has migrations to apply (pre_migrate) the triggers are taken
+off, and after every `migrate` (post_migrate) `ensure()` puts back whatever is missing; since the
+migrations' own changes went unnoticed, the tallies are then counted again whole.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def ensure(connection) -> dict:
         triggers.create_on(connection)
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
     if made or lost:
-        log.warning("put back what a table rebuild dropped", extra={"indexes": made, "triggers": sorted(lost)})
+        log.warning("made the plain-SQL indexes and triggers that were missing", extra={"indexes": made, "triggers": sorted(lost)})
     return {"indexes": made, "triggers": sorted(lost)}
 
 
@@ -88,3 +90,24 @@ def after_migrate(sender, using="default", **kwargs):
     from django.db import connections
 
     ensure(connections[using])
+
+
+def drop_triggers(connection) -> None:
+    from putright.performance import triggers
+
+    with connection.cursor() as cursor:
+        for sql in triggers.drop_statements(connection.vendor):
+            cursor.execute(sql)
+
+
+def before_migrate(sender, using="default", plan=None, **kwargs):
+    """Triggers off while migrations run (they are put back, and the counts made again, after)."""
+    from django.db import connections
+
+    from putright.performance.triggers import trigger_names
+
+    connection = connections[using]
+    if not plan or connection.vendor not in ("sqlite", "postgresql"):
+        return
+    if "cases_stage" in connection.introspection.table_names() and _existing_triggers(connection) & set(trigger_names()):
+        drop_triggers(connection)

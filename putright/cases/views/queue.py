@@ -194,8 +194,10 @@ def due_querysets(user, scope: str, today, cal) -> dict:
     if scope == "mine":
         open_cases = open_cases.filter(handler=user)
     return {
-        "overdue": open_cases.filter(next_deadline_by__lt=today),
-        "today": open_cases.filter(next_deadline_by=today),
+        # As the "overdue" and "due today" filters ask it, so a page with that filter alone
+        # counts its total and this once (count_each counts the same query once).
+        "overdue": filtered_cases(user, {"cases": scope, "due": "overdue"}, today, cal),
+        "today": filtered_cases(user, {"cases": scope, "due": "today"}, today, cal),
         "soon": open_cases.filter(next_deadline_by__gt=today, next_deadline_by__lte=soon_until(today, cal)),
     }
 
