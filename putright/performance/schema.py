@@ -60,8 +60,9 @@ def missing_triggers(connection) -> set[str]:
     return set(trigger_names()) - _existing_triggers(connection)
 
 
-def ensure(connection) -> dict:
-    """Put back the plain-SQL indexes and the tallies' triggers that are missing."""
+def ensure(connection, *, indexes: bool = True) -> dict:
+    """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
+    missing."""
     from putright.performance import triggers
     from putright.performance.models import TallyState
 
@@ -73,7 +74,7 @@ def ensure(connection) -> dict:
     existing = _existing_indexes(connection)
     made = []
     with connection.cursor() as cursor:
-        for name, table, columns, where in _indexes():
+        for name, table, columns, where in _indexes() if indexes else []:
             if name not in existing and table in tables:
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns}){where}")
                 made.append(name)
@@ -82,7 +83,7 @@ def ensure(connection) -> dict:
         triggers.create_on(connection)
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
     if made or lost:
-        log.warning("made the plain-SQL indexes and triggers that were missing", extra={"indexes": made, "triggers": sorted(lost)})
+        log.info("made the plain-SQL indexes and triggers that were missing", extra={"indexes": made, "triggers": sorted(lost)})
     return {"indexes": made, "triggers": sorted(lost)}
 
 
@@ -111,3 +112,15 @@ def before_migrate(sender, using="default", plan=None, **kwargs):
         return
     if "cases_stage" in connection.introspection.table_names() and _existing_triggers(connection) & set(trigger_names()):
         drop_triggers(connection)
+
+
+def drop_trigger_functions(connection) -> None:
+    """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
+    the functions again)."""
+    from putright.performance.triggers import WATCHED
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in WATCHED:
+            cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")

@@ -214,7 +214,7 @@ def refresh() -> dict:
 
     with transaction.atomic():
         if schema.missing_triggers(connection):  # a table made again by a migration (SQLite)
-            schema.ensure(connection)
+            schema.ensure(connection, indexes=False)  # indexes: after the next migrate
         state = dict(TallyState.objects.values_list("key", "value"))
         if "built" not in state or state.get("calendar") != _calendar_fingerprint():
             return {"rebuilt_months": rebuild()}

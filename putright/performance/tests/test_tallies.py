@@ -141,7 +141,11 @@ def test_triggers_or_indexes_lost_with_a_rebuilt_table_are_put_back_and_the_coun
         cursor.execute("DROP INDEX IF EXISTS reports_stage_responded")
         cursor.execute("UPDATE cases_stage SET responded_on = requested_on WHERE responded_on IS NOT NULL")  # unnoticed
     assert schema.missing_triggers(connection) == {"tally_cases_stage_update"}
-    assert tallies.refresh()["rebuilt_months"] > 0
+    assert tallies.refresh()["rebuilt_months"] > 0  # the trigger made again, the counts with it
     assert not schema.missing_triggers(connection)
-    assert "reports_stage_responded" in schema._existing_indexes(connection)
     assert_tallies_agree((2024, 2025))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no foreign key checks pending, as after a migrate
+    assert schema.ensure(connection)["indexes"] == ["reports_stage_responded"]  # what post_migrate does
+    assert "reports_stage_responded" in schema._existing_indexes(connection)
