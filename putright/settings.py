@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "putright.notifications",
     "putright.privacy",
     "putright.hazards",  # Awaab's Law: hazard reports and their legal clocks
+    "putright.governance",  # named complaints roles (4.1, 9.4, 9.5) and the governing body's receipt of reports (8.2, 9.6)
     "ninja",  # the API's Swagger UI and Redoc from our own static files, no CDN
     "putright.api",
     "putright.housing",
@@ -367,6 +368,7 @@ PUTRIGHT_OIDC_LINK_EXISTING = env_bool("PUTRIGHT_OIDC_LINK_EXISTING", False)
 PUTRIGHT_PASSWORD_SIGN_IN = env_bool("PUTRIGHT_PASSWORD_SIGN_IN", True)
 INSTALLED_APPS += ["putright.sso"]
 AUTHENTICATION_BACKENDS += ["putright.sso.backend.SsoBackend"]  # acts only in the callback
+AXES_WHITELIST_CALLABLE = "putright.sso.axes.is_single_sign_on"  # throttled by address instead (putright/sso/axes.py)
 # The sign-out form may lead on to the provider's sign-out (CSP form-action): after django-csp's.
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "putright.sso.middleware.ProviderSignOutMiddleware")
 # mozilla-django-oidc's own settings; the endpoints come from discovery (putright/sso/config.py).

@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/two-factor/", include("putright.twofactor.urls")),
     path("access-log/", include("putright.audit.urls")),
     path("ombudsman/", include("putright.ombudsman.urls")),
+    path("governance/", include("putright.governance.urls")),
     path("learning/", include("putright.learning.urls")),
     path("residents/", include("putright.residents.urls")),
     path("reports/", include("putright.reports.urls")),

@@ -8,19 +8,27 @@ back with amr ["pwd", "otp", "mfa"]. `npm ci` in tests/oidc/ installs it (`make 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
+import secrets
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import requests
 
 HERE = Path(__file__).resolve().parent / "oidc"
 CLIENT_ID = "putright"
 CLIENT_SECRET = "test-client-secret-for-putright-only-0123456789"
-PASSWORDS = {"amina": "amina-secret", "ben": "ben-secret", "carol": "carol-secret", "dev": "dev-secret", "morgan": "morgan-secret", "olu": "olu-secret"}
+PASSWORDS = {
+    "amina": "amina-secret", "ben": "ben-secret", "carol": "carol-secret", "dev": "dev-secret",
+    "morgan": "morgan-secret", "olu": "olu-secret", "complaints": "complaints-secret",
+}
 ROLE_MAP = "putright-administrators=administrator,putright-managers=manager,putright-handlers=handler,board=oversight"
 
 
@@ -89,3 +97,43 @@ def start(base_urls: list[str], *, client_id: str = CLIENT_ID, other_clients: li
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("the OpenID provider did not start within 20 seconds")
+
+
+def sign_in_at_provider(authorize_url: str, username: str, *, until: str, password: str | None = None) -> str:
+    """Sign in on the provider's own page, as a person would, from an authorisation request;
+    returns the address (starting with `until`) the provider sends the browser back to."""
+    browser = requests.Session()
+    page = browser.get(authorize_url, timeout=10)
+    uid = re.search(r'action="/interaction/([^/"]+)/login"', page.text)
+    assert uid, page.text[:500]
+    answer = browser.post(
+        urljoin(page.url, f"/interaction/{uid.group(1)}/login"),
+        data={"login": username, "password": password or PASSWORDS[username]}, allow_redirects=False, timeout=10,
+    )
+    for _ in range(10):
+        assert answer.status_code in (302, 303), answer.text[:500]
+        location = urljoin(answer.url, answer.headers["Location"])
+        if location.startswith(until):
+            return location
+        answer = browser.get(location, allow_redirects=False, timeout=10)
+    raise AssertionError(f"the provider never sent the browser back to {until}")
+
+
+def tokens_for(issuer: str, client_id: str, redirect_uri: str, username: str, *, scope: str = "openid", nonce: str = "n-1") -> dict:
+    """The provider's token answer (id_token, access_token) for `username` signing in to
+    `client_id` by the code flow with PKCE, the way that application would get one: the
+    provider's page in a plain HTTP client, then the code exchanged at the token endpoint."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    authorize = f"{issuer}/auth?" + urlencode({
+        "client_id": client_id, "response_type": "code", "scope": scope, "redirect_uri": redirect_uri,
+        "state": secrets.token_urlsafe(8), "nonce": nonce, "code_challenge": challenge, "code_challenge_method": "S256",
+    })
+    location = sign_in_at_provider(authorize, username, until=redirect_uri)
+    code = parse_qs(urlsplit(location).query)["code"][0]
+    tokens = requests.post(
+        f"{issuer}/token", auth=(client_id, CLIENT_SECRET), timeout=10,
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri, "code_verifier": verifier},
+    )
+    tokens.raise_for_status()
+    return tokens.json()

@@ -135,6 +135,23 @@ class Demo:
         self.handlers = list(User.objects.filter(role__in=[Role.HANDLER, Role.MANAGER]).order_by("username"))
         self.manager = next(u for u in self.handlers if u.role == Role.MANAGER)
 
+    def governance(self) -> None:
+        """The complaints roles named since two years ago (4.1, 9.4, 9.5), and the governing body's
+        receipt of last year's annual report with its response (8.2)."""
+        from putright.governance import actions as governance
+        from putright.reports import periods
+
+        since = self.today - dt.timedelta(days=730)
+        for kind, name, title in (("complaints_officer", "The Complaints Team", "Customer Resolution"),
+                                  ("senior_lead", "Priya Shah", "Director of Housing Services"),
+                                  ("member_responsible", "Tom Okafor", "Board member")):
+            governance.appoint(kind, name=name, job_title=title, starts_on=since, actor=self.manager, today=self.today)
+        last_year = periods.quarter_of(self.today)[0] - 1
+        received = periods.reporting_year(last_year).end + dt.timedelta(days=70)
+        if received <= self.today:
+            governance.record_receipt(year=last_year, received_on=received, meeting="Board meeting", actor=self.manager, today=self.today,
+                                      response="The board welcomes the report, and asks for a plan to answer more stage 1 complaints on time.")
+
     # 3. residents
     def residents(self, n: int) -> list[Resident]:
         rng = self.rng
@@ -364,6 +381,7 @@ def build_demo(*, today: dt.date | None = None, residents: int = 300, complaints
     with transaction.atomic():
         demo.landlord()
         demo.users()
+        demo.governance()
         people = demo.residents(residents)
     demo.cases(people, complaints, requests, compliments)
     from putright.ombudsman.demo import build_ombudsman_demo  # Ombudsman cases, learning, safeguards (8.5, 5.10, 5.14)

@@ -315,6 +315,10 @@ class Stage(models.Model):
     # recorded equivalent sent another way with its text (actions.issuing). Until then the
     # response is recorded, not sent. Imported history counts as issued on its response date.
     response_issued_on = models.DateField(null=True, blank=True)
+    # When the resident is next owed an update under the interval agreed with the latest
+    # extension (5.9, 6.6), while the stage awaits its response: kept by the service functions
+    # (checks.refresh_next_update) so the queue counts it in SQL (putright.cases.worklists).
+    next_update_due = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "number"]

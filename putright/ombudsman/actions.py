@@ -22,6 +22,8 @@ from putright.ombudsman.models import (
     Determination,
     DeterminationFinding,
     ExceptionalCircumstance,
+    FailureOrder,
+    FailureType,
     Finding,
     InformationRequest,
     OmbudsmanCase,
@@ -135,7 +137,7 @@ def close_ombudsman_case(oc: OmbudsmanCase, *, closed_on: dt.date, actor=None, t
     oc = OmbudsmanCase.objects.select_for_update().get(pk=oc.pk)
     if oc.closed_on:
         raise RuleViolation("This Ombudsman case is already closed.", field="closed_on")
-    if oc.orders.filter(kind=OrderKind.ORDER, complied_on__isnull=True).exists():
+    if oc.orders.filter(kind=OrderKind.ORDER, complied_on__isnull=True).exists() or oc.failure_orders.filter(complied_on__isnull=True).exists():
         raise RuleViolation("Comply with every order, with evidence, before closing the Ombudsman case.", field="closed_on")
     _check_date(closed_on, "closed_on", "it closed", today=_today(today), not_before=(oc.opened_on, "it was opened"))
     oc.closed_on = closed_on
@@ -272,6 +274,61 @@ def record_compliance(order: Order, *, complied_on: dt.date, evidence: str, acto
     _event(order.ombudsman_case, "order_complied",
            f"{order.get_kind_display()} complied with on {_d(complied_on)}{' (late)' if late else ''}: {evidence}",
            actor=actor, order=order.pk, complied_on=complied_on, late=late)
+    return order
+
+
+# --- Complaint Handling Failure Orders (8.1 c) ----------------------------------------------------
+
+
+@transaction.atomic
+def add_failure_order(
+    oc: OmbudsmanCase,
+    *,
+    failure: FailureType | str,
+    issued_on: dt.date,
+    text: str,
+    due_by: dt.date,
+    their_reference: str = "",
+    actor=None,
+    today: dt.date | None = None,
+) -> FailureOrder:
+    """Record a Complaint Handling Failure Order the Housing Ombudsman issued: what it is for, when,
+    what it orders and by when. Counted in the annual report (8.1 c)."""
+    _check_actor(actor)
+    if failure not in FailureType.values:
+        raise RuleViolation("Choose what the order is for.", field="failure")
+    text = _require_text(text, "text", "Enter what the order says we must do.")
+    _check_date(issued_on, "issued_on", "the order was issued", today=_today(today))
+    if not isinstance(due_by, dt.date):
+        raise RuleViolation("Enter the date the order must be complied with.", field="due_by")
+    if due_by < issued_on:
+        raise RuleViolation("The order cannot be due before it was issued.", field="due_by")
+    order = FailureOrder.objects.create(
+        ombudsman_case=oc, failure=failure, issued_on=issued_on, their_reference=(their_reference or "").strip(),
+        text=text, due_by=due_by, created_by=actor,
+    )
+    _event(oc, "failure_order_added",
+           f"Complaint Handling Failure Order issued {_d(issued_on)} ({FailureType(failure).label.lower()}): {text}, due by {_d(due_by)}.",
+           actor=actor, failure_order=order.pk, failure=failure, issued_on=issued_on, due_by=due_by)
+    return order
+
+
+@transaction.atomic
+def record_failure_order_compliance(order: FailureOrder, *, complied_on: dt.date, evidence: str, actor=None,
+                                    today: dt.date | None = None) -> FailureOrder:
+    """Record that a Complaint Handling Failure Order was complied with, with the evidence sent."""
+    _check_actor(actor)
+    order = FailureOrder.objects.select_for_update(of=("self",)).select_related("ombudsman_case", "ombudsman_case__case").get(pk=order.pk)
+    if order.complied_on:
+        raise RuleViolation("Compliance with this order is already recorded.", field="complied_on")
+    evidence = _require_text(evidence, "evidence", "Enter the evidence of compliance sent to the Ombudsman.")
+    _check_date(complied_on, "complied_on", "it was complied with", today=_today(today), not_before=(order.issued_on, "the order was issued"))
+    order.complied_on, order.evidence = complied_on, evidence
+    order.save(update_fields=["complied_on", "evidence"])
+    late = complied_on > order.due_by
+    _event(order.ombudsman_case, "failure_order_complied",
+           f"Complaint Handling Failure Order complied with on {_d(complied_on)}{' (late)' if late else ''}: {evidence}",
+           actor=actor, failure_order=order.pk, complied_on=complied_on, late=late)
     return order
 
 

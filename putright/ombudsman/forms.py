@@ -8,7 +8,7 @@ from django.utils import timezone
 from putright.cases.forms.base import ActionForm, DateField, MoneyField
 from putright.cases.models import Case
 from putright.ombudsman import actions
-from putright.ombudsman.models import Finding, OrderKind
+from putright.ombudsman.models import FailureType, Finding, OrderKind
 from putright.ombudsman.routing import BODY_LABELS, CATEGORY_LABELS, Body, Category
 
 BODY_CHOICES = [("", "The one suggested for the category")] + [(b.value, BODY_LABELS[b]) for b in Body]
@@ -192,6 +192,48 @@ class ComplianceForm(ActionForm):
     def perform(self):
         d = self.cleaned_data
         return actions.record_compliance(self.orders[d["order"]], complied_on=d["complied_on"], evidence=d["evidence"], actor=self.user)
+
+
+class FailureOrderForm(ActionForm):
+    title = "Record a Complaint Handling Failure Order"
+    guidance = [
+        "The Housing Ombudsman issues these when a landlord fails to progress a complaint, fails to give it "
+        "information it asked for, or fails to comply with the Complaint Handling Code. Each must be complied "
+        "with by its date, and the annual report counts them (Code 8.1 c).",
+    ]
+    failure = forms.ChoiceField(label="What the order is for", choices=FailureType.choices, widget=forms.RadioSelect)
+    issued_on = DateField(label="Date issued")
+    their_reference = forms.CharField(label="The Ombudsman's reference (optional)", required=False, max_length=60)
+    text = forms.CharField(label="What the order says we must do", widget=forms.Textarea(attrs={"rows": 3}))
+    due_by = DateField(label="Must be complied with by")
+
+    def __init__(self, *args, oc=None, **kwargs):
+        self.oc = oc
+        super().__init__(*args, **kwargs)
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.add_failure_order(self.oc, failure=d["failure"], issued_on=d["issued_on"], text=d["text"],
+                                         due_by=d["due_by"], their_reference=d["their_reference"], actor=self.user)
+
+
+class FailureOrderComplianceForm(ActionForm):
+    title = "Record compliance with a Complaint Handling Failure Order"
+    order = forms.ChoiceField(label="Which order")
+    complied_on = DateField(label="Date complied with")
+    evidence = forms.CharField(label="Evidence of compliance sent to the Ombudsman", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, oc=None, **kwargs):
+        self.oc = oc
+        super().__init__(*args, **kwargs)
+        self.orders = {str(o.pk): o for o in oc.failure_orders.filter(complied_on__isnull=True)}
+        self.fields["order"].choices = [(k, f"{o.get_failure_display()} (due {o.due_by:%-d %b %Y})") for k, o in self.orders.items()]
+        self.fields["complied_on"].initial = _today()
+
+    def perform(self):
+        d = self.cleaned_data
+        return actions.record_failure_order_compliance(self.orders[d["order"]], complied_on=d["complied_on"],
+                                                       evidence=d["evidence"], actor=self.user)
 
 
 class CloseForm(ActionForm):

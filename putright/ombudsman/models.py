@@ -146,6 +146,39 @@ class Order(models.Model):
         return self.complied_on is None and self.due_by is not None and self.due_by < today
 
 
+class FailureType(models.TextChoices):
+    """What a Complaint Handling Failure Order is for (the Housing Ombudsman's protocol)."""
+
+    PROGRESS = "progress", "Failing to progress a complaint through our procedure"
+    INFORMATION = "information", "Failing to give the Ombudsman information it asked for"
+    CODE = "code", "Failing to comply with the Complaint Handling Code"
+
+
+class FailureOrder(models.Model):
+    """A Complaint Handling Failure Order from the Housing Ombudsman: its own record, because the
+    annual report must count them (8.1 c), and each must be complied with by its date."""
+
+    ombudsman_case = models.ForeignKey(OmbudsmanCase, on_delete=models.CASCADE, related_name="failure_orders")
+    failure = models.CharField(max_length=20, choices=FailureType.choices)
+    issued_on = models.DateField(db_index=True)
+    their_reference = models.CharField(max_length=60, blank=True)
+    text = models.TextField(help_text="What the order says we must do.")
+    due_by = models.DateField()
+    complied_on = models.DateField(null=True, blank=True)
+    evidence = models.TextField(blank=True, help_text="Evidence of compliance sent to the Ombudsman.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ombudsman_case", "issued_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Complaint Handling Failure Order {self.their_reference or f'#{self.pk}'}"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.complied_on is None and self.due_by < today
+
+
 class OmbudsmanEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyOmbudsmanError("The Ombudsman case record is append-only.")

@@ -124,6 +124,30 @@ def overdue_orders(today: dt.date):
     )
 
 
+def failure_orders(start: dt.date, end: dt.date):
+    """Complaint Handling Failure Orders issued in the period (8.1 c), oldest first."""
+    from putright.ombudsman.models import FailureOrder
+
+    return FailureOrder.objects.filter(issued_on__range=(start, end)).select_related("ombudsman_case").order_by("issued_on", "id")
+
+
+def failure_orders_summary(start: dt.date, end: dt.date, *, today: dt.date) -> dict:
+    """How many Complaint Handling Failure Orders were issued in the period, by what they were
+    for, and where they stand today (complied with, late, open, overdue)."""
+    from putright.ombudsman.models import FailureType
+
+    orders = list(failure_orders(start, end))
+    return {
+        "total": len(orders),
+        "by_failure": {t.value: sum(1 for o in orders if o.failure == t) for t in FailureType},
+        "complied": sum(1 for o in orders if o.complied_on),
+        "complied_late": sum(1 for o in orders if o.complied_on and o.complied_on > o.due_by),
+        "open": sum(1 for o in orders if not o.complied_on),
+        "overdue": sum(1 for o in orders if o.is_overdue(today)),
+        "orders": orders,
+    }
+
+
 def open_orders(today: dt.date):
     return (
         Order.objects.filter(complied_on__isnull=True).exclude(kind=OrderKind.RECOMMENDATION, due_by__isnull=True)

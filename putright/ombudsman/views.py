@@ -91,6 +91,8 @@ STEPS = {
     "determination": forms.DeterminationForm,
     "order": forms.OrderForm,
     "compliance": forms.ComplianceForm,
+    "failure-order": forms.FailureOrderForm,
+    "failure-order-complied": forms.FailureOrderComplianceForm,
     "close": forms.CloseForm,
 }
 
@@ -105,6 +107,8 @@ def available_steps(oc: OmbudsmanCase, user) -> list[tuple[str, str]]:
         if slug == "information-sent" and not any(r.sent_on is None for r in oc.information_requests.all()):
             continue
         if slug == "compliance" and not any(o.complied_on is None for o in oc.orders.all()):
+            continue
+        if slug == "failure-order-complied" and not oc.failure_orders.filter(complied_on__isnull=True).exists():
             continue
         steps.append((slug, form.title))
     return steps

@@ -30,7 +30,8 @@ class TallyDirtyMonth(models.Model):
 
 
 class TallyState(models.Model):
-    """One row per fact about the tallies: "built" (when they were last built whole) and
+    """One row per fact about the tallies: "built" (when they were last built whole), "version"
+    (of the sources they were counted with) and
     "calendar" (the working calendar they were counted with: working-day sums depend on it)."""
 
     key = models.CharField(max_length=20, primary_key=True)

@@ -33,6 +33,9 @@ from django.db.models.functions import Greatest
 from putright.performance.models import MonthTally, TallyDirtyMonth, TallyState
 
 STAGES = (1, 2)
+#: Raised whenever the sources change (a new figure, a new grouping): the tallies are then
+#: counted again whole at the next refresh.
+VERSION = "2"
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -108,8 +111,18 @@ def _count_span(start: dt.date, end: dt.date, cal) -> dict[Key, Counter]:
         if acknowledged:
             counts["span_from_ack"] = (w[responded] - w[acknowledged]) * n
         add("responded", number, (), responded, **counts)
-    for number, _case_id, day in q._counted_late(STAGES, span, cal):
+    late = q._counted_late(STAGES, span, cal)
+    for number, _case_id, day in late:
         add("responded", number, (), day, counted_late=1)
+    # CH02 by the case's tenure (queries._within_by_tenure).
+    for number, tenure, day, n, within in (
+        stages.filter(responded_on__range=(start, end)).values_list("number", "case__tenure", "responded_on")
+        .annotate(n=Count("number"), within=q._count(q.RESPONSE_CONDITIONS["within_timescale"]))
+    ):
+        add("tenure", number, (tenure or "not_recorded",), day, responded=n, within_timescale=within)
+    tenures = dict(Case.objects.filter(pk__in={c for _, c, _ in late}).values_list("pk", "tenure")) if late else {}
+    for number, case_id, day in late:
+        add("tenure", number, (tenures.get(case_id) or "not_recorded",), day, counted_late=1)
     responses, acknowledgements = q._entered_late(STAGES, span)
     for number, _case_id, day, within_code in responses:
         if within_code:
@@ -202,6 +215,7 @@ def rebuild() -> int:
         if months:
             _recount(months)
         TallyState.objects.update_or_create(key="calendar", defaults={"value": _calendar_fingerprint()})
+        TallyState.objects.update_or_create(key="version", defaults={"value": VERSION})
         TallyState.objects.update_or_create(key="built", defaults={"value": dt.datetime.now(dt.timezone.utc).isoformat()})
     return len(months)
 
@@ -216,7 +230,7 @@ def refresh() -> dict:
         if schema.missing_triggers(connection):  # a table made again by a migration (SQLite)
             schema.ensure(connection, indexes=False)  # indexes: after the next migrate
         state = dict(TallyState.objects.values_list("key", "value"))
-        if "built" not in state or state.get("calendar") != _calendar_fingerprint():
+        if "built" not in state or state.get("version") != VERSION or state.get("calendar") != _calendar_fingerprint():
             return {"rebuilt_months": rebuild()}
         table = connection.ops.quote_name(TallyDirtyMonth._meta.db_table)
         with connection.cursor() as cursor:

@@ -15,6 +15,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from .formatting import percent  # noqa: E402
 
 # GOV.UK colours: blue, dark blue, orange-ish contrast
 BLUE, DARK, GREEN = "#1d70b8", "#003078", "#00703c"
@@ -63,9 +66,23 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+def _whole_numbers(axis) -> None:
+    """Ticks at whole numbers only: a count of complaints is never 2.5."""
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+
+
+def _legend_below(ax) -> None:
+    """The legend under the chart, clear of every bar (inside, it covered the Q4 bars)."""
+    ax.legend(frameon=False, loc="upper center", ncol=2, bbox_to_anchor=(0.5, -0.14))
+
+
 @_remembered
 def received_by_quarter(rows: list[tuple[str, int, int]]) -> str:
     """rows: (quarter label, stage 1 received, stage 2 received)."""
+    return _svg(received_by_quarter_figure(rows))
+
+
+def received_by_quarter_figure(rows: list[tuple[str, int, int]]):
     fig, ax = plt.subplots(figsize=(6.5, 3))
     labels = [r[0] for r in rows]
     x = range(len(rows))
@@ -76,13 +93,20 @@ def received_by_quarter(rows: list[tuple[str, int, int]]) -> str:
     ax.bar_label(b2, padding=2)
     ax.set_xticks(list(x), labels)
     ax.set_ylabel("Complaints received")
-    ax.legend(frameon=False)
-    return _svg(fig)
+    _whole_numbers(ax.yaxis)
+    top = max([r[1] for r in rows] + [r[2] for r in rows] + [1])
+    ax.set_ylim(0, top * 1.15 + 0.5)  # room for the labels on the tallest bar
+    _legend_below(ax)
+    return fig
 
 
 @_remembered
 def within_timescale(rows: list[tuple[str, float | None, float | None]]) -> str:
     """rows: (stage label, % within timescale with agreed extensions, % without)."""
+    return _svg(within_timescale_figure(rows))
+
+
+def within_timescale_figure(rows: list[tuple[str, float | None, float | None]]):
     fig, ax = plt.subplots(figsize=(6.5, 3))
     x = range(len(rows))
     w = 0.38
@@ -90,20 +114,25 @@ def within_timescale(rows: list[tuple[str, float | None, float | None]]) -> str:
     without = [r[2] or 0 for r in rows]
     b1 = ax.bar([i - w / 2 for i in x], with_, w, label="With agreed extensions (CH02)", color=GREEN)
     b2 = ax.bar([i + w / 2 for i in x], without, w, label="Without extensions", color=BLUE)
-    ax.bar_label(b1, labels=["n/a" if r[1] is None else f"{r[1]}%" for r in rows], padding=2)
-    ax.bar_label(b2, labels=["n/a" if r[2] is None else f"{r[2]}%" for r in rows], padding=2)
+    ax.bar_label(b1, labels=[percent(r[1]) for r in rows], padding=2)
+    ax.bar_label(b2, labels=[percent(r[2]) for r in rows], padding=2)
     ax.set_xticks(list(x), [r[0] for r in rows])
     ax.set_ylim(0, 115)
     ax.set_ylabel("Responded within timescale (%)")
-    ax.legend(frameon=False, loc="upper center", ncol=2, bbox_to_anchor=(0.5, -0.12))
-    return _svg(fig)
+    _legend_below(ax)
+    return fig
 
 
 @_remembered
 def themes(counts: dict[str, int], top: int = 10) -> str:
+    return _svg(themes_figure(counts, top))
+
+
+def themes_figure(counts: dict[str, int], top: int = 10):
     items = list(counts.items())[:top][::-1]
     fig, ax = plt.subplots(figsize=(6.5, 0.35 * max(len(items), 1) + 0.8))
     bars = ax.barh([k for k, _ in items], [v for _, v in items], color=BLUE)
     ax.bar_label(bars, padding=2)
     ax.set_xlabel("Stage 1 complaints (a complaint can have several themes)")
-    return _svg(fig)
+    _whole_numbers(ax.xaxis)
+    return fig

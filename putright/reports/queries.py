@@ -68,6 +68,7 @@ DEFINITIONS: dict[str, str] = {
     "stage1.responded": "Stage 1 responses sent (the response date) in the period, whenever the complaint was received.",
     "stage1.within_timescale": "CH02 (1): of stage1.responded, those sent by the Code's date (10 working days after acknowledgement, 6.3) or by the date of an extension agreed with the resident that the Code allows (at most 10 working days beyond the Code's date, or further with a good reason recorded, 6.4); an extension beyond the limit with no good reason recorded counts only up to the limit.",
     "stage1.within_timescale_percent": "stage1.within_timescale as a percentage of stage1.responded, to 1 decimal place (CH02 as published).",
+    "stage1.within_timescale_by_tenure": "CH02 (1) split by the tenure recorded on the case, as CH01 is: for lcra, lcho and not_recorded (no tenure recorded, its own row, never dropped), the responses, those within the timescale (the same rule as stage1.within_timescale) and the percentage; the three rows add up to the totals.",
     "stage1.within_timescale_without_extensions": "Of stage1.responded, those sent by the Code's date (10 working days after acknowledgement), ignoring every extension; shown beside CH02 so both are visible.",
     "stage1.within_timescale_without_extensions_percent": "stage1.within_timescale_without_extensions as a percentage of stage1.responded, to 1 decimal place.",
     "stage1.late": "stage1.responded minus stage1.within_timescale.",
@@ -85,6 +86,7 @@ DEFINITIONS: dict[str, str] = {
     "stage2.responded": "Stage 2 (final) responses sent in the period.",
     "stage2.within_timescale": "CH02 (2): of stage2.responded, those sent by the Code's date (20 working days after acknowledgement, 6.14) or by an agreed extension the Code allows (at most 20 working days more, or further with a good reason recorded, 6.15); an extension beyond the limit with no good reason recorded counts only up to the limit.",
     "stage2.within_timescale_percent": "stage2.within_timescale as a percentage of stage2.responded, to 1 decimal place.",
+    "stage2.within_timescale_by_tenure": "CH02 (2) split by tenure as stage1.within_timescale_by_tenure.",
     "stage2.within_timescale_without_extensions": "Of stage2.responded, those sent within 20 working days of acknowledgement, ignoring every extension.",
     "stage2.within_timescale_without_extensions_percent": "stage2.within_timescale_without_extensions as a percentage of stage2.responded, to 1 decimal place.",
     "stage2.late": "stage2.responded minus stage2.within_timescale.",
@@ -98,6 +100,7 @@ DEFINITIONS: dict[str, str] = {
     "stage2.average_working_days_from_receipt": "The mean number of working days from the escalation request to the final response over stage2.responded, to 1 decimal place.",
     "stage2.service_areas": "stage2.received by the service area recorded on the case.",
     "refused": "Complaints refused in the period (the refusal date): total, by the Code's reason (2.2: over 12 months, legal proceedings, previously considered, other) and by stage (1: not accepted; 2: escalation refused); each case is counted once per group.",
+    "refused.other_by_about": "Complaints refused in the period for another reason (\"other\", which needs a manager), by what they were about as recorded with the refusal, most common first; \"Not recorded\" for imported refusals (8.1 b).",
     "withdrawn": "Complaints withdrawn by the resident in the period (the withdrawal date).",
     "open_at_end": "Complaints awaiting a response at the end of the period, by stage: the stage began on or before the last day and its response had not been sent by then, leaving out complaints withdrawn by then and stages refused by then and never acknowledged.",
     "themes": "Themes of stage1.received, most common first; a complaint can have several themes, so the counts add up to more than stage1.received.",
@@ -457,6 +460,31 @@ def _stage_block(number: int, c: dict, late_now: int, breakdown: dict, homes: di
     return block
 
 
+def _within_by_tenure(period: Period, late: list[tuple[int, int, dt.date]]) -> dict[int, dict[str, dict]]:
+    """CH02 by the case's tenure, for each stage: the period's responses and those within the
+    timescale, by one grouped query, less the responses counted late whatever their date
+    (``late``: the few from ``_counted_late``). No tenure recorded is its own row."""
+    counts = {n: {t: {"responded": 0, "within_timescale": 0} for t in (*TENURES, "not_recorded")} for n in STAGES}
+    for number, tenure, n, within in (
+        Stage.objects.filter(_between("responded_on", period), number__in=STAGES)
+        .values_list("number", "case__tenure")
+        .annotate(n=Count("number"), within=_count(RESPONSE_CONDITIONS["within_timescale"]))
+        .order_by()
+    ):
+        row = counts[number][tenure or "not_recorded"]
+        row["responded"] += n
+        row["within_timescale"] += within
+    late_now = [(number, case_id) for number, case_id, day in late if day in period]
+    # One query whether or not any are late (pk=0 matches nothing), so the count stays the same.
+    tenures = dict(Case.objects.filter(Q(pk__in={c for _, c in late_now}) | Q(pk=0)).values_list("pk", "tenure"))
+    for number, case_id in late_now:
+        counts[number][tenures.get(case_id) or "not_recorded"]["within_timescale"] -= 1
+    for by_tenure in counts.values():
+        for row in by_tenure.values():
+            row["within_timescale_percent"] = measures.share(row["within_timescale"], row["responded"])
+    return counts
+
+
 def _refused(period: Period) -> dict:
     """One grouped query; each case counted once per group (a case refused twice for the same
     reason in a period is rare enough that the few rows are deduplicated here)."""
@@ -475,8 +503,15 @@ def _refused(period: Period) -> dict:
         stage["by_reason"].setdefault(reason, set()).add(case_id)
         by_reason.setdefault(reason, set()).add(case_id)
         total.add(case_id)
+    about: dict[str, set[int]] = defaultdict(set)
+    for text, case_id in (
+        Refusal.objects.filter(_between("refused_on", period), reason=RefusalReason.OTHER)
+        .values_list("about", "case_id").distinct().order_by()
+    ):
+        about[text.strip() or NOT_RECORDED].add(case_id)
     return {
         "total": len(total),
+        "other_by_about": _ranked({k: len(v) for k, v in about.items()}),
         "by_reason": {r: len(ids) for r, ids in by_reason.items()},
         "by_stage": {k: {"total": len(v["total"]), "by_reason": {r: len(ids) for r, ids in v["by_reason"].items()}}
                      for k, v in by_stage.items()},
@@ -591,6 +626,7 @@ class _Parts:
     open_at_end: dict
     themes: dict
     changed_from_stage1: int
+    by_tenure: dict  # {stage: {tenure: {"responded", "within_timescale", "within_timescale_percent"}}}
 
 
 def _live_parts(period: Period, named: dict[str, Period], cal: WorkingCalendar) -> _Parts:
@@ -608,7 +644,7 @@ def _live_parts(period: Period, named: dict[str, Period], cal: WorkingCalendar) 
         late_without[number] = {name: sum(1 for day in without if day in p) for name, p in named.items()}
         late_ack_now[number] = sum(1 for n, day in entered_acks if n == number and day in period)
     return _Parts(all_counts, averages, late, late_without, late_ack_now, breakdown, other_kinds,
-                  _open_at_end(period), _themes(period), _changed_from_stage1(period))
+                  _open_at_end(period), _themes(period), _changed_from_stage1(period), _within_by_tenure(period, all_late))
 
 
 def _tallied_parts(period: Period, named: dict[str, Period], cal: WorkingCalendar) -> _Parts:
@@ -619,7 +655,7 @@ def _tallied_parts(period: Period, named: dict[str, Period], cal: WorkingCalenda
     # Only what the three-year comparison needs is read for the years before (three queries of
     # a few hundred rows, rather than every source for three years).
     t = tallies.sums(["received", "responded"], named)
-    t.update(tallies.sums(["acknowledged", "cases", "stage2", "themes"], {"now": period}))
+    t.update(tallies.sums(["acknowledged", "cases", "stage2", "themes", "tenure"], {"now": period}))
     t.update(tallies.sums(["flow"], {"now": period}, cumulative=["flow"]))
     counts, averages, late, late_without, late_ack_now, open_counts = {}, {}, {}, {}, {}, {}
     for number in STAGES:
@@ -645,9 +681,17 @@ def _tallied_parts(period: Period, named: dict[str, Period], cal: WorkingCalenda
     stage2 = [(*dims, c["n"]) for (_, dims), c in t["stage2"]["now"].rows.items()]
     breakdown, other_kinds = _breakdown_from(received, stage2)
     themes = _themes_from([(dims[0], c["n"], c["refused"]) for (_, dims), c in t["themes"]["now"].rows.items()])
+    by_tenure = {}
+    for number in STAGES:
+        by_tenure[number] = {}
+        for tenure in (*TENURES, "not_recorded"):
+            c = t["tenure"]["now"].of(number, (tenure,))
+            within = c["within_timescale"] - c["counted_late"]
+            by_tenure[number][tenure] = {"responded": c["responded"], "within_timescale": within,
+                                         "within_timescale_percent": measures.share(within, c["responded"])}
     return _Parts(counts, averages, late, late_without, late_ack_now, breakdown, other_kinds,
                   {**open_counts, "total": sum(open_counts.values())}, themes,
-                  t["responded"]["now"].of(2)["changed_from_stage1"])
+                  t["responded"]["now"].of(2)["changed_from_stage1"], by_tenure)
 
 
 #: Read the stage and case figures from the counts kept by month (False: count them live).
@@ -669,6 +713,7 @@ def _compute(period: Period, *, with_three_years: bool, tallied: bool | None = N
             late_without_now=parts.late_without[number]["now"], late_ack_now=parts.late_ack_now[number],
             changed=parts.changed_from_stage1,
         )
+        stages[number]["within_timescale_by_tenure"] = parts.by_tenure[number]
         for year in years:
             name = str(year) if str(year) in named else "now"
             c = counts[name]
@@ -781,6 +826,11 @@ def case_filters(year: int, figure_key: str, *, quarter: int | None = None) -> Q
     """
     period = _period(year, quarter)
     head, _, rest = figure_key.partition(".")
+    if head in ("stage1", "stage2") and rest.startswith("within_timescale_by_tenure."):
+        _, tenure, field = (rest.split(".") + [""])[:3]
+        if tenure not in (*TENURES, "not_recorded") or field not in ("responded", "within_timescale"):
+            raise KeyError(figure_key)
+        return case_filters(year, f"{head}.{field}", quarter=quarter).filter(tenure="" if tenure == "not_recorded" else tenure)
     if head in ("stage1", "stage2") and rest:
         number = int(head[-1])
         if rest in ("within_timescale", "late"):
@@ -809,6 +859,10 @@ def case_filters(year: int, figure_key: str, *, quarter: int | None = None) -> Q
             return Case.objects.filter(Exists(refusals))
         if len(parts) == 2 and parts[0] == "by_reason" and parts[1] in REFUSAL_REASONS:
             return Case.objects.filter(Exists(refusals.filter(reason=parts[1])))
+        if len(parts) >= 2 and parts[0] == "other_by_about":
+            text = ".".join(parts[1:])
+            other = refusals.filter(reason=RefusalReason.OTHER)
+            return Case.objects.filter(Exists(other.filter(about="") if text == NOT_RECORDED else other.filter(about=text)))
         raise KeyError(figure_key)
     if figure_key == "withdrawn":
         return Case.objects.filter(_between("withdrawn_on", period), kind=Kind.COMPLAINT)

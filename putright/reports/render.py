@@ -21,7 +21,7 @@ from putright.ombudsman import queries as ombudsman
 from putright.ombudsman.models import Determination
 from putright.portal.models import PublishedReport, ReportKind, Satisfaction
 
-from . import charts, periods
+from . import charts, compare, formatting, periods
 from .models import ANNUAL_SECTIONS, QUARTER_SECTIONS, ReportNarrative
 from .queries import DEFINITIONS, annual_figures, case_filters, quarter_figures, received_by_quarter, satisfaction_counts
 
@@ -124,6 +124,7 @@ def figure_rows(figures: dict, year: int, quarter: int | None = None) -> list[di
             "key": prefix,
             "label": ": ".join(labels[1:]) or labels[0],
             "value": value,
+            "shown": shown(prefix, value),
             "definition": definition(prefix),
             "linked": value is not None and has_cases(year, prefix, quarter),
         })
@@ -136,6 +137,42 @@ def figure_rows(figures: dict, year: int, quarter: int | None = None) -> list[di
         if len(rows) > first:
             rows[first]["section"] = {"stage1": "Stage 1", "stage2": "Stage 2"}.get(top, top.replace("_", " ").capitalize())
     return rows
+
+
+def shown(key: str, value) -> str:
+    """A figure as the page writes it: £12,345.00, 82.4%, 12,345; "not available" for None."""
+    if value is None:
+        return "not available"
+    if key.endswith("amount_gbp"):
+        return formatting.money(value)
+    if key.endswith("_percent") or "_percent." in key:
+        return formatting.percent(value)
+    return formatting.number(value)
+
+
+#: The figures page's tabs: (id, title, the top-level sections of the figures it holds).
+FIGURE_TABS = (
+    ("stage-1", "Stage 1", ("stage1",)),
+    ("stage-2", "Stage 2", ("stage2",)),
+    ("refused", "Refused, withdrawn and open", ("refused", "withdrawn", "open_at_end")),
+    ("themes", "Themes, service requests and compliments", ("themes", "service_requests", "compliments")),
+    ("compensation", "Compensation and satisfaction", ("compensation", "satisfaction")),
+)
+
+
+def figure_tabs(rows: list[dict]) -> list[dict]:
+    """The rows of `figure_rows`, one table per section, grouped into the page's tabs; a section
+    not named in FIGURE_TABS gets a tab of its own, so no figure is ever left off the page."""
+    sections: list[dict] = []
+    for row in rows:
+        if row.get("section") or not sections:
+            sections.append({"top": row["key"].split(".")[0], "title": row.get("section", ""), "rows": []})
+        sections[-1]["rows"].append(row)
+    tabs = [{"id": tab_id, "title": title, "sections": [s for s in sections if s["top"] in tops]}
+            for tab_id, title, tops in FIGURE_TABS]
+    named = {top for *_, tops in FIGURE_TABS for top in tops}
+    tabs += [{"id": s["top"].replace("_", "-"), "title": s["title"], "sections": [s]} for s in sections if s["top"] not in named]
+    return [t for t in tabs if t["sections"]]
 
 
 SATISFACTION_DEFINITION = (
@@ -171,6 +208,19 @@ def _stage_table(figures: dict) -> list[dict]:
     return [figures["stage1"], figures["stage2"]]
 
 
+TENURE_LABELS = {"lcra": "Low cost rental (LCRA)", "lcho": "Low cost home ownership (LCHO)", "not_recorded": "Tenure not recorded"}
+
+
+def _tenure_rows(figures: dict) -> list[dict]:
+    """CH01 and CH02 by tenure, one row per tenure and one for none recorded (never dropped)."""
+    s1, s2 = figures["stage1"], figures["stage2"]
+    return [
+        {"label": label, "received1": s1["received_by_tenure"][key], "received2": s2["received_by_tenure"][key],
+         "within1": s1["within_timescale_by_tenure"][key], "within2": s2["within_timescale_by_tenure"][key]}
+        for key, label in TENURE_LABELS.items()
+    ]
+
+
 def _refused_summary(refused: dict) -> list[dict]:
     return [
         {"reason": REFUSAL_LABELS.get(k, k), "total": v,
@@ -185,6 +235,7 @@ def _ombudsman(period, today: dt.date) -> dict:
         "rate": ombudsman.maladministration_rate(period.start, period.end),
         "rate_definition": ombudsman.MALADMINISTRATION_RATE_DEFINITION,
         "orders": ombudsman.orders_summary(period.start, period.end, today=today),
+        "failure_orders": ombudsman.failure_orders_summary(period.start, period.end, today=today),
         "non_compliance": list(
             Determination.objects.filter(determined_on__range=(period.start, period.end), code_non_compliance=True)
             .select_related("ombudsman_case").order_by("determined_on", "id")
@@ -245,6 +296,7 @@ def annual_context(year: int, *, today: dt.date | None = None) -> dict:
         "stages": _stage_table(figures),
         "received_by_quarter": received,
         "refused_rows": _refused_summary(figures["refused"]),
+        "tenure_rows": _tenure_rows(figures),
         "charts": {k: charts.data_uri(v) for k, v in svg.items() if v},
         "narrative": _narratives(year, ANNUAL_SECTIONS),
         "self_assessment": _self_assessment(period),
@@ -269,8 +321,15 @@ def quarter_context(year: int, quarter: int, *, today: dt.date | None = None) ->
         ]),
         "themes": charts.themes(figures["themes"]) if figures["themes"] else "",
     }
+    before_year, before_quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    try:
+        before = quarter_figures(before_year, before_quarter)
+    except ValueError:  # before the first reporting year PutRight knows
+        before = {}
     return {
         "kind": "quarter",
+        "comparison": compare.compare(figures, before),
+        "previous_label": f"{periods.year_label(before_year)} quarter {before_quarter}",
         "landlord": LandlordSettings.load(),
         "year": year,
         "quarter": quarter,
@@ -280,6 +339,7 @@ def quarter_context(year: int, quarter: int, *, today: dt.date | None = None) ->
         "f": figures,
         "stages": _stage_table(figures),
         "refused_rows": _refused_summary(figures["refused"]),
+        "tenure_rows": _tenure_rows(figures),
         "charts": {k: charts.data_uri(v) for k, v in svg.items() if v},
         "narrative": _narratives(year, QUARTER_SECTIONS, prefix=f"q{quarter}."),
         "ombudsman": _ombudsman(period, today),
@@ -291,12 +351,14 @@ def quarter_context(year: int, quarter: int, *, today: dt.date | None = None) ->
     }
 
 
-def annual_html(year: int, *, today: dt.date | None = None) -> str:
-    return render_to_string("reports/annual_document.html", annual_context(year, today=today))
+def annual_html(year: int, *, today: dt.date | None = None, ways_back: list[tuple[str, str]] | None = None) -> str:
+    """The annual report; `ways_back` ((text, url) pairs) adds links back into PutRight at the
+    top for staff reading it in the browser (never in the PDF or the file published)."""
+    return render_to_string("reports/annual_document.html", {**annual_context(year, today=today), "ways_back": ways_back or []})
 
 
-def quarter_html(year: int, quarter: int, *, today: dt.date | None = None) -> str:
-    return render_to_string("reports/quarter_document.html", quarter_context(year, quarter, today=today))
+def quarter_html(year: int, quarter: int, *, today: dt.date | None = None, ways_back: list[tuple[str, str]] | None = None) -> str:
+    return render_to_string("reports/quarter_document.html", {**quarter_context(year, quarter, today=today), "ways_back": ways_back or []})
 
 
 def pdf_bytes(html: str) -> bytes:

@@ -60,7 +60,7 @@ def _figures_page(request, year: int, quarter: int | None):
     texts = ReportNarrative.texts(year)
     return render(request, "reports/figures.html", {
         "year": year, "quarter": quarter, "label": label, "figures": figures,
-        "rows": documents.figure_rows(figures, year, quarter),
+        "tabs": documents.figure_tabs(documents.figure_rows(figures, year, quarter)),
         "narrative": [{"key": k, "title": section_title(k), "text": texts.get(k, "")} for k in keys],
         "can_edit": getattr(request.user, "can_manage_cases", False),
         "quarters": range(1, 5),
@@ -121,7 +121,14 @@ def _document(request, html: str, name: str, as_pdf: bool):
 @staff_view
 def annual_report(request, year, fmt="html"):
     year = _year(year)
-    return _document(request, documents.annual_html(year), f"complaints-annual-report-{periods.year_label(year).replace('/', '-')}", fmt == "pdf")
+    label = periods.year_label(year)
+    ways_back = [] if fmt == "pdf" else [
+        (f"Back to the figures {label}", reverse("reports:year", args=[year])),
+        ("All reports", reverse("reports:index")),
+        ("Download as PDF", reverse("reports:annual-report-pdf", args=[year])),
+    ]
+    html = documents.annual_html(year, ways_back=ways_back)
+    return _document(request, html, f"complaints-annual-report-{label.replace('/', '-')}", fmt == "pdf")
 
 
 @staff_view
@@ -129,7 +136,14 @@ def quarter_report(request, year, quarter, fmt="html"):
     year = _year(year)
     if quarter not in (1, 2, 3, 4):
         raise Http404("No such quarter.")
-    return _document(request, documents.quarter_html(year, quarter), f"complaints-board-report-{year}-q{quarter}", fmt == "pdf")
+    label = f"{periods.year_label(year)} quarter {quarter}"
+    ways_back = [] if fmt == "pdf" else [
+        (f"Back to the figures {label}", reverse("reports:quarter", args=[year, quarter])),
+        ("All reports", reverse("reports:index")),
+        ("Download as PDF", reverse("reports:quarter-report-pdf", args=[year, quarter])),
+    ]
+    html = documents.quarter_html(year, quarter, ways_back=ways_back)
+    return _document(request, html, f"complaints-board-report-{year}-q{quarter}", fmt == "pdf")
 
 
 @staff_view

@@ -25,6 +25,8 @@ from .forms import AnswerForm, ApprovalForm, NewVersionForm
 from .models import Answer, SelfAssessment
 from .provisions import BY_NUMBER, PROVISIONS
 
+ORDER = [number for number, _, _ in PROVISIONS]  # 1.2 to 9.8, the Code's order
+
 
 def _editable(assessment: SelfAssessment) -> None:
     if assessment.is_approved:
@@ -102,6 +104,10 @@ def answer(request, pk, number):
         raise Http404("No such provision.")
     _editable(assessment)
     item, _ = Answer.objects.get_or_create(assessment=assessment, provision=number)
+    # Where this provision is among the Code's, for "save and next" and the way back.
+    position = ORDER.index(number)
+    previous = ORDER[position - 1] if position else None
+    following = ORDER[position + 1] if position + 1 < len(ORDER) else None
     form = AnswerForm(request.POST or None, initial={"complies": item.complies, "evidence": item.evidence, "commentary": item.commentary})
     if request.method == "POST" and form.is_valid():
         for name in ("complies", "evidence", "commentary"):
@@ -109,6 +115,8 @@ def answer(request, pk, number):
         item.updated_by = request.user
         item.save()
         messages.success(request, f"Provision {number}: saved.")
+        if request.POST.get("then") == "next" and following:
+            return redirect("selfassessment:answer", pk, following)
         return redirect(reverse("selfassessment:detail", args=[pk]) + f"#p-{number}")
     found = data.evidence_for(assessment.year).get(number)
     _, section, text = BY_NUMBER[number]
@@ -116,6 +124,7 @@ def answer(request, pk, number):
         "assessment": assessment, "number": number, "section": section, "text": text, "form": form,
         "data": found, "list_url": _list_url(assessment.year, found.list_key if found else None),
         "label": periods.year_label(assessment.year),
+        "position": position + 1, "total": len(ORDER), "previous": previous, "following": following,
     }, status=400 if form.errors else 200)
 
 

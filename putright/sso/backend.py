@@ -147,7 +147,9 @@ class SsoBackend(OIDCAuthenticationBackend):
         self.request.putright_sso["username"] = username
         existing = User.objects.filter(username__iexact=username).first()
         if existing is not None:
-            if not settings.PUTRIGHT_OIDC_LINK_EXISTING or SsoIdentity.objects.filter(user=existing).exists() or hasattr(existing, "api_key"):
+            # Never a superuser (the break-glass account) or an API key's user, whatever the setting.
+            linkable = not existing.is_superuser and not hasattr(existing, "api_key") and not SsoIdentity.objects.filter(user=existing).exists()
+            if not (settings.PUTRIGHT_OIDC_LINK_EXISTING and linkable):
                 raise Refused("username-taken")
             return existing
         user = User(username=username, role="")

@@ -62,6 +62,11 @@ GRANTS: dict[str, set[str]] = {
     "cases:log": CASEWORK,
     "cases:action": CASEWORK,  # per step: see MANAGER_STEPS below
     "cases:late_entries": MANAGERS,  # steps recorded late or back-dated (docs/roles.md)
+    "cases:worklists": STAFF,
+    # Named complaints roles and the governing body's receipt of reports: read by all, recorded by managers.
+    "governance:index": STAFF,
+    "governance:appoint": MANAGERS,
+    "governance:receipt": MANAGERS,  # updates, actions and remedies due or overdue (docs/roles.md)
     # Letters are correspondence: read by all, drafted by casework roles (POST).
     "letters:letter": STAFF,
     "letters:preview": STAFF,

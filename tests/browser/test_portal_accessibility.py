@@ -33,6 +33,9 @@ def _closed_and_responded(resident, handler, today):
         actions.respond(case, responded_on=today, points=points(), actor=handler, today=today)
         actions.add_correspondence(case, direction="out", occurred_on=today, subject="Stage 1 response",
                                    files=[actions.NewFile("response.pdf", "application/pdf", b"%PDF-1.4")], actor=handler, today=today)
+        # The response counts as sent once recorded as sent (docs/deadlines.md, "Recorded is not sent").
+        actions.send_another_way(case, step="response", sent_on=today, method="letter", actor=handler, today=today,
+                                 text="Our stage 1 response: we upheld your complaint.")
         return case
 
     responded = complaint("The lift has been broken for a month.")

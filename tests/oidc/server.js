@@ -20,6 +20,8 @@ const ACCOUNTS = {
   carol: { password: "carol-secret", name: "Carol Price", email: "carol.price@landlord.example", groups: ["finance", "all-staff"], mfa: false },
   dev: { password: "dev-secret", name: "Dev Patel", email: "dev.patel@landlord.example", groups: ["putright-administrators"], mfa: false },
   morgan: { password: "morgan-secret", name: "Morgan Reid", email: "morgan.reid@landlord.example", groups: ["putright-administrators"], mfa: true },
+  // The complaints mailbox's own account, for XOAUTH2 to Dovecot (putright/mailbox/tests).
+  complaints: { password: "complaints-secret", name: "Complaints mailbox", email: "complaints@landlord.example", groups: [], mfa: false },
   olu: { password: "olu-secret", name: "Olu Adebayo", email: "olu.adebayo@landlord.example", groups: [], mfa: false },
 };
 

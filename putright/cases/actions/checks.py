@@ -257,3 +257,29 @@ def refresh_response_counts_late(stage: Stage) -> bool:
         stage.response_counts_late = late
         Stage.objects.filter(pk=stage.pk).update(response_counts_late=late)
     return late
+
+
+def refresh_next_update(case: Case, cal: WorkingCalendar | None = None) -> None:
+    """Stage.next_update_due of the case's stages: for a stage awaiting its response whose latest
+    extension agreed an update interval of N working days, N working days after the resident was
+    last told anything (told of the extension, its letter sent, or the latest message sent to
+    them since); otherwise none. Called by every action that changes one of those."""
+    from django.db.models import Max
+
+    from putright.cases.models import Correspondence, Direction, Extension
+
+    if cal is None:
+        from putright.cases.calendar import landlord_calendar
+
+        cal = landlord_calendar()
+    last_sent = (Correspondence.objects.filter(case=case, direction=Direction.OUT, internal=False)
+                 .aggregate(last=Max("occurred_on"))["last"])
+    for stage in Stage.objects.filter(case=case):
+        due = None
+        latest = Extension.objects.filter(stage=stage).order_by("-id").first() if stage.responded_on is None else None
+        if latest is not None and latest.update_every_working_days:
+            told = [d for d in (latest.resident_told_on, latest.issued_on, last_sent) if d is not None]
+            last = max(told, default=timezone.localdate(latest.created_at))
+            due = cal.add_working_days(last, latest.update_every_working_days)
+        if stage.next_update_due != due:
+            Stage.objects.filter(pk=stage.pk).update(next_update_due=due)

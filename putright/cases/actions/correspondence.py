@@ -16,6 +16,7 @@ from putright.cases.actions.checks import (
     check_date,
     format_date,
     lock,
+    refresh_next_update,
     record,
     resolve_today,
 )
@@ -100,6 +101,8 @@ def add_correspondence(
         attachment.file.save(f.name, ContentFile(f.content), save=False)
         attachment.save()
         saved.append({"name": f.name, "size": len(f.content), "sha256": digest})
+    if direction == Direction.OUT and not item.internal:
+        refresh_next_update(case)  # a message to the resident is an update (5.9, 6.6)
     label = Direction(direction).label
     record(
         case,

@@ -25,6 +25,7 @@ from putright.cases.actions.checks import (
     late_entry,
     lock,
     record,
+    refresh_next_update,
     refresh_response_counts_late,
     refresh_stage_ends,
     require_text,
@@ -109,6 +110,7 @@ def _issue(case: Case, step: str, target, *, issued_on: dt.date, item: Correspon
                 "a response after that date counts as late"
             )
         refresh_response_counts_late(stage)
+        refresh_next_update(case)
         summary = (f"Stage {stage.number} extension to {format_date(extension.new_respond_by)} issued ({via}) "
                    f"on {format_date(issued_on)}.")
         data = {"stage": stage.number, "extension": extension.pk, "in_time": in_time}

@@ -18,6 +18,7 @@ from putright.cases.actions.checks import (
     late_entry,
     note_participants,
     recheck_extension_caps,
+    refresh_next_update,
     refresh_response_counts_late,
     format_date,
     get_stage,
@@ -271,6 +272,7 @@ def extend(
     stage.response_entered_late = stage.response_entered_late or recording.late_entry
     stage.save(update_fields=["respond_by", "response_entered_late"])
     refresh_response_counts_late(stage)
+    refresh_next_update(case, cal)
     note_participants(stage, actor)
     late_entry(case, stage_number=number, step="extended", effective_on=resident_told_on, due_by=previous,
                recorded_on=today, recording=recording, reason=late_entry_reason, actor=actor, cal=cal)
@@ -351,6 +353,7 @@ def respond(
     stage.response_issued_on = None  # recorded, not sent: its letter issues it (actions.issuing)
     stage.save(update_fields=["responded_on", "decision", "responded_recorded_at", "response_entered_late", "response_issued_on"])
     refresh_response_counts_late(stage)
+    refresh_next_update(case, cal)
     note_participants(stage, actor)
     late_entry(case, stage_number=number, step="responded", effective_on=responded_on, due_by=stage.respond_by,
                recorded_on=today, recording=recording, reason=late_entry_reason, actor=actor, cal=cal)

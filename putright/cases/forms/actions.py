@@ -134,16 +134,24 @@ class RefuseForm(ActionForm):
         "Explain the decision to the resident and tell them they can take it to the Housing Ombudsman (2.4).",
         "The 12 months run from the issue, or from when the resident became aware of it if later, to the day the complaint was made, not the escalation (2.3). Residents need not give a reason to escalate (6.12).",
     ]
+    conditional = {"reason": {
+        RefusalReason.OVER_12_MONTHS.value: ["issue_arose_on", "became_aware_on", "discretion_decision"],
+        RefusalReason.LEGAL_PROCEEDINGS.value: ["proceedings_started_on"],
+        RefusalReason.PREVIOUSLY_CONSIDERED.value: ["previous_case_reference"],
+        RefusalReason.OTHER.value: ["about"],
+    }}
     refused_on = DateField(label="Date of the decision")
     reason = forms.ChoiceField(label="Reason", choices=[(r.value, REFUSAL_REASON_LABELS[r]) for r in RefusalReason], widget=forms.RadioSelect)
     explanation = forms.CharField(label="The explanation given to the resident", widget=forms.Textarea(attrs={"rows": 4}))
     ombudsman_rights_given = forms.BooleanField(label="The resident was told they can take this decision to the Housing Ombudsman", required=False)
-    issue_arose_on = DateField(label="When the issue arose (12 months reason)", required=False)
-    became_aware_on = DateField(label="When the resident became aware of it, if later (12 months reason)", required=False)
-    discretion_decision = forms.CharField(label="Why discretion to accept an older issue was not used (12 months reason)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    proceedings_started_on = DateField(label="Date legal proceedings started (legal proceedings reason)", required=False)
-    previous_case_reference = forms.CharField(label="Reference of the earlier complaint (previously considered reason)", required=False)
-    about = forms.CharField(label="What the complaint is about (another reason)", required=False,
+    issue_arose_on = DateField(label="When the issue arose", required=False)
+    became_aware_on = DateField(label="When the resident became aware of it, if later", required=False)
+    discretion_decision = forms.CharField(label="Why discretion to accept an older issue was not used", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                          help_text="The Code asks you to consider accepting a complaint made after 12 months where there are good reasons (2.3).")
+    proceedings_started_on = DateField(label="Date legal proceedings started", required=False,
+                                       help_text="When the claim (the Claim Form and Particulars of Claim) was filed at court (2.2).")
+    previous_case_reference = forms.CharField(label="Reference of the earlier complaint", required=False)
+    about = forms.CharField(label="What the complaint is about", required=False,
                             help_text="Refusals for another reason are listed by what they were about in the annual report.")
     late_entry_reason = late_entry_field()
 

@@ -145,6 +145,9 @@ class ActionForm(forms.Form):
     guidance: list[str] = []
     submit = "Save"
     field_order: list[str] | None = None
+    #: GOV.UK conditional reveals: {radio field: {choice: [fields shown only for that choice]}}.
+    #: The fields of the choices not made are ignored: their values are cleared, their errors dropped.
+    conditional: dict[str, dict[str, list[str]]] = {}
 
     def __init__(self, *args, case=None, user=None, **kwargs):
         self.case = case
@@ -157,6 +160,21 @@ class ActionForm(forms.Form):
         specific_required_messages(self)
         super().full_clean()
         self._mark_date_errors()
+
+    def _post_clean(self):
+        self._ignore_unchosen_reveals()
+        super()._post_clean()
+
+    def _ignore_unchosen_reveals(self):
+        for radio, choices in self.conditional.items():
+            chosen = self.cleaned_data.get(radio, self.data.get(self.add_prefix(radio)) if self.is_bound else None)
+            for choice, names in choices.items():
+                if choice == str(chosen):
+                    continue
+                for name in names:
+                    if name in self._errors:
+                        del self._errors[name]
+                    self.cleaned_data[name] = self.fields[name].to_python(None) if not isinstance(self.fields[name], DateField) else None
 
     def _mark_date_errors(self):
         # The date boxes carry the red error border (the date widget's template reads this).

@@ -49,3 +49,26 @@ def day(value) -> str:
         except ValueError:
             return value
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+@register.filter
+def tel_href(number) -> str:
+    """A phone number as a tel: address a phone can dial: "01632 960 001" -> "tel:+441632960001"
+    (UK numbers in international form; "+" numbers kept as written, without spaces)."""
+    text = str(number or "").strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if text.startswith("+"):
+        return f"tel:+{digits}"
+    if digits.startswith("0") and not digits.startswith("00"):
+        return f"tel:+44{digits[1:]}"
+    return f"tel:{digits}"
+
+
+@register.filter
+def tel(number, css_class: str = "govuk-link"):
+    """The landlord's phone number as a link a phone can tap (the number itself as its text)."""
+    from django.utils.html import format_html
+
+    if not number:
+        return ""
+    return format_html('<a class="{}" href="{}">{}</a>', css_class, tel_href(number), number)

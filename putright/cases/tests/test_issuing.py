@@ -139,7 +139,7 @@ def test_a_refusal_is_sent_by_its_letter(handler, manager):
     assert Refusal.objects.get(case=case).issued_on == dt.date(2026, 11, 4)
 
 
-def test_the_pages_say_recorded_not_sent_and_take_what_was_sent_another_way(client, handler, resident):
+def test_the_pages_say_recorded_not_sent_and_take_what_was_sent_another_way(client, handler, resident, today):
     case = _responded(handler, resident)
     client.force_login(handler)
     html = client.get(f"/cases/{case.reference}/").content.decode()
@@ -150,7 +150,7 @@ def test_the_pages_say_recorded_not_sent_and_take_what_was_sent_another_way(clie
     refused = client.post(step_url(case, "sent-another-way"), {"step": "response", **date_fields("sent_on", f.RESPONDED), "method": "phone", "text": ""})
     assert refused.status_code == 200 and "text" in error_summary(refused).lower()
     done = client.post(step_url(case, "sent-another-way"),
-                       {"step": "response", **date_fields("sent_on", dt.date.fromisoformat(f"{f.TODAY}")), "method": "phone", "text": PHONE_TEXT})
+                       {"step": "response", **date_fields("sent_on", today), "method": "phone", "text": PHONE_TEXT})
     assert done.status_code == 302, error_summary(done)
     html = client.get(f"/cases/{case.reference}/").content.decode()
     assert "Response recorded, letter not sent" not in html

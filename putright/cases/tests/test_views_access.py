@@ -86,8 +86,9 @@ def assert_sent_to_sign_in(response, url):
 
 def test_it_covers_every_url_pattern_and_every_step(users, world):
     names = {p.name for p in case_urls.urlpatterns if isinstance(p, URLPattern)}
-    # late_entries (managers only) has its own role tests in test_views_late_entries.py.
-    assert names == {"queue", "log", "detail", "attachment", "action", "late_entries"}, "a new URL needs a row in this matrix"
+    # late_entries (managers only) has its own role tests in test_views_late_entries.py; worklists
+    # (every staff role) in test_worklists.py and the grants walk.
+    assert names == {"queue", "log", "detail", "attachment", "action", "late_entries", "worklists"}, "a new URL needs a row in this matrix"
     assert len(world.cases) == len(STEPS) == len(SPECS)
     assert len(STEPS) >= 16
 

@@ -90,6 +90,8 @@ def test_it_shows_both_stages_with_their_dates_and_due_words(client, handler, ot
     actions.extend(case, actor=other_handler, today=f.S2_ACKNOWLEDGED, **f.extend_kwargs(
         new_respond_by=CAL.add_working_days(f.S2_RESPOND_BY, 5), resident_told_on=f.S2_ACKNOWLEDGED, reason="The surveyor is off sick.",
     ))
+    actions.send_another_way(case, step="extension", sent_on=f.S2_ACKNOWLEDGED, method="email", actor=other_handler, today=f.S2_ACKNOWLEDGED,
+                             text="We need more time; you can contact the Housing Ombudsman on 0300 111 3000.")
     s1, s2 = f.stage(case, 1), f.stage(case, 2)
     client.force_login(handler)
     html = client.get(detail_url(case)).content.decode()
@@ -106,7 +108,8 @@ def test_it_shows_both_stages_with_their_dates_and_due_words(client, handler, ot
     assert d(s2.respond_by) in stage2
     assert f"Extended from the Code's date, {d(s2.code_respond_by)}" in stage2
     assert f"To {d(s2.respond_by)}: The surveyor is off sick." in stage2
-    assert "with the Ombudsman's details; updates every 5 working days" in stage2
+    assert f"Sent {f.S2_ACKNOWLEDGED.day} Nov 2026, with the Ombudsman's details; updates every 5 working days" in stage2
+    assert "Response recorded, letter not sent" in stage1  # stage 1's response was recorded, never sent
     words = due_status(frozen_today(), s2.respond_by, CAL).words
     assert words in stage2
     assert "Olu" in stage2  # the stage 2 handler
@@ -145,7 +148,7 @@ def test_it_shows_remedies_actions_correspondence_and_the_timeline(client, handl
     assert correspondence[note:letter].count("Internal</strong>") == 0  # the letter is not
     assert "Sent</strong> to Rita Patel" in correspondence
     timeline = html[html.index(">Timeline<"):]
-    kinds = ["Remedy: Providing a financial remedy", "Stage 1 response sent", "Stage 1 acknowledged", "Complaint received by other"]
+    kinds = ["Remedy: Providing a financial remedy", "Stage 1 response recorded", "Stage 1 acknowledged", "Complaint received by other"]
     positions = [timeline.index(k) for k in kinds]
     assert positions == sorted(positions), "newest first"
     assert "Hari" in timeline

@@ -23,6 +23,7 @@ from putright.cases import search
 from putright.cases.models import Case, ServiceArea, Stage, Theme
 from putright.hazards.queries import worklists as hazard_worklists
 from putright.ombudsman.views import review_counts, review_querysets
+from putright.cases import worklists
 from putright.performance.counting import count_each
 from putright.rules import lifecycle
 from putright.rules.due import due_status, soon_until
@@ -322,7 +323,9 @@ def queue(request):
         **{f"due:{k}": q for k, q in due_querysets(request.user, data["cases"], today, cal).items()},
         **{f"review:{k}": q for k, q in reviews.items()},
         **{f"hazard:{k}": q for k, q in hazards.items()},
+        **{f"worklist:{k}": q for k, q in worklists.querysets(today, cal, handler=request.user if data["cases"] == "mine" else None).items()},
     })
+    worklist = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("worklist:")}
     counts = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("due:")}
     page = CountedPaginator(cases.values_list("pk", flat=True), PAGE_SIZE, count=counted["total"]).get_page(request.GET.get("page"))
     ids = list(page.object_list)
@@ -357,7 +360,7 @@ def queue(request):
         "cases/queue.html",
         {
             "form": form, "filters": _filters(form), "page": page, "rows": rows, "query": query.urlencode(), "today": today,
-            "mine": data["cases"] == "mine", "scope_links": scope_links, "counts": counts, "due_links": due_links,
+            "mine": data["cases"] == "mine", "scope_links": scope_links, "counts": counts, "due_links": due_links, "worklist": worklist,
             "sort": data["sort"], "columns": _columns(query, data["sort"]), "searching": text,
             "review_counts": review_counts(today, {k: counted[f"review:{k}"] for k in reviews}),
             "hazard_counts": {k: counted[f"hazard:{k}"] for k in hazards},

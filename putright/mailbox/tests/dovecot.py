@@ -23,9 +23,26 @@ class Dovecot:
     user = "complaints"
     password = "mailbox-secret"
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, oauth2_userinfo_url: str = ""):
         self.root = root
         self.port = _free_port()
+        # With a provider's UserInfo address, Dovecot also takes XOAUTH2/OAUTHBEARER sign-ins and
+        # checks each bearer token there (its oauth2 passdb, introspection by GET with the token).
+        self.oauth2_userinfo_url = oauth2_userinfo_url
+
+    def _oauth2_passdb(self) -> str:
+        if not self.oauth2_userinfo_url:
+            return ""
+        (self.root / "oauth2.conf").write_text(
+            f"introspection_url = {self.oauth2_userinfo_url}\nintrospection_mode = auth\n"
+            "username_attribute = sub\nusername_format = %Lu\ntimeout_msecs = 5000\n"
+        )
+        return f"""passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {self.root}/oauth2.conf
+}}
+"""
 
     def start(self) -> Dovecot:
         base, mail = self.root / "run", self.root / "mail"
@@ -42,7 +59,7 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{" xoauth2 oauthbearer" if self.oauth2_userinfo_url else ""}
 default_internal_user = dovecot
 default_login_user = dovenull
 mail_location = maildir:{mail}/%u
@@ -50,9 +67,10 @@ first_valid_uid = 1
 first_valid_gid = 1
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN {self.root}/passwd
 }}
-userdb {{
+{self._oauth2_passdb()}userdb {{
   driver = static
   args = uid=mail gid=mail home={mail}/%u
 }}

@@ -128,6 +128,12 @@ STATUS_WORDS = {
 }
 
 
+#: Where the resident is told how to go to the Housing Ombudsman on their complaint's page: the
+#: complaints process has finished (final response, closed) or the complaint was not accepted
+#: (2.4, 3.7, 6.19 g).
+OMBUDSMAN_STATES = {State.STAGE2_RESPONDED, State.REFUSED, State.CLOSED}
+
+
 def _d(day: dt.date | None) -> str:
     return f"{day:%-d %B %Y}" if day else ""
 
@@ -197,6 +203,7 @@ def case_detail(request, identity, reference: str):
         "remedies": case.remedies.all(),
         "actions": case.actions.all(),
         "can_stage_two": can_ask_stage_two(case),
+        "ombudsman_now": case.kind == Kind.COMPLAINT and case.state in OMBUDSMAN_STATES,
         "can_not_received": can_report_not_received(case, today),
         "can_survey": can_answer_survey(case),
         "survey": SurveyResponse.objects.filter(case=case).first(),

@@ -34,7 +34,7 @@ from putright.reports import periods
 from putright.reports.queries import annual_figures
 
 from ..provisions import sort_key
-from . import putting_right, records, reporting, residents, stages
+from . import governance, putting_right, records, reporting, residents, stages
 from .base import REFERENCES_SHOWN, Evidence, judged_on, warning
 
 __all__ = ["REFERENCES_SHOWN", "Evidence", "evidence_for", "warning"]
@@ -86,4 +86,14 @@ def _evidence(year: int, figures: dict, today: dt.date) -> dict[str, Evidence]:
         reporting.exceptional(period, label),
         *learning,
     ]
-    return {e.provision: e for e in sorted(items, key=lambda e: sort_key(e.provision))}
+    by_provision = {}
+    for e in sorted(items, key=lambda e: sort_key(e.provision)):
+        by_provision[e.provision] = e
+    for e in governance.governance(year, period, label):
+        # 8.2 already has the publication evidence: the receipt joins it as one sentence.
+        if e.provision in by_provision:
+            old = by_provision[e.provision]
+            e = type(old)(**{**old.__dict__, "sentence": f"{old.sentence} {e.sentence}", "counts": {**old.counts, **e.counts},
+                             "failures": old.failures + e.failures, "failure_text": old.failure_text or e.failure_text})
+        by_provision[e.provision] = e
+    return {p: by_provision[p] for p in sorted(by_provision, key=sort_key)}

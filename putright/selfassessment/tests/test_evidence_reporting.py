@@ -74,7 +74,7 @@ def test_it_says_what_the_annual_report_holds_and_what_was_published(handler, ma
     assert found["8.2"].sentence == (
         "The governing body's response to the 2025/26 annual report is not yet recorded in PutRight; recorded as "
         "published on the complaints page between 1 April 2026 and 31 March 2027: no annual report, no governing "
-        "body's response."
+        "body's response. The governing body is not yet recorded as receiving the 2025/26 annual report."
     )
 
     improvements(handler)
@@ -103,7 +103,8 @@ def test_it_says_what_the_annual_report_holds_and_what_was_published(handler, ma
     assert found["8.2"].sentence == (
         "The governing body's response to the 2025/26 annual report is recorded in PutRight; recorded as published "
         "on the complaints page between 1 April 2026 and 31 March 2027: the annual report on 1 July 2026, the "
-        "governing body's response on 2 July 2026."
+        "governing body's response on 2 July 2026. The governing body is not yet recorded as receiving the 2025/26 "
+        "annual report."
     )
     assert not found["8.1"].failures and not found["8.2"].failures
 

@@ -3,11 +3,9 @@ PutRight registered for the test client's address (http://testserver)."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-import requests
 
 from tests import oidc_provider
 
@@ -29,24 +27,9 @@ def sso(provider, settings):
     return provider
 
 
-def at_provider(authorize_url: str, username: str, password: str | None = None) -> str:
-    """Sign in on the provider's own page, as a person would, starting from PutRight's redirect to
-    it; returns the address the provider sends the browser back to (PutRight's callback)."""
-    browser = requests.Session()
-    page = browser.get(authorize_url, timeout=10)
-    uid = re.search(r'action="/interaction/([^/"]+)/login"', page.text)
-    assert uid, page.text[:500]
-    answer = browser.post(
-        urljoin(page.url, f"/interaction/{uid.group(1)}/login"),
-        data={"login": username, "password": password or oidc_provider.PASSWORDS[username]}, allow_redirects=False, timeout=10,
-    )
-    for _ in range(10):
-        assert answer.status_code in (302, 303), answer.text[:500]
-        location = urljoin(answer.url, answer.headers["Location"])
-        if location.startswith("http://testserver/"):
-            return location
-        answer = browser.get(location, allow_redirects=False, timeout=10)
-    raise AssertionError("the provider never sent the browser back to PutRight")
+def at_provider(authorize_url: str, username: str) -> str:
+    """Sign in on the provider's page; returns where it sends the browser back (the callback)."""
+    return oidc_provider.sign_in_at_provider(authorize_url, username, until="http://testserver/")
 
 
 def local(url: str) -> str:

@@ -3,11 +3,8 @@ group claim, no role means no access, tampered answers refused, and the second f
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 import time
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -102,6 +99,13 @@ def test_an_existing_password_account_is_not_taken_over_by_its_username(sso, set
     assert SsoIdentity.objects.get(subject="ben").user.username == "ben"
 
 
+def test_a_superuser_is_never_linked_to_the_provider(sso, settings):
+    User.objects.create_superuser("dev", password="correct horse battery", role=Role.ADMINISTRATOR)
+    settings.PUTRIGHT_OIDC_LINK_EXISTING = True
+    assert sign_in(Client(), "dev").status_code == 403
+    assert not SsoIdentity.objects.exists()
+
+
 # -- tampering -----------------------------------------------------------------------------------
 
 
@@ -168,31 +172,8 @@ def _verify_with_keys_of(sso, token):
 
 
 def id_token_for(client_id: str, username: str, sso, *, nonce: str) -> str:
-    """An ID token from the provider for `client_id`, by the code flow with PKCE, as that
-    application would get one."""
-    verifier = "v" * 64
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    redirect = "http://elsewhere.example/callback"
-    authorize = f"{sso.issuer}/auth?" + urlencode({
-        "client_id": client_id, "response_type": "code", "scope": "openid", "redirect_uri": redirect,
-        "state": "s-1", "nonce": nonce, "code_challenge": challenge, "code_challenge_method": "S256",
-    })
-    browser = requests.Session()
-    page = browser.get(authorize, timeout=10)
-    uid = re.search(r'action="/interaction/([^/"]+)/login"', page.text).group(1)
-    answer = browser.post(urljoin(page.url, f"/interaction/{uid}/login"), data={"login": username, "password": oidc_provider.PASSWORDS[username]}, allow_redirects=False, timeout=10)
-    for _ in range(10):
-        location = urljoin(answer.url, answer.headers["Location"])
-        if location.startswith(redirect):
-            break
-        answer = browser.get(location, allow_redirects=False, timeout=10)
-    code = parse_qs(urlsplit(location).query)["code"][0]
-    tokens = requests.post(
-        f"{sso.issuer}/token", auth=(client_id, oidc_provider.CLIENT_SECRET), timeout=10,
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect, "code_verifier": verifier},
-    )
-    tokens.raise_for_status()
-    return tokens.json()["id_token"]
+    """An ID token the provider issued to `client_id`, as that application gets one."""
+    return oidc_provider.tokens_for(sso.issuer, client_id, "http://elsewhere.example/callback", username, nonce=nonce)["id_token"]
 
 
 # -- the second factor -----------------------------------------------------------------------
@@ -316,3 +297,28 @@ def test_administrators_see_who_signs_in_through_the_provider(sso, admin_user, m
     managers = Client()
     managers.force_login(manager)
     assert managers.get("/admin/sso/ssoidentity/").status_code == 403
+
+
+def test_a_signed_in_account_whose_role_is_taken_away_sees_no_staff_page(sso, settings):
+    """The role can go while a session lasts (an administrator, or the next sign-in's mapping):
+    an account with no role is refused every staff page and the admin, from its next click."""
+    from putright.twofactor.tests.test_second_factor import staff_paths
+
+    client = Client()
+    sign_in(client, "ben")
+    assert client.get("/cases/").status_code == 200
+    User.objects.filter(username="ben").update(role="")
+    anonymous = Client()
+    public = {p for p in staff_paths() if anonymous.get(p).status_code == 200}  # residents' pages, the API's docs
+    granted = {p for p in staff_paths() if client.get(p).status_code == 200} - public
+    assert granted == {"/account/password/", "/account/password/changed/"}, granted  # only their own password
+
+
+def test_refusals_do_not_lock_the_office_out_of_single_sign_on(sso):
+    """Staff share an office's address: five people refused for having no role must not stop
+    everyone else there signing in (django-axes counts failed sign-ins by username and address)."""
+    for _ in range(6):
+        assert sign_in(Client(), "carol").status_code == 403
+    client = Client()
+    assert sign_in(client, "amina").status_code == 302
+    assert client.get("/cases/").status_code == 200
