@@ -97,6 +97,8 @@ def run_mode(name: str, args: list[str], env: dict, options) -> dict:
         _, start = sessions[0].request("GET", "/")
         first_question = re.search(r'href="(/complain/[a-z0-9-]+/)"', start)
         paths = ["/cases/", *(case_paths[:1] or []), "/", first_question.group(1) if first_question else "/how-to-complain/"]
+        if options.queue_only:
+            paths = ["/cases/"]
         if not case_paths:
             raise SystemExit("no case links on the queue page")
 
@@ -136,6 +138,7 @@ def run_mode(name: str, args: list[str], env: dict, options) -> dict:
         for t in threads:
             t.join()
         wall = time.monotonic() - began
+        load = os.getloadavg()[0]
     finally:
         process.terminate()
         try:
@@ -145,7 +148,7 @@ def run_mode(name: str, args: list[str], env: dict, options) -> dict:
     cuts = statistics.quantiles(times, n=100) if len(times) > 1 else [0.0] * 99
     return {
         "mode": name, "requests": len(times), "rps": len(times) / wall,
-        "p50": cuts[49] * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000, "errors": errors,
+        "p50": cuts[49] * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000, "errors": errors, "load": load,
     }
 
 
@@ -156,6 +159,8 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: putright serve's)")
     parser.add_argument("--work", default="/tmp/putright-load-bench")
+    parser.add_argument("--queue-only", action="store_true", help="ask for the queue page only (issue 19's measure)")
+    parser.add_argument("--no-dev", action="store_true", help="time the production server only")
     options = parser.parse_args()
     Path(options.work).mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUTRIGHT_")}
@@ -163,15 +168,15 @@ def main() -> None:
     subprocess.run([PUTRIGHT, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
 
     workers = ["--workers", str(options.workers)] if options.workers else []
-    results = [
-        run_mode("gunicorn", workers, env, options),
-        run_mode("dev", ["--dev"], env, options),
-    ]
+    results = [run_mode("gunicorn", workers, env, options)]
+    if not options.no_dev:
+        results.append(run_mode("dev", ["--dev"], env, options))
+    what = "the queue page" if options.queue_only else "queue page, case pages, complaint form"
     print(f"{options.clients} clients, at most {options.seconds:g} s or {options.max_requests} requests per server, "
-          f"{os.cpu_count()} CPUs; queue page, case pages, complaint form")
-    print(f"{'server':<10} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+          f"{os.cpu_count()} CPUs; {what}; load: 1-minute load average at the end of the run")
+    print(f"{'server':<10} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'load':>5}")
     for r in results:
-        print(f"{r['mode']:<10} {r['requests']:>8} {r['rps']:>7.1f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['p99']:>7.0f} {r['errors']:>6}")
+        print(f"{r['mode']:<10} {r['requests']:>8} {r['rps']:>7.1f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['p99']:>7.0f} {r['errors']:>6} {r['load']:>5.1f}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Func, Q, QuerySet
 from django.db.models.functions import Upper
 
 from putright.cases.models import Case, ReferenceCounter
@@ -94,6 +94,23 @@ def phone_variants(query: Query) -> list[str]:
 MAX_RESIDENTS = 1000
 
 
+class AsIndexed(Func):
+    """An expression with its constants written into the SQL, not passed as parameters: SQLite
+    uses an expression index only for the very expression it was made with, and the index has
+    its constants written in (the phone and postcode indexes' separators). With them passed as
+    parameters, SQLite read every resident instead (0.8 s a search at a million cases)."""
+
+    template = "%(expressions)s"
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        if connection.vendor != "sqlite" or not params:
+            return sql, params
+        if not all(isinstance(p, str) and len(p) <= 2 for p in params):  # only the separators, never what was typed
+            return sql, params
+        return sql % tuple("'" + p.replace("'", "''") + "'" for p in params), []
+
+
 def matching_residents(query: Query) -> list[int]:
     """The ids of residents the text names: by phone, postcode, email, tenancy reference, UPRN or
     name. Each test is its own query on its own index (an OR of them would read every resident),
@@ -108,10 +125,12 @@ def matching_residents(query: Query) -> list[int]:
         tests.append(residents.filter(uprn=text))
     phones = phone_variants(query)
     if phones:
-        tests.append(residents.annotate(k=phone_digits()).filter(k__in=phones))
+        tests.append(residents.annotate(k=AsIndexed(phone_digits(), output_field=CharField())).filter(k__in=phones))
     if POSTCODE.match(query.upper):
-        tests.append(residents.annotate(k=postcode_key()).filter(k=query.upper.replace(" ", "")))
-    if not phones and len(text) >= 2 and "@" not in text and not NUMBER.match(text):
+        tests.append(residents.annotate(k=AsIndexed(postcode_key(), output_field=CharField())).filter(k=query.upper.replace(" ", "")))
+    # A name has no digits: a postcode or reference typed in is not looked for in every name
+    # (the one search that reads the whole residents table).
+    if not phones and len(text) >= 2 and "@" not in text and not any(ch.isdigit() for ch in text):
         tests.append(residents.filter(name__icontains=text))
     found: list[int] = []
     for test in tests:

@@ -202,6 +202,9 @@ def restore(directory: Path, *, force: bool = False) -> dict:
             tables = connection.introspection.table_names(cursor)
             if tables:
                 cursor.execute("DROP TABLE " + ", ".join(connection.ops.quote_name(t) for t in tables) + " CASCADE")
+        from putright.performance.schema import drop_trigger_functions
+
+        drop_trigger_functions(connection)  # not tables: the dump makes them again
         connections.close_all()
         _run(
             [find_postgres_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",

@@ -9,8 +9,19 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Speed at scale"
 
     def ready(self):
+        from django.db.models.signals import post_migrate, pre_migrate
+
         from putright.operations import jobs
-        from putright.performance import statistics
+        from putright.performance import schema
+        from putright.performance import statistics, tallies
+        from putright.triage import stored
 
         # Cheap (a sample of each index) and only does work when a table grew or shrank a lot.
+        # A table rebuilt by a migration on SQLite loses its plain-SQL indexes and triggers: put them back.
+        pre_migrate.connect(schema.before_migrate, sender=self, dispatch_uid="putright-performance-triggers-off")
+        post_migrate.connect(schema.after_migrate, sender=self, dispatch_uid="putright-performance-schema")
         jobs.register("database_statistics", statistics.refresh_if_stale, every=dt.timedelta(hours=1))
+        # The months changes touched, counted again for the reports (the figures do it too, first).
+        jobs.register("report_tallies", tallies.refresh, every=dt.timedelta(minutes=1))
+        # Service requests imported closed, read by triage in batches (putright.triage.stored).
+        jobs.register("triage_backfill", stored.backfill, every=dt.timedelta(minutes=5))

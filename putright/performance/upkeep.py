@@ -17,5 +17,9 @@ def case_tables() -> list:
 
 def after_import(cases: int) -> None:
     """After an import wrote ``cases`` cases (and their stages, events and the rest)."""
+    from putright.performance import tallies
+
     if cases >= ANALYZE_AFTER_ROWS:
         statistics.after_bulk_write(case_tables())
+    if cases:
+        tallies.refresh()  # the months the import touched, counted now rather than at the first report

@@ -7,6 +7,7 @@ both the web page and WeasyPrint (whose fetcher only allows data: URIs) can show
 from __future__ import annotations
 
 import base64
+import functools
 import io
 
 import matplotlib
@@ -30,6 +31,30 @@ plt.rcParams.update({
 })
 
 
+def _remembered(draw):
+    """The same figures always draw the same chart (svg.hashsalt above), and drawing one takes
+    Matplotlib a few hundred milliseconds: keep the last few, by their data, in this process."""
+    cache: dict = {}
+
+    def frozen(value):
+        if isinstance(value, dict):
+            return ("dict", tuple((k, frozen(v)) for k, v in value.items()))
+        if isinstance(value, (list, tuple)):
+            return tuple(frozen(v) for v in value)
+        return value
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        key = frozen((args, sorted(kwargs.items())))
+        if key not in cache:
+            if len(cache) >= 64:
+                cache.pop(next(iter(cache)))
+            cache[key] = draw(*args, **kwargs)
+        return cache[key]
+
+    return wrapper
+
+
 def _svg(fig) -> str:
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
@@ -51,6 +76,7 @@ def _legend_below(ax) -> None:
     ax.legend(frameon=False, loc="upper center", ncol=2, bbox_to_anchor=(0.5, -0.14))
 
 
+@_remembered
 def received_by_quarter(rows: list[tuple[str, int, int]]) -> str:
     """rows: (quarter label, stage 1 received, stage 2 received)."""
     return _svg(received_by_quarter_figure(rows))
@@ -74,6 +100,7 @@ def received_by_quarter_figure(rows: list[tuple[str, int, int]]):
     return fig
 
 
+@_remembered
 def within_timescale(rows: list[tuple[str, float | None, float | None]]) -> str:
     """rows: (stage label, % within timescale with agreed extensions, % without)."""
     return _svg(within_timescale_figure(rows))
@@ -96,6 +123,7 @@ def within_timescale_figure(rows: list[tuple[str, float | None, float | None]]):
     return fig
 
 
+@_remembered
 def themes(counts: dict[str, int], top: int = 10) -> str:
     return _svg(themes_figure(counts, top))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -370,15 +371,27 @@ def _received_breakdown(period: Period) -> tuple[dict[int, dict], dict]:
     so stage 1 is counted from the complaints received, on the case's own index, less the refused
     ones, in the same grouped query as the service requests and compliments received; stage 2
     from its stages."""
-    names = _area_names()
-    out = {n: {"tenure": defaultdict(int), "areas": defaultdict(int)} for n in STAGES}
-    other = {kind: {"total": 0, "by_service_area": defaultdict(int)} for kind in (Kind.SERVICE_REQUEST, Kind.COMPLIMENT)}
     received = (
-        Case.objects.filter(_between("received_on", period), kind__in=[Kind.COMPLAINT, *other])
+        Case.objects.filter(_between("received_on", period), kind__in=[Kind.COMPLAINT, Kind.SERVICE_REQUEST, Kind.COMPLIMENT])
         .values_list("kind", "tenure", "service_area_id")
         .annotate(n=Count("kind"), refused=Count("kind", filter=Q(kind=Kind.COMPLAINT, pk__in=_stage1_refused_cases(period))))
         .order_by()
     )
+    stage2 = (
+        Stage.objects.filter(_stage_q(2, "received", period), number=2)
+        .values_list("case__tenure", "case__service_area_id")
+        .annotate(n=Count("number"))
+        .order_by()
+    )
+    return _breakdown_from(received, stage2)
+
+
+def _breakdown_from(received, stage2) -> tuple[dict[int, dict], dict]:
+    """_received_breakdown's result from its two groupings: (kind, tenure, area, n, refused) of
+    the cases received, and (tenure, area, n) of the stage 2s received."""
+    names = _area_names()
+    out = {n: {"tenure": defaultdict(int), "areas": defaultdict(int)} for n in STAGES}
+    other = {kind: {"total": 0, "by_service_area": defaultdict(int)} for kind in (Kind.SERVICE_REQUEST, Kind.COMPLIMENT)}
     for kind, tenure, area, n, refused in received:
         if kind == Kind.COMPLAINT:
             out[1]["tenure"][tenure or "not_recorded"] += n - refused
@@ -386,12 +399,6 @@ def _received_breakdown(period: Period) -> tuple[dict[int, dict], dict]:
         else:
             other[kind]["total"] += n
             other[kind]["by_service_area"][names.get(area, NOT_RECORDED)] += n
-    stage2 = (
-        Stage.objects.filter(_stage_q(2, "received", period), number=2)
-        .values_list("case__tenure", "case__service_area_id")
-        .annotate(n=Count("number"))
-        .order_by()
-    )
     for tenure, area, n in stage2:
         out[2]["tenure"][tenure or "not_recorded"] += n
         out[2]["areas"][names.get(area, NOT_RECORDED)] += n
@@ -410,7 +417,8 @@ def _ranked(counts: dict[str, int]) -> dict[str, int]:
 
 
 def _stage_block(number: int, c: dict, late_now: int, breakdown: dict, homes: dict, period: Period,
-                 averages: tuple[float | None, float | None], *, late_without_now: int = 0, late_ack_now: int = 0) -> dict:
+                 averages: tuple[float | None, float | None], *, late_without_now: int = 0, late_ack_now: int = 0,
+                 changed: int | None = None) -> dict:
     received, responded = c["received"], c["responded"]
     within = c["within_timescale"] - late_now
     without = c["within_timescale_without_extensions"] - late_without_now
@@ -448,7 +456,7 @@ def _stage_block(number: int, c: dict, late_now: int, breakdown: dict, homes: di
         },
     }
     if number == 2:
-        block["changed_from_stage1"] = _changed_from_stage1(period)
+        block["changed_from_stage1"] = _changed_from_stage1(period) if changed is None else changed
     return block
 
 
@@ -534,14 +542,22 @@ def _open_at_end(period: Period) -> dict:
 def _themes(period: Period) -> dict[str, int]:
     """Themes of stage 1 complaints received, less the refused ones: counted from the case-theme
     rows alone (they carry the case's kind and received date), one index range per year."""
-    names = dict(Theme.objects.values_list("pk", "name"))
     rows = (
         CaseTheme.objects.filter(_between("received_on", period), kind=Kind.COMPLAINT)
         .values_list("theme_id")
         .annotate(n=Count("case_id"), refused=Count("case_id", filter=Q(case_id__in=_stage1_refused_cases(period))))
         .order_by()
     )
-    return _ranked({names[theme_id]: n - refused for theme_id, n, refused in rows if n - refused})
+    return _themes_from(rows)
+
+
+def _themes_from(rows) -> dict[str, int]:
+    """(theme id, complaints, refused ones) rows as the figure: names, most common first."""
+    names = dict(Theme.objects.values_list("pk", "name"))
+    totals: dict[int, int] = defaultdict(int)
+    for theme_id, n, refused in rows:
+        totals[theme_id] += n - refused
+    return _ranked({names[theme_id]: n for theme_id, n in totals.items() if n})
 
 
 def _financial_remedies(period: Period) -> QuerySet:
@@ -584,7 +600,7 @@ def _compensation(period: Period) -> dict:
     }
 
 
-def _figures(period: Period, *, with_three_years: bool) -> dict:
+def _figures(period: Period, *, with_three_years: bool, tallied: bool | None = None) -> dict:
     """All the figures, read in one transaction so they agree with each other."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -592,39 +608,117 @@ def _figures(period: Period, *, with_three_years: bool) -> dict:
             # of milliseconds each, measured at 1,000,000 cases): off for this transaction only.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        return _compute(period, with_three_years=with_three_years)
+        return _compute(period, with_three_years=with_three_years, tallied=tallied)
 
 
-def _compute(period: Period, *, with_three_years: bool) -> dict:
+@dataclass
+class _Parts:
+    """What the figures are assembled from, counted live (`_live_parts`) or read from the counts
+    kept by month (`_tallied_parts`): the same numbers either way."""
+
+    counts: dict  # {stage: {period name: {figure: n}}}, as _stage_counts
+    averages: dict  # {stage: (working days from acknowledgement, from receipt)} for "now"
+    late: dict  # {stage: {period name: responses inside their date counted late all the same}}
+    late_without: dict  # {stage: {period name: late entries within the Code's own date}}
+    late_ack_now: dict  # {stage: acknowledgements entered late, in "now"}
+    breakdown: dict
+    other_kinds: dict
+    open_at_end: dict
+    themes: dict
+    changed_from_stage1: int
+    by_tenure: dict  # {stage: {tenure: {"responded", "within_timescale", "within_timescale_percent"}}}
+
+
+def _live_parts(period: Period, named: dict[str, Period], cal: WorkingCalendar) -> _Parts:
+    span = _span(list(named.values()))
+    breakdown, other_kinds = _received_breakdown(period)
+    all_counts, averages = _stage_counts(named, cal)
+    all_late = _counted_late(STAGES, span, cal)
+    entered_responses, entered_acks = _entered_late(STAGES, span)
+    late, late_without, late_ack_now = {}, {}, {}
+    for number in STAGES:
+        days = [day for n, _, day in all_late if n == number]
+        # Late entries dated within the Code's own date were counted in the figure without extensions too.
+        without = [day for n, _, day, within_code in entered_responses if n == number and within_code]
+        late[number] = {name: sum(1 for day in days if day in p) for name, p in named.items()}
+        late_without[number] = {name: sum(1 for day in without if day in p) for name, p in named.items()}
+        late_ack_now[number] = sum(1 for n, day in entered_acks if n == number and day in period)
+    return _Parts(all_counts, averages, late, late_without, late_ack_now, breakdown, other_kinds,
+                  _open_at_end(period), _themes(period), _changed_from_stage1(period), _within_by_tenure(period, all_late))
+
+
+def _tallied_parts(period: Period, named: dict[str, Period], cal: WorkingCalendar) -> _Parts:
+    """The same parts from putright.performance.tallies: a few hundred rows for three years."""
+    from putright.performance import tallies
+
+    tallies.refresh()
+    # Only what the three-year comparison needs is read for the years before (three queries of
+    # a few hundred rows, rather than every source for three years).
+    t = tallies.sums(["received", "responded"], named)
+    t.update(tallies.sums(["acknowledged", "cases", "stage2", "themes", "tenure"], {"now": period}))
+    t.update(tallies.sums(["flow"], {"now": period}, cumulative=["flow"]))
+    counts, averages, late, late_without, late_ack_now, open_counts = {}, {}, {}, {}, {}, {}
+    for number in STAGES:
+        counts[number], late[number], late_without[number] = {}, {}, {}
+        for name in named:
+            received, responded = t["received"][name].of(number), t["responded"][name].of(number)
+            block = {"received": received["received"]}
+            for key in RESPONSE_KEYS if name == "now" else HEADLINE_KEYS:
+                block[key] = responded[key]
+            if name == "now":
+                acknowledged = t["acknowledged"][name].of(number)
+                block["acknowledged"] = acknowledged["acknowledged"]
+                block["acknowledged_within_timescale"] = acknowledged["acknowledged_within_timescale"]
+                late_ack_now[number] = acknowledged["entered_late"]
+                averages[number] = (measures.average(responded["span_from_ack"], responded["ack_n"]),
+                                    measures.average(responded["span_from_receipt"], responded["responded"]))
+            counts[number][name] = block
+            late[number][name] = responded["counted_late"]
+            late_without[number][name] = responded["entered_late_within_code"]
+        flow = t["flow"]["now"].of(number)
+        open_counts[f"stage{number}"] = flow["started"] - flow["ended"]
+    received = [(*dims, c["n"], c["refused"]) for (_, dims), c in t["cases"]["now"].rows.items()]
+    stage2 = [(*dims, c["n"]) for (_, dims), c in t["stage2"]["now"].rows.items()]
+    breakdown, other_kinds = _breakdown_from(received, stage2)
+    themes = _themes_from([(dims[0], c["n"], c["refused"]) for (_, dims), c in t["themes"]["now"].rows.items()])
+    by_tenure = {}
+    for number in STAGES:
+        by_tenure[number] = {}
+        for tenure in (*TENURES, "not_recorded"):
+            c = t["tenure"]["now"].of(number, (tenure,))
+            within = c["within_timescale"] - c["counted_late"]
+            by_tenure[number][tenure] = {"responded": c["responded"], "within_timescale": within,
+                                         "within_timescale_percent": measures.share(within, c["responded"])}
+    return _Parts(counts, averages, late, late_without, late_ack_now, breakdown, other_kinds,
+                  {**open_counts, "total": sum(open_counts.values())}, themes,
+                  t["responded"]["now"].of(2)["changed_from_stage1"], by_tenure)
+
+
+#: Read the stage and case figures from the counts kept by month (False: count them live).
+USE_TALLIES = True
+
+
+def _compute(period: Period, *, with_three_years: bool, tallied: bool | None = None) -> dict:
     cal = landlord_calendar()
     homes = _homes(period.year)
     years = periods.previous_years(period.year, THREE_YEARS) if with_three_years else []
     named = {"now": period, **{str(y): periods.reporting_year(y) for y in years if y != period.year or period.quarter}}
-    span = _span(list(named.values()))
-    breakdown, other_kinds = _received_breakdown(period)
+    parts = (_tallied_parts if (USE_TALLIES if tallied is None else tallied) else _live_parts)(period, named, cal)
     stages: dict[int, dict] = {}
     three: dict[int, dict] = {y: {} for y in years}
-    all_counts, averages = _stage_counts(named, cal)
-    all_late = _counted_late(STAGES, span, cal)
-    entered_responses, entered_acks = _entered_late(STAGES, span)
-    by_tenure = _within_by_tenure(period, all_late)
     for number in STAGES:
-        counts = all_counts[number]
-        late = [(case_id, day) for n, case_id, day in all_late if n == number]
-        late_now = sum(1 for _, day in late if day in period)
-        # Late entries dated within the Code's own date were counted in the figure without extensions too.
-        late_without = [day for n, _, day, within_code in entered_responses if n == number and within_code]
+        counts = parts.counts[number]
         stages[number] = _stage_block(
-            number, counts["now"], late_now, breakdown[number], homes, period, averages[number],
-            late_without_now=sum(1 for day in late_without if day in period),
-            late_ack_now=sum(1 for n, day in entered_acks if n == number and day in period),
+            number, counts["now"], parts.late[number]["now"], parts.breakdown[number], homes, period, parts.averages[number],
+            late_without_now=parts.late_without[number]["now"], late_ack_now=parts.late_ack_now[number],
+            changed=parts.changed_from_stage1,
         )
-        stages[number]["within_timescale_by_tenure"] = by_tenure[number]
+        stages[number]["within_timescale_by_tenure"] = parts.by_tenure[number]
         for year in years:
             name = str(year) if str(year) in named else "now"
             c = counts[name]
-            within = c["within_timescale"] - sum(1 for _, day in late if day in named[name])
-            without = c["within_timescale_without_extensions"] - sum(1 for day in late_without if day in named[name])
+            within = c["within_timescale"] - parts.late[number][name]
+            without = c["within_timescale_without_extensions"] - parts.late_without[number][name]
             three[year][f"stage{number}"] = {
                 "received": c["received"],
                 "responded": c["responded"],
@@ -640,9 +734,9 @@ def _compute(period: Period, *, with_three_years: bool) -> dict:
         "stage2": stages[2],
         "refused": _refused(period),
         "withdrawn": Case.objects.filter(_between("withdrawn_on", period), kind=Kind.COMPLAINT).count(),
-        "open_at_end": _open_at_end(period),
-        "themes": _themes(period),
-        **other_kinds,
+        "open_at_end": parts.open_at_end,
+        "themes": parts.themes,
+        **parts.other_kinds,
         "compensation": _compensation(period),
         "satisfaction": _satisfaction(period),
         "hazards": _hazards(period),
@@ -687,6 +781,18 @@ def _satisfaction(period: Period) -> dict:
         "satisfied": satisfied,
         "satisfied_percent": measures.share(satisfied, total),
     }
+
+
+def received_by_quarter(year: int) -> list[tuple[str, int, int]]:
+    """(quarter, stage1.received, stage2.received) for each quarter of the year: the annual
+    report's chart, from the counts kept by month (the same as counting case_filters' cases)."""
+    from putright.performance import tallies
+
+    quarters = {f"Q{q}": periods.quarter(year, q) for q in range(1, 5)}
+    with transaction.atomic():
+        tallies.refresh()
+        counted = tallies.sums(["received"], quarters)["received"]
+    return [(name, counted[name].of(1)["received"], counted[name].of(2)["received"]) for name in quarters]
 
 
 def annual_figures(year: int) -> dict:

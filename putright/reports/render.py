@@ -23,7 +23,7 @@ from putright.portal.models import PublishedReport, ReportKind, Satisfaction
 
 from . import charts, compare, formatting, periods
 from .models import ANNUAL_SECTIONS, QUARTER_SECTIONS, ReportNarrative
-from .queries import DEFINITIONS, annual_figures, case_filters, quarter_figures, satisfaction_counts
+from .queries import DEFINITIONS, annual_figures, case_filters, quarter_figures, received_by_quarter, satisfaction_counts
 
 REFUSAL_LABELS = {
     "over_12_months": "Raised more than 12 months after the resident became aware of the issue (2.2)",
@@ -275,10 +275,7 @@ def annual_context(year: int, *, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     period = periods.reporting_year(year)
     figures = annual_figures(year)
-    received = []
-    for q in range(1, 5):
-        received.append((f"Q{q}", case_filters(year, "stage1.received", quarter=q).count(),
-                         case_filters(year, "stage2.received", quarter=q).count()))
+    received = received_by_quarter(year)
     s1, s2 = figures["stage1"], figures["stage2"]
     assessment = _assessment_in_putright(year)
     svg = {

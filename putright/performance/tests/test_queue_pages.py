@@ -102,3 +102,11 @@ def test_count_each_gives_the_same_counts_as_counting_one_by_one(handler, reside
         count_each({"first two": Case.objects.order_by("pk")[:2]})
     assert review_counts(f.TODAY)["total"] == 0
     assert hazard_counts() == {name: 0 for name in hazard_counts()}
+
+
+def test_the_same_count_asked_twice_is_counted_once(handler, resident):
+    f.complaint_at("stage1_acknowledged", handler=handler, resident=resident)
+    with CaptureQueriesContext(connection) as captured:
+        counted = count_each({"total": Case.objects.filter(is_open=True), "open": Case.objects.filter(is_open=True), "all": Case.objects.all()})
+    assert counted == {"total": 1, "open": 1, "all": 1}
+    assert captured.captured_queries[0]["sql"].count("COUNT(*)") == 2

@@ -1,0 +1,38 @@
+"""Counts kept by month for the reports (putright.performance.tallies)."""
+
+from django.db import models
+
+
+class MonthTally(models.Model):
+    """What one month adds to one of the report's grouped counts: for example source "responded",
+    stage 1, March 2026: {"responded": 812, "within_timescale": 790, ...}. Derived data: rebuilt
+    from the case tables whenever they change (see tallies.py), never edited."""
+
+    source = models.CharField(max_length=20)
+    month = models.DateField(help_text="The first day of the month.")
+    number = models.PositiveSmallIntegerField(default=0, help_text="The stage number, or 0.")
+    dims = models.CharField(max_length=100, blank=True, help_text="What the counts are grouped by, as JSON.")
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "month", "number", "dims"], name="one_tally_row")]
+        indexes = [models.Index(fields=["source", "month"], name="tally_source_month")]
+
+
+class TallyDirtyMonth(models.Model):
+    """A month whose tallies no longer match the case tables: written by database triggers on
+    every change to a case, stage, refusal, extension or theme (migration 0002), cleared when the
+    month is counted again. ``touched`` is bumped by every write, so on PostgreSQL a writer holds
+    the row until it commits and a refresh cannot count the month without its change."""
+
+    month = models.DateField(primary_key=True)
+    touched = models.PositiveIntegerField(default=0)
+
+
+class TallyState(models.Model):
+    """One row per fact about the tallies: "built" (when they were last built whole), "version"
+    (of the sources they were counted with) and
+    "calendar" (the working calendar they were counted with: working-day sums depend on it)."""
+
+    key = models.CharField(max_length=20, primary_key=True)
+    value = models.TextField()

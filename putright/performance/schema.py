@@ -1,0 +1,126 @@
+"""The indexes and triggers made with plain SQL on the cases app's tables, put back if missing.
+
+On SQLite, Django changes a column by making the table again (create, copy, drop, rename): the
+indexes and triggers made with plain SQL (the reports app's covering indexes, this app's indexes
+and the tallies' triggers) go with the old table, and nothing says so. The queue and the reports
+would then be slow, and the kept counts silently stale. Worse, with the triggers in place such a
+rebuild fails (SQLite then loses rows of the rebuilt table in the copy: seen with the rules' stage
+columns). So before a `migrate` that has migrations to apply (pre_migrate) the triggers are taken
+off, and after every `migrate` (post_migrate) `ensure()` puts back whatever is missing; since the
+migrations' own changes went unnoticed, the tallies are then counted again whole.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+log = logging.getLogger("putright.performance")
+
+
+def _indexes() -> list[tuple[str, str, str, str]]:
+    """(name, table, columns, where) of every plain-SQL index, as its latest migration made it."""
+    found: dict[str, tuple[str, str, str, str]] = {}
+    for module, dropped in (
+        ("putright.reports.migrations.0001_report_indexes", {"reports_remedy_created"}),
+        ("putright.reports.migrations.0003_theme_remedy_indexes", set()),
+        ("putright.reports.migrations.0004_late_entry_indexes", set()),
+        ("putright.performance.migrations.0001_indexes", set()),
+    ):
+        for row in importlib.import_module(module).INDEXES:
+            name, table, columns, where = (*row, "")[:4]
+            if name not in dropped:
+                found[name] = (name, table, columns, where)
+    responses = importlib.import_module("putright.performance.migrations.0003_responses_index_answered_only")
+    found["reports_stage_responded"] = ("reports_stage_responded", "cases_stage", responses.COLUMNS, " WHERE responded_on IS NOT NULL")
+    return list(found.values())
+
+
+def _existing_indexes(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _existing_triggers(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def missing_triggers(connection) -> set[str]:
+    from putright.performance.triggers import trigger_names
+
+    return set(trigger_names()) - _existing_triggers(connection)
+
+
+def ensure(connection, *, indexes: bool = True) -> dict:
+    """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
+    missing."""
+    from putright.performance import triggers
+    from putright.performance.models import TallyState
+
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return {}
+    tables = set(connection.introspection.table_names())
+    if not {"cases_stage", "performance_tallystate"} <= tables:
+        return {}  # not migrated this far yet
+    existing = _existing_indexes(connection)
+    made = []
+    with connection.cursor() as cursor:
+        for name, table, columns, where in _indexes() if indexes else []:
+            if name not in existing and table in tables:
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns}){where}")
+                made.append(name)
+    lost = missing_triggers(connection)
+    if lost:
+        triggers.create_on(connection)
+        TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
+    if made or lost:
+        log.info("made the plain-SQL indexes and triggers that were missing", extra={"indexes": made, "triggers": sorted(lost)})
+    return {"indexes": made, "triggers": sorted(lost)}
+
+
+def after_migrate(sender, using="default", **kwargs):
+    from django.db import connections
+
+    ensure(connections[using])
+
+
+def drop_triggers(connection) -> None:
+    from putright.performance import triggers
+
+    with connection.cursor() as cursor:
+        for sql in triggers.drop_statements(connection.vendor):
+            cursor.execute(sql)
+
+
+def before_migrate(sender, using="default", plan=None, **kwargs):
+    """Triggers off while migrations run (they are put back, and the counts made again, after)."""
+    from django.db import connections
+
+    from putright.performance.triggers import trigger_names
+
+    connection = connections[using]
+    if not plan or connection.vendor not in ("sqlite", "postgresql"):
+        return
+    if "cases_stage" in connection.introspection.table_names() and _existing_triggers(connection) & set(trigger_names()):
+        drop_triggers(connection)
+
+
+def drop_trigger_functions(connection) -> None:
+    """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
+    the functions again)."""
+    from putright.performance.triggers import WATCHED
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in WATCHED:
+            cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")

@@ -1,0 +1,274 @@
+"""The report's grouped counts, kept by month, so a year's figures read a few hundred rows.
+
+Every stage and case figure of `putright.reports.queries` is a count that adds up over days: the
+responses of a year are the responses of its twelve months. So each grouped query the figures
+are made of (a "source") is run once per month and its result kept in `MonthTally`; the figures
+for a year or a quarter add up its months' rows. The sums are the same numbers the queries give
+for the whole period (tests/test_tallies.py checks every figure both ways, after every kind of
+change), so the figures stay byte-identical.
+
+Keeping them true: database triggers (triggers.py) note every month a change to a case, stage,
+refusal, extension or case theme touched, whatever made the change, in the same transaction.
+`refresh()` counts those months again before any figures are read, and the worker does it every
+minute, so a report rarely waits. Counts that depend on the working calendar (working-day
+averages, extensions beyond the Code's limit) are counted again whole when the calendar changes.
+
+Figures that are not sums over days (complaints refused, each counted once; compensation, with
+distinct complaints; satisfaction) are still counted from the case tables: they read small,
+indexed sets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Greatest
+
+from putright.performance.models import MonthTally, TallyDirtyMonth, TallyState
+
+STAGES = (1, 2)
+#: Raised whenever the sources change (a new figure, a new grouping): the tallies are then
+#: counted again whole at the next refresh.
+VERSION = "2"
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _month_end(month: dt.date) -> dt.date:
+    nxt = (month + dt.timedelta(days=32)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    out, month = [], month_of(start)
+    while month <= end:
+        out.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+# --- counting the sources, grouped by day -------------------------------------------------------
+
+Key = tuple[str, int, str, dt.date]  # source, stage number, dims (JSON), month
+
+
+def _count_span(start: dt.date, end: dt.date, cal) -> dict[Key, Counter]:
+    """Every source's counts for the days from start to end, added up by month."""
+    from putright.cases.models import Case, CaseTheme, Stage
+    from putright.reports import queries as q
+    from putright.reports.periods import Period
+    from putright.rules.lifecycle import Kind
+
+    span = Period(start.year, None, start, end)
+    out: dict[Key, Counter] = defaultdict(Counter)
+
+    def add(source: str, number: int, dims: tuple, day: dt.date, **counts: int) -> None:
+        out[source, number, json.dumps(list(dims)) if dims else "", month_of(day)].update(counts)
+
+    stages = Stage.objects.filter(number__in=STAGES).order_by()
+    refused_q = Q()
+    for n in STAGES:
+        refused_q |= Q(number=n) & q._refused_unacknowledged(n, since=start)
+    for number, day, n, refused in (
+        stages.filter(requested_on__range=(start, end)).values_list("number", "requested_on")
+        .annotate(n=Count("number"), refused=q._count(refused_q))
+    ):
+        add("received", number, (), day, received=n - refused)
+        add("flow", number, (), day, started=n)
+    ended = (
+        stages.filter(ended_on__isnull=False).annotate(end_day=Greatest("ended_on", "requested_on"))
+        .filter(end_day__range=(start, end)).values_list("number", "end_day").annotate(n=Count("number"))
+    )
+    for number, day, n in ended:
+        add("flow", number, (), day, ended=n)
+
+    conditions = q.RESPONSE_CONDITIONS.values()
+    for number, day, ack_n, *counts in (
+        stages.filter(responded_on__range=(start, end)).values_list("number", "responded_on")
+        .annotate(ack_n=q._count(Q(acknowledged_on__isnull=False)),
+                  **{f"c{i}": q._count(c) if c else Count("number") for i, c in enumerate(conditions)})
+    ):
+        add("responded", number, (), day, ack_n=ack_n, **dict(zip(q.RESPONSE_KEYS, counts)))
+    # Working days from receipt and from acknowledgement to each response, summed by response day
+    # (W(b) - W(a), as queries._working_day_averages sums them).
+    spans = list(
+        stages.filter(responded_on__range=(start, end))
+        .values_list("number", "responded_on", "requested_on", "acknowledged_on").annotate(n=Count("number"))
+    )
+    days = {d for row in spans for d in row[1:4] if d}
+    first = min(days, default=start)
+    w = {day: cal.working_days_between(first, day) for day in days}
+    for number, responded, requested, acknowledged, n in spans:
+        counts = {"span_from_receipt": (w[responded] - w[requested]) * n}
+        if acknowledged:
+            counts["span_from_ack"] = (w[responded] - w[acknowledged]) * n
+        add("responded", number, (), responded, **counts)
+    late = q._counted_late(STAGES, span, cal)
+    for number, _case_id, day in late:
+        add("responded", number, (), day, counted_late=1)
+    # CH02 by the case's tenure (queries._within_by_tenure).
+    for number, tenure, day, n, within in (
+        stages.filter(responded_on__range=(start, end)).values_list("number", "case__tenure", "responded_on")
+        .annotate(n=Count("number"), within=q._count(q.RESPONSE_CONDITIONS["within_timescale"]))
+    ):
+        add("tenure", number, (tenure or "not_recorded",), day, responded=n, within_timescale=within)
+    tenures = dict(Case.objects.filter(pk__in={c for _, c, _ in late}).values_list("pk", "tenure")) if late else {}
+    for number, case_id, day in late:
+        add("tenure", number, (tenures.get(case_id) or "not_recorded",), day, counted_late=1)
+    responses, acknowledgements = q._entered_late(STAGES, span)
+    for number, _case_id, day, within_code in responses:
+        if within_code:
+            add("responded", number, (), day, entered_late_within_code=1)
+    for number, day in acknowledgements:
+        add("acknowledged", number, (), day, entered_late=1)
+    changed = (
+        Stage.objects.filter(responded_on__range=(start, end), number=2).exclude(decision=q._stage1_decision())
+        .values_list("responded_on").annotate(n=Count("number")).order_by()
+    )
+    for day, n in changed:
+        add("responded", 2, (), day, changed_from_stage1=n)
+
+    for number, day, ack, within in (
+        stages.filter(acknowledged_on__range=(start, end)).values_list("number", "acknowledged_on")
+        .annotate(ack=Count("number"), within=q._count(Q(acknowledged_on__lte=F("acknowledge_by"))))
+    ):
+        add("acknowledged", number, (), day, acknowledged=ack, acknowledged_within_timescale=within)
+
+    refused_cases = q._stage1_refused_cases(span)
+    for kind, tenure, area, day, n, refused in (
+        Case.objects.filter(received_on__range=(start, end), kind__in=[Kind.COMPLAINT, Kind.SERVICE_REQUEST, Kind.COMPLIMENT])
+        .values_list("kind", "tenure", "service_area_id", "received_on")
+        .annotate(n=Count("kind"), refused=Count("kind", filter=Q(kind=Kind.COMPLAINT, pk__in=refused_cases)))
+        .order_by()
+    ):
+        add("cases", 0, (kind, tenure, area), day, n=n, refused=refused)
+    for tenure, area, day, n in (
+        Stage.objects.filter(q._stage_q(2, "received", span), number=2)
+        .values_list("case__tenure", "case__service_area_id", "requested_on").annotate(n=Count("number")).order_by()
+    ):
+        add("stage2", 2, (tenure, area), day, n=n)
+    for theme, day, n, refused in (
+        CaseTheme.objects.filter(received_on__range=(start, end), kind=Kind.COMPLAINT)
+        .values_list("theme_id", "received_on")
+        .annotate(n=Count("case_id"), refused=Count("case_id", filter=Q(case_id__in=refused_cases)))
+        .order_by()
+    ):
+        add("themes", 0, (theme,), day, n=n, refused=refused)
+    return out
+
+
+# --- keeping them -------------------------------------------------------------------------------
+
+
+def _calendar_fingerprint() -> str:
+    from putright.operations.schedule import calendar_fingerprint
+
+    return calendar_fingerprint()
+
+
+def _recount(months: Iterable[dt.date]) -> None:
+    """Count these months again: one query per source over the span they cover."""
+    from putright.cases.calendar import landlord_calendar
+
+    months = sorted(set(months))
+    if not months:
+        return
+    counted = _count_span(months[0], _month_end(months[-1]), landlord_calendar())
+    wanted = set(months)
+    MonthTally.objects.filter(month__in=months).delete()
+    MonthTally.objects.bulk_create(
+        [MonthTally(source=s, number=n, dims=d, month=m, counts=dict(c)) for (s, n, d, m), c in counted.items() if m in wanted and any(c.values())],
+        batch_size=2000,
+    )
+
+
+def _history_span() -> tuple[dt.date, dt.date] | None:
+    """The first and last day any counted date falls on."""
+    from django.db.models import Max, Min
+
+    from putright.cases.models import Case, Stage
+
+    c = Case.objects.aggregate(a=Min("received_on"), b=Max("received_on"))
+    s = Stage.objects.aggregate(
+        a=Min("requested_on"), b=Max("requested_on"), c=Max("responded_on"), d=Max("acknowledged_on"), e=Max("ended_on"),
+    )
+    firsts = [d for d in (c["a"], s["a"]) if d]
+    lasts = [d for d in (c["b"], s["b"], s["c"], s["d"], s["e"]) if d]
+    return (min(firsts), max(lasts)) if firsts else None
+
+
+def rebuild() -> int:
+    """Count every month again (a new database, an upgrade, a changed calendar)."""
+    with transaction.atomic():
+        TallyDirtyMonth.objects.all().delete()
+        MonthTally.objects.all().delete()
+        span = _history_span()
+        months = _months(*span) if span else []
+        if months:
+            _recount(months)
+        TallyState.objects.update_or_create(key="calendar", defaults={"value": _calendar_fingerprint()})
+        TallyState.objects.update_or_create(key="version", defaults={"value": VERSION})
+        TallyState.objects.update_or_create(key="built", defaults={"value": dt.datetime.now(dt.timezone.utc).isoformat()})
+    return len(months)
+
+
+def refresh() -> dict:
+    """Bring the tallies up to date: the months changes touched since, or everything if they were
+    never built or the working calendar changed. Idempotent; safe to stop at any moment (one
+    transaction). The worker runs it every minute; the figures run it first."""
+    from putright.performance import schema
+
+    with transaction.atomic():
+        if schema.missing_triggers(connection):  # a table made again by a migration (SQLite)
+            schema.ensure(connection, indexes=False)  # indexes: after the next migrate
+        state = dict(TallyState.objects.values_list("key", "value"))
+        if "built" not in state or state.get("version") != VERSION or state.get("calendar") != _calendar_fingerprint():
+            return {"rebuilt_months": rebuild()}
+        table = connection.ops.quote_name(TallyDirtyMonth._meta.db_table)
+        with connection.cursor() as cursor:
+            # Taken and cleared at once: on PostgreSQL a writer still holding a month's row (it
+            # has not committed) makes this wait for it, so its change is counted now.
+            cursor.execute(f"DELETE FROM {table} RETURNING month")
+            months = [row[0] for row in cursor.fetchall()]
+        months = [m if isinstance(m, dt.date) else dt.date.fromisoformat(str(m)) for m in months]
+        _recount(months)
+    return {"months": len(months)}
+
+
+# --- reading them -------------------------------------------------------------------------------
+
+
+@dataclass
+class Sums:
+    """A source's counts added up over the months of one period: {(number, dims): Counter}."""
+
+    rows: dict[tuple[int, tuple], Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def of(self, number: int = 0, dims: tuple = ()) -> Counter:
+        return self.rows.get((number, dims), Counter())
+
+
+def sums(sources: Iterable[str], periods: dict[str, object], *, cumulative: Iterable[str] = ()) -> dict[str, dict[str, Sums]]:
+    """{source: {period name: Sums}} for every named period (anything with .start and .end on
+    month boundaries), in one query. Sources in ``cumulative`` add up every month up to each
+    period's end, from the beginning of the records."""
+    sources, cumulative = list(sources), set(cumulative)
+    start = min(p.start for p in periods.values())
+    end = max(p.end for p in periods.values())
+    rows = MonthTally.objects.filter(source__in=sources).filter(Q(month__range=(month_of(start), end)) | Q(source__in=cumulative, month__lte=end))
+    out = {s: {name: Sums() for name in periods} for s in sources}
+    for source, number, dims, month, counts in rows.values_list("source", "number", "dims", "month", "counts"):
+        key = (number, tuple(json.loads(dims)) if dims else ())
+        for name, period in periods.items():
+            inside = month <= period.end if source in cumulative else period.start <= month <= period.end
+            if inside:
+                out[source][name].rows[key].update(counts)
+    return out

@@ -1,0 +1,200 @@
+"""Plan tests: the queries where a wrong index choice costs seconds at a million cases are
+answered from the right index, with or without statistics, on both databases.
+
+The queries are the pages' own (captured while the page is served), not copies. On SQLite each is
+planned with statistics planted as at a million cases, twice: as ANALYZE found them, and at their
+most misleading, where every plain index of the case table looks useless, which is what a column
+empty on nearly every row looks like (the trap that made the case page take 4.4 s). The plans
+without statistics at that scale are what benchmarks/queue.py --no-worker --explain shows.
+PostgreSQL plans tiny test tables by reading them whole, so there the test turns sequential scans
+and sorts off and checks the index the planner then picks is the one meant for the query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from putright.cases import actions
+from putright.cases.models import Case
+from putright.cases.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: f.TODAY)
+
+
+class Captured:
+    def __init__(self):
+        self.queries: list[tuple[str, tuple]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        if not many:
+            self.queries.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    def matching(self, *needles: str) -> list[tuple[str, tuple]]:
+        found = [(sql, params) for sql, params in self.queries if all(n in sql for n in needles)]
+        assert found, f"no query with {needles}"
+        return found
+
+
+def captured_get(client, url: str) -> Captured:
+    captured = Captured()
+    with connection.execute_wrapper(captured):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return captured
+
+
+def plan(sql: str, params: tuple, *, sorting: bool = False) -> str:
+    """The plan; on PostgreSQL with sequential scans (and, unless ``sorting``, sorts) turned off."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            return "\n".join(str(row[-1]) for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"SET LOCAL enable_sort = {'on' if sorting else 'off'}")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+#: Rows a value, as ANALYZE found them at a million cases (benchmarks/queue.py's database).
+REALISTIC = {"cases_case": 1_000_000, "cases_stage": 700_000}
+
+
+def million_case_statistics(misleading: bool = False) -> None:
+    """Plant SQLite statistics as at a million cases. SQLite without statistics plans by the real
+    size of a table, so a test table of a few rows plans nothing like a large one: only planted
+    statistics reproduce the plans at scale. ``misleading``: every plain index of the case table
+    claims a million rows a value, as an index of a column empty on every row does."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        for table, rows in REALISTIC.items():
+            constraints = connection.introspection.get_constraints(cursor, table)
+            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s", [table])
+            for name, info in constraints.items():
+                if not info["index"] or info["primary_key"]:
+                    continue
+                width = len(info["columns"]) or 1
+                if name in ("case_from_request", "case_related_to"):
+                    stat = "12 1"
+                elif info["unique"]:
+                    stat = f"{rows} " + " ".join(["2"] * (width - 1) + ["1"])
+                elif misleading and table == "cases_case":
+                    stat = f"{rows} " + " ".join([str(rows)] + ["1"] * (width - 1))
+                else:
+                    stat = f"{rows} " + " ".join(["300"] + ["2"] * (width - 1))
+                cursor.execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", [table, name, stat])
+        cursor.execute("ANALYZE sqlite_schema")  # the planner reads the statistics again
+
+
+STATES = {"a million cases": False, "a million cases, misleading": True}
+
+
+def planted(state: str) -> None:
+    if connection.vendor == "sqlite":
+        million_case_statistics(misleading=STATES[state])
+
+
+@pytest.fixture
+def staff_client(client, handler):
+    client.force_login(handler)
+    client.get("/cases/")
+    return client
+
+
+def linked_request(handler) -> Case:
+    """A service request a complaint was raised from, and a complaint linked to that complaint."""
+    request = f.log_service_request()
+    complaint = actions.convert_to_complaint(request, received_on=f.TODAY, description="Still broken.", actor=handler, today=f.TODAY)
+    f.log_complaint(related_to=complaint, description="A new issue.", actor=handler)
+    return request
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_case_page_finds_raised_and_linked_complaints_by_their_own_indexes(state, staff_client, handler):
+    request = linked_request(handler)
+    complaint = request.complaints_raised.get()
+    planted(state)
+    for case, column, index in ((request, "from_service_request_id", "case_from_request"), (complaint, "related_to_id", "case_related_to")):
+        captured = captured_get(staff_client, f"/cases/{case.reference}/")
+        lookups = [(sql, p) for sql, p in captured.matching(f'"cases_case"."{column}" IN') if "JOIN" not in sql]
+        if connection.vendor == "postgresql":
+            # A table of a few rows is cheapest read in the page's order whatever the filter: ask
+            # only that the partial index answers the lookup (PostgreSQL's own statistics choose
+            # it at scale: benchmarks/queue.py --explain).
+            lookups = [(f'SELECT "cases_case"."id" FROM "cases_case" WHERE "cases_case"."{column}" = %s', (case.pk,))]
+        for sql, params in lookups:
+            shown = plan(sql, params, sorting=True)
+            assert index in shown, shown
+            assert "SCAN cases_case\n" not in shown + "\n" and "Seq Scan" not in shown, shown
+
+
+@pytest.mark.parametrize("url", ["/cases/?cases=all", "/cases/?cases=all&state=all", "/cases/?cases=all&due=overdue",
+                                 "/cases/?cases=all&state=all&page=2"])
+def test_a_queue_page_is_read_in_deadline_order_from_an_index_not_sorted(url, staff_client, handler):
+    for i in range(30):
+        f.complaint_at("stage1_acknowledged" if i % 3 else "closed", handler=handler, received_on=f.TODAY - dt.timedelta(days=40 + i))
+    for state in STATES:
+        planted(state)
+        captured = captured_get(staff_client, url)
+        (sql, params), = captured.matching('SELECT "cases_case"."id" AS "pk" FROM "cases_case"', "ORDER BY", "LIMIT")
+        shown = plan(sql, params)
+        assert "case_deadline_order" in shown or "case_open_deadline_order" in shown, shown
+        assert "TEMP B-TREE" not in shown and "Sort" not in shown, (state, shown)
+
+
+def test_the_queue_marks_extended_cases_by_the_stage_index_not_by_scanning_unanswered_stages(staff_client, handler):
+    for _ in range(3):
+        f.complaint_at("stage1_acknowledged", handler=handler)
+    for state in STATES:
+        planted(state)
+        captured = captured_get(staff_client, "/cases/?cases=all")
+        (sql, params), = captured.matching('FROM "cases_stage"', '"cases_stage"."case_id" IN')
+        shown = plan(sql, params)
+        assert "reports_stage_responded" not in shown and "Seq Scan" not in shown, (sql, shown)
+        if connection.vendor == "sqlite":
+            assert "SEARCH cases_stage" in shown, shown
+
+
+def test_withdrawn_complaints_are_counted_from_the_withdrawn_index(handler):
+    from putright.reports.queries import _between
+    from putright.reports.periods import reporting_year
+
+    f.complaint_at("withdrawn", handler=handler)
+    qs = Case.objects.filter(_between("withdrawn_on", reporting_year(2026)), kind="complaint")
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    for state in STATES:
+        planted(state)
+        shown = plan(sql, params)
+        assert "withdrawn" in shown, shown  # case_withdrawn_kind or reports_case_withdrawn: never every complaint
+        assert "case_kind_received" not in shown and "Seq Scan" not in shown, shown
+
+
+def test_the_extended_filter_reads_the_few_extended_stages_not_every_unanswered_one(staff_client, handler):
+    for i in range(3):
+        f.complaint_at("stage1_acknowledged", handler=handler)
+    for state in STATES:
+        planted(state)
+        captured = captured_get(staff_client, "/cases/?cases=all&due=extended")
+        for sql, params in captured.matching('FROM "cases_stage" U0', 'U0."responded_on" IS NULL'):
+            shown = plan(sql, params)
+            assert "reports_stage_responded" not in shown and "Seq Scan on cases_stage" not in shown, (state, shown)
+
+
+@pytest.mark.parametrize("text, index", [("07700 900 123", "resident_phone_digits"), ("sw1a 1aa", "resident_postcode_key")])
+def test_a_search_by_phone_or_postcode_uses_its_expression_index(text, index, staff_client):
+    from putright.residents.models import Resident
+
+    Resident.objects.create(name="Ann Example", phone="07700 900123", postcode="SW1A 1AA")
+    captured = captured_get(staff_client, "/cases/?q=" + text.replace(" ", "+"))
+    for sql, params in captured.matching('FROM "residents_resident"', "REPLACE"):
+        shown = plan(sql, params)
+        assert index in shown, shown

@@ -1,0 +1,121 @@
+"""Database triggers that note which months' tallies a change touched (performance migration
+0002). Triggers, not code in the service functions, so that nothing can change the case tables
+without it: the actions, the bulk import, a data migration, SQL typed by hand.
+
+Each trigger writes the months of the dates a report counts by (a case's received and withdrawn
+dates, each of its stages' requested, responded, acknowledged and ended dates) into
+performance_tallydirtymonth. A change to one stage marks the months of every stage of its case,
+since a stage 2 figure reads stage 1 (decisions changed at stage 2).
+"""
+
+DIRTY = "performance_tallydirtymonth"
+
+# The case tables, and the columns whose change can move a figure (UPDATE OF ...).
+WATCHED = {
+    "cases_case": ["kind", "tenure", "service_area_id", "received_on", "withdrawn_on"],
+    "cases_stage": ["case_id", "number", "requested_on", "acknowledged_on", "acknowledge_by", "code_respond_by", "respond_by",
+                    "responded_on", "decision", "ended_on", "acknowledgement_counts_late", "response_counts_late"],
+    "cases_refusal": ["case_id", "stage_number", "refused_on"],
+    "cases_extension": ["stage_id", "beyond_code_limit", "good_reason"],
+    "cases_case_themes": ["case_id", "theme_id", "kind", "received_on"],
+}
+
+
+def trigger_names() -> list[str]:
+    return [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
+
+
+def _case_dates(case_id: str) -> str:
+    return (
+        f"SELECT received_on AS d FROM cases_case WHERE id = {case_id} "
+        f"UNION ALL SELECT withdrawn_on FROM cases_case WHERE id = {case_id} "
+        f"UNION ALL SELECT requested_on FROM cases_stage WHERE case_id = {case_id} "
+        f"UNION ALL SELECT acknowledged_on FROM cases_stage WHERE case_id = {case_id} "
+        f"UNION ALL SELECT responded_on FROM cases_stage WHERE case_id = {case_id} "
+        f"UNION ALL SELECT ended_on FROM cases_stage WHERE case_id = {case_id}"
+    )
+
+
+def _row_dates(table: str, row: str) -> list[str]:
+    """The dates of the row itself (OLD or NEW), and its case's."""
+    if table == "cases_case":
+        return [f"SELECT {row}.received_on AS d", f"SELECT {row}.withdrawn_on", _case_dates(f"{row}.id")]
+    if table == "cases_stage":
+        own = [f"SELECT {row}.{c}" for c in ("requested_on", "acknowledged_on", "responded_on", "ended_on")]
+        return [own[0] + " AS d", *own[1:], _case_dates(f"{row}.case_id")]
+    if table == "cases_extension":
+        return [_case_dates(f"(SELECT case_id FROM cases_stage WHERE id = {row}.stage_id)")]
+    if table == "cases_case_themes":
+        return [f"SELECT {row}.received_on AS d"]
+    return [_case_dates(f"{row}.case_id")]  # cases_refusal
+
+
+def _insert(month_of: str, dates: list[str], touched: str) -> str:
+    return (
+        f"INSERT INTO {DIRTY} (month, touched) SELECT DISTINCT {month_of}, 1 FROM ({' UNION ALL '.join(dates)}) AS dates "
+        f"WHERE d IS NOT NULL ON CONFLICT (month) DO UPDATE SET touched = {touched} + 1"
+    )
+
+
+def sqlite_statements() -> list[str]:
+    out = []
+    month = "date(d, 'start of month')"
+    for table, columns in WATCHED.items():
+        for event, rows in (("INSERT", ["NEW"]), (f"UPDATE OF {', '.join(columns)}", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
+            name = f"tally_{table}_{event.split()[0].lower()}"
+            body = "; ".join(_insert(month, _row_dates(table, row), f"{DIRTY}.touched") for row in rows)
+            out.append(f"DROP TRIGGER IF EXISTS {name}")
+            out.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN {body}; END")
+    return out
+
+
+def postgresql_statements() -> list[str]:
+    out = []
+    month = "date_trunc('month', d)::date"
+    for table, columns in WATCHED.items():
+        function = f"tally_{table}_mark"
+        old = _insert(month, _row_dates(table, "OLD"), f"{DIRTY}.touched")
+        new = _insert(month, _row_dates(table, "NEW"), f"{DIRTY}.touched")
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP <> 'INSERT' THEN {old}; END IF; "
+            f"IF TG_OP <> 'DELETE' THEN {new}; END IF; "
+            f"RETURN NULL; END $$"
+        )
+        for event in ("INSERT", f"UPDATE OF {', '.join(columns)}", "DELETE"):
+            name = f"tally_{table}_{event.split()[0].lower()}"
+            out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            out.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()")
+    return out
+
+
+def drop_statements(vendor: str) -> list[str]:
+    out = []
+    for table in WATCHED:
+        for event in ("insert", "update", "delete"):
+            name = f"tally_{table}_{event}"
+            out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if vendor == "postgresql" else ""))
+        if vendor == "postgresql":
+            out.append(f"DROP FUNCTION IF EXISTS tally_{table}_mark()")
+    return out
+
+
+def statements(vendor: str) -> list[str]:
+    return sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
+
+
+def create(apps, schema_editor):
+    for sql in statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)
+
+
+def create_on(connection) -> None:
+    """The same, outside a migration (putright.performance.schema puts lost triggers back)."""
+    with connection.cursor() as cursor:
+        for sql in statements(connection.vendor):
+            cursor.execute(sql)
+
+
+def drop(apps, schema_editor):
+    for sql in drop_statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)
