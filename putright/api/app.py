@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from putright.api import keys
@@ -74,6 +74,13 @@ def invalid_request(request, exc: ValidationError):
     return api.create_response(request, {"errors": items}, status=422)
 
 
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """Django Ninja's own refusals (a body that is not JSON answers 400) in our error shape."""
+    message = "The request body is not JSON: send a JSON object with Content-Type: application/json." if exc.status_code == 400 else str(exc)
+    return _errors(request, exc.status_code, message)
+
+
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return _errors(request, 403, str(exc) or "Your key's role cannot do this.")
@@ -98,7 +105,7 @@ def rate_limited(request, exc):
 
 
 # Every endpoint can answer these, besides its own success.
-ERRORS = {401: "Errors", 403: "Errors", 404: "Errors", 422: "Errors", 429: "Errors"}
+ERRORS = {400: "Errors", 401: "Errors", 403: "Errors", 404: "Errors", 422: "Errors", 429: "Errors"}
 
 
 def responses(ok: dict) -> dict:

@@ -132,3 +132,16 @@ def test_it_lists_the_queue_a_page_at_a_time(api_handler, handler, other_handler
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
     unknown = api_handler.get("/cases", {"handler": "nobody"})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "handler"
+
+
+def test_a_body_that_is_not_json_answers_400_in_the_documented_shape(api_handler, handler):
+    # Found by Schemathesis: a NUL byte as the body answered Ninja's own undocumented 400.
+    case = f.complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler)
+    answer = api_handler.client.post(f"/api/v1/cases/{case.reference}/allocate", b"\x00", content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json() == {"errors": [{
+        "field": None, "provision": None,
+        "message": "The request body is not JSON: send a JSON object with Content-Type: application/json.",
+    }]}
+    schema = api_handler.client.get("/api/v1/schema").json()
+    assert "400" in schema["paths"]["/api/v1/cases/{reference}/allocate"]["post"]["responses"]
