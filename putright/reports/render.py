@@ -157,6 +157,7 @@ FIGURE_TABS = (
     ("refused", "Refused, withdrawn and open", ("refused", "withdrawn", "open_at_end")),
     ("themes", "Themes, service requests and compliments", ("themes", "service_requests", "compliments")),
     ("compensation", "Compensation and satisfaction", ("compensation", "satisfaction")),
+    ("hazards", "Awaab's Law hazards", ("hazards",)),
 )
 
 

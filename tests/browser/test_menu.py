@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from tests.browser.support import assert_accessible, sign_in
 
 WORK = {
-    "administrator": ["Cases", "Log a case", "Inbox to log", "Reviews and Ombudsman", "Reports", "Settings", "Access log"],
-    "manager": ["Cases", "Log a case", "Inbox to log", "Reviews and Ombudsman", "Reports", "Settings"],
+    "administrator": ["Cases", "Log a case", "Inbox to log", "Reviews and Ombudsman", "Reports", "Settings", "Late entries", "Access log"],
+    "manager": ["Cases", "Log a case", "Inbox to log", "Reviews and Ombudsman", "Reports", "Settings", "Late entries"],
     "handler": ["Cases", "Log a case", "Inbox to log", "Reviews and Ombudsman", "Reports"],
     "oversight": ["Cases", "Reviews and Ombudsman", "Reports"],
 }
