@@ -26,6 +26,7 @@ def _indexes() -> list[tuple[str, str, str, str]]:
         ("putright.reports.migrations.0003_theme_remedy_indexes", set()),
         ("putright.reports.migrations.0004_late_entry_indexes", set()),
         ("putright.performance.migrations.0001_indexes", set()),
+        ("putright.performance.migrations.0004_worklist_indexes", set()),
     ):
         for row in importlib.import_module(module).INDEXES:
             name, table, columns, where = (*row, "")[:4]
@@ -87,10 +88,17 @@ def ensure(connection, *, indexes: bool = True) -> dict:
     return {"indexes": made, "triggers": sorted(lost)}
 
 
-def after_migrate(sender, using="default", **kwargs):
+def after_migrate(sender, using="default", plan=None, **kwargs):
     from django.db import connections
 
-    ensure(connections[using])
+    from putright.performance import statistics
+
+    connection = connections[using]
+    ensure(connection)
+    if plan and connection.vendor == "sqlite":
+        # Migrations may have made indexes: a new index without statistics loses to any other
+        # in SQLite's plans (the worklist counts read every open case). Sampled: milliseconds.
+        statistics.analyze()
 
 
 def drop_triggers(connection) -> None:
