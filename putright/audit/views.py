@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.shortcuts import render
 
 from putright.audit.models import ReadEvent
@@ -36,11 +36,21 @@ def search(request):
 
 
 def viewed_by(case, limit: int = 10) -> list[dict]:
-    """Who has opened this case or anything on it, most recent first: one row per person."""
-    rows: dict = {}
-    for event in ReadEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")[:500]:
-        key = event.actor_id or event.actor_label
-        if key not in rows:
-            rows[key] = {"who": event.actor.display_name if event.actor else event.actor_label, "last": event.at, "times": 0}
-        rows[key]["times"] += 1
-    return list(rows.values())[:limit]
+    """Who has opened this case or anything on it, most recent first: one row per person, with
+    how often among the case's last 500 reads. Counted by the database in one query (a busy case
+    has hundreds of reads: loading each as a model made this a third of the case page's time)."""
+    recent = ReadEvent.objects.filter(case=case).order_by("-at", "-id").values("pk")[:500]
+    rows = (
+        ReadEvent.objects.filter(pk__in=recent)
+        .values("actor_id", "actor_label", "actor__first_name", "actor__last_name", "actor__username")
+        .annotate(last=Max("at"), last_id=Max("id"), times=Count("id"))
+        .order_by("-last", "-last_id")[:limit]
+    )
+    return [{"who": _who(row), "last": row["last"], "times": row["times"]} for row in rows]
+
+
+def _who(row: dict) -> str:
+    """The reader's name as User.display_name gives it, or the label of a reader who is not staff."""
+    if row["actor_id"] is None:
+        return row["actor_label"]
+    return f"{row['actor__first_name']} {row['actor__last_name']}".strip() or row["actor__username"]

@@ -44,6 +44,21 @@ def test_the_case_page_says_who_viewed_it(client, handler, other_handler, case):
     assert "Viewed by" in body and "Olu" in body and "Hari" in body
 
 
+def test_viewed_by_gives_each_reader_once_latest_first_with_how_often(handler, other_handler, case):
+    """One row per reader, the most recent reader first, counted among the case's last 500 reads;
+    a reader who is not staff (a command, a system's key) by their label."""
+    from putright.audit.views import viewed_by
+
+    for who in (handler, handler, other_handler, None, handler):
+        record_read(who, "case", case)
+    rows = viewed_by(case)
+    assert [(r["who"], r["times"]) for r in rows] == [
+        (handler.display_name, 3), ("system", 1), (other_handler.display_name, 1),
+    ]
+    assert rows[0]["last"] == ReadEvent.objects.filter(case=case).latest("at", "id").at
+    assert viewed_by(case, limit=1) == rows[:1]
+
+
 def test_the_log_is_append_only(handler, case):
     event = record_read(handler, "case", case)
     with pytest.raises(AppendOnlyReadError):
