@@ -56,7 +56,22 @@ def worklists(now: dt.datetime | None = None) -> dict[str, QuerySet[HazardReport
 
 def reports_for_case(case) -> list[HazardReport]:
     """Hazards raised on this case, on the service request it came from, on a case it is linked
-    to, or on a complaint raised from it: a complaint about a hazard shows the hazard's clocks."""
+    to, or on a complaint raised from it: a complaint about a hazard shows the hazard's clocks.
+    The list prefetch_reports kept on the case, when a page asked for it first."""
+    kept = getattr(case, "_hazard_reports", None)
+    if kept is not None:
+        return list(kept)
+    return _reports_for_case(case)
+
+
+def prefetch_reports(case) -> None:
+    """Look the case's hazards up once for a page that lists them in more than one place (the
+    case page's hazards section and the letters it offers). Only for a page that reads: a change
+    to a hazard after this is not seen on this case object."""
+    case._hazard_reports = _reports_for_case(case)
+
+
+def _reports_for_case(case) -> list[HazardReport]:
     ids = {i for i in (case.pk, case.from_service_request_id, case.related_to_id) if i is not None}
     return list(
         HazardReport.objects.filter(Q(case_id__in=ids) | Q(case__from_service_request_id=case.pk))
