@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Prefetch, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from putright.audit import record_read
@@ -16,9 +17,9 @@ from putright.cases.access import get_case_for_staff, require_change, require_ma
 from putright.cases.calendar import landlord_calendar
 from putright.cases.forms import actions as forms
 from putright.cases.forms import respond
-from putright.cases.views.timeline import timeline_html
+from putright.cases.views.case_lists import correspondence_html, timeline_html
 from putright.hazards.queries import prefetch_reports
-from putright.cases.models import Attachment, Case, Correspondence, OutstandingAction, Stage
+from putright.cases.models import Attachment, Case, OutstandingAction, Stage
 from putright.rules import lifecycle
 from putright.rules.due import due_status
 from putright.rules.errors import RuleViolation
@@ -84,7 +85,6 @@ def _case_queryset():
         Prefetch("stages", queryset=Stage.objects.select_related("handler").prefetch_related("extensions", "points")),
         "remedies",
         Prefetch("actions", queryset=OutstandingAction.objects.select_related("owner").prefetch_related("updates")),
-        Prefetch("correspondence", queryset=Correspondence.objects.select_related("created_by").prefetch_related("attachments")),
         "refusals",
     )
 
@@ -132,12 +132,14 @@ def detail(request, reference):
         "state": STATE_LABELS[State(case.state)],
         "stages": _stage_rows(case, today, cal),
         "adjustments": adjustments,
-        "steps": [s for s in STEPS.values() if s.available(case, request.user)],
-        "step_titles": {slug: step.form.title for slug, step in STEPS.items()},
+        "steps": [
+            {"title": s.form.title, "url": reverse("cases:action", args=[case.reference, s.slug])}
+            for s in STEPS.values() if s.available(case, request.user)
+        ],
         "timeline": timeline_html(case),
         "complaints_raised": links["raised"],
         "linked": links["linked"],
-        "correspondence": sorted(case.correspondence.all(), key=lambda c: (c.occurred_on, c.id), reverse=True),
+        "correspondence": correspondence_html(case),
         "refusal": case.latest_refusal,
         "today": today,
         "viewed_by": viewed_by(case),
