@@ -16,5 +16,10 @@ def resident_restrictions(resident):
     from putright.residents.models import Restriction
 
     today = timezone.localdate()
-    qs = Restriction.objects.filter(resident=resident)
-    return {"active": list(qs.active(today)), "lapsed": list(qs.lapsed(today)), "today": today}
+    # One query for both lists: the restrictions not ended, sorted by the model's own tests.
+    current = list(Restriction.objects.filter(resident=resident).current(today))
+    return {
+        "active": [r for r in current if r.is_active(today)],
+        "lapsed": [r for r in current if r.is_lapsed(today)],
+        "today": today,
+    }

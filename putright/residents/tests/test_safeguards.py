@@ -101,3 +101,21 @@ def test_it_refuses_an_adjustment_without_a_review_date(resident, handler):
     with pytest.raises(RuleViolation) as e:
         actions.add_adjustment(resident, kind="vulnerability", description="Hearing loss.", agreed_on=TODAY, review_by=None, actor=handler, today=TODAY)
     assert e.value.provision == "5.10"
+
+
+def test_the_case_page_flag_lists_the_active_and_the_lapsed_from_one_query(resident, manager, django_assert_num_queries):
+    import time_machine
+    from django.utils import timezone
+
+    from putright.residents.templatetags.safeguards import resident_restrictions
+
+    lapsing = actions.add_restriction(resident, actor=manager, today=TODAY, **restriction_kwargs(review_by=dt.date(2026, 12, 1)))
+    active = actions.add_restriction(resident, actor=manager, today=TODAY, **restriction_kwargs(starts_on=dt.date(2026, 11, 20)))
+    ended = actions.add_restriction(resident, actor=manager, today=TODAY, **restriction_kwargs(review_by=dt.date(2026, 11, 30)))
+    later = dt.date(2026, 12, 2)
+    actions.end_restriction(ended, ended_on=later, reason="No longer needed.", actor=manager, today=later)
+    with time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=timezone.get_current_timezone()), tick=False):
+        with django_assert_num_queries(1):
+            rs = resident_restrictions(resident)
+    assert rs["active"] == list(Restriction.objects.active(later)) == [active]
+    assert rs["lapsed"] == list(Restriction.objects.lapsed(later)) == [lapsing]
