@@ -76,10 +76,11 @@ STEPS = {
 }
 
 
-def _case_queryset():
-    return Case.objects.select_related(
-        "resident", "representative", "service_area", "handler", "from_service_request", "related_to"
-    ).prefetch_related(
+def _case_queryset(*, linked_cases: bool = True):
+    related = ["resident", "representative", "service_area", "handler"]
+    if linked_cases:  # the case page looks up only their references (_linked_cases)
+        related += ["from_service_request", "related_to"]
+    return Case.objects.select_related(*related).prefetch_related(
         "themes",
         "resident__adjustments",
         Prefetch("stages", queryset=Stage.objects.select_related("handler").prefetch_related("extensions", "points")),
@@ -90,12 +91,20 @@ def _case_queryset():
 
 
 def _linked_cases(case: Case) -> dict[str, list[str]]:
-    """The references of the complaints raised from this request and of those linked to this
-    complaint, in one query (each half reaches its own partial index: cases migration 0007)."""
-    raised = Case.objects.filter(from_service_request=case).annotate(link=Value("raised")).order_by().values_list("link", "reference", "received_on", "id")
-    linked = Case.objects.filter(related_to=case).annotate(link=Value("linked")).order_by().values_list("link", "reference", "received_on", "id")
-    found: dict[str, list[str]] = {"raised": [], "linked": []}
-    for link, reference, _received, _id in raised.union(linked, all=True).order_by("-received_on", "-id"):
+    """The references of the cases this one links to and from, in one query: the request it is
+    about and the complaint it is linked to (by primary key), the complaints raised from this
+    request and those linked to this complaint (each through its own partial index: cases
+    migration 0007). The page needs only their references, not three whole cases joined in."""
+    def refs(link: str, **where):
+        return Case.objects.filter(**where).annotate(link=Value(link)).order_by().values_list("link", "reference", "received_on", "id")
+
+    parts = [refs("raised", from_service_request=case), refs("linked", related_to=case)]
+    if case.from_service_request_id:
+        parts.append(refs("about", pk=case.from_service_request_id))
+    if case.related_to_id:
+        parts.append(refs("related_to", pk=case.related_to_id))
+    found: dict[str, list[str]] = {"raised": [], "linked": [], "about": [], "related_to": []}
+    for link, reference, _received, _id in parts[0].union(*parts[1:], all=True).order_by("-received_on", "-id"):
         found[link].append(reference)
     return found
 
@@ -117,7 +126,7 @@ def _stage_rows(case: Case, today, cal):
 
 @staff_view
 def detail(request, reference):
-    case = get_case_for_staff(request.user, reference, _case_queryset())
+    case = get_case_for_staff(request.user, reference, _case_queryset(linked_cases=False))
     record_read(request.user, "case", case, path=request.path)
     links = _linked_cases(case)
     case.complaint_raised = bool(links["raised"])  # for the dissatisfaction notice (putright.triage)
@@ -139,6 +148,8 @@ def detail(request, reference):
         "timeline": timeline_html(case),
         "complaints_raised": links["raised"],
         "linked": links["linked"],
+        "about_request": links["about"][0] if links["about"] else None,
+        "related_to": links["related_to"][0] if links["related_to"] else None,
         "correspondence": correspondence_html(case),
         "refusal": case.latest_refusal,
         "today": today,

@@ -121,3 +121,36 @@ def test_it_saves_an_edit_of_exceptional_circumstances(client, admin_user):
     assert response.status_code == 302
     ec.refresh_from_db()
     assert (ec.description, ec.compliance_returns_by, ec.starts_on, ec.title) == ("Systems still down.", dt.date(2026, 12, 21), dt.date(2026, 11, 2), "Cyber incident")
+
+
+def test_the_case_page_lists_its_ombudsman_cases_learning_and_exceptional_circumstances(client, handler, admin_user, complaint, oc, django_assert_num_queries):
+    """From one query (ombudsman_tags.case_ombudsman), newest first as each model orders them."""
+    from putright.learning.models import LearningItem
+    from putright.ombudsman.models import ExceptionalCircumstance
+    from putright.ombudsman.templatetags.ombudsman_tags import case_ombudsman
+
+    other = actions.open_ombudsman_case(case=complaint, category="property_condition", opened_on=dt.date(2026, 11, 20), body="other",
+                                        body_name="The <Regulator>", actor=handler, today=TODAY)
+    learning.record_learning(complaint, recorded_on=dt.date(2026, 11, 19), what_went_wrong="Late repair & no call back.", root_cause="Contractor", actor=handler, today=TODAY)
+    learning.record_learning(complaint, recorded_on=dt.date(2026, 11, 23), what_went_wrong="No update sent.", root_cause="Workload", actor=handler, today=TODAY)
+    for title, starts_on in (("Flooding", dt.date(2026, 11, 2)), ("Cyber incident", dt.date(2026, 11, 9))):
+        actions.record_exceptional_circumstance(title=title, description="Systems down.", starts_on=starts_on, compliance_returns_by=dt.date(2026, 12, 14),
+                                                affected_cases=[complaint], actor=admin_user, today=TODAY)
+    from putright.cases.models import Case
+
+    shown = Case.objects.prefetch_related("stages").get(pk=complaint.pk)  # as the case page has it
+    with django_assert_num_queries(1):
+        om = case_ombudsman(shown)
+    assert om["can_record_learning"]
+    assert [(o.pk, str(o)) for o in om["ombudsman_cases"]] == [(o.pk, str(o)) for o in OmbudsmanCase.objects.filter(case=complaint)] == [
+        (other.pk, f"The <Regulator> #{other.pk}"), (oc.pk, str(oc)),
+    ]
+    assert [(i.recorded_on, i.what_went_wrong) for i in om["learning_items"]] == list(
+        LearningItem.objects.filter(case=complaint).values_list("recorded_on", "what_went_wrong"))
+    assert [e.title for e in om["exceptional"]] == list(ExceptionalCircumstance.objects.filter(affected_cases=complaint).values_list("title", flat=True)) == [
+        "Cyber incident", "Flooding",
+    ]
+    page = _client(client, handler).get(reverse("cases:detail", args=[complaint.reference])).content.decode()
+    assert f"Ombudsman case: The &lt;Regulator&gt; #{other.pk}" in page and "Ombudsman case: Housing Ombudsman HOS-1" in page
+    assert "Learning recorded 23 Nov 2026: No update sent." in page and "Late repair &amp; no call back." in page
+    assert page.index("Cyber incident") < page.index("Flooding")
