@@ -8,20 +8,22 @@ from putright.audit.models import ReadEvent, What
 
 
 def _case_and_resident(what: str, obj):
+    """The case the read was about, and its resident's key (None for either when there is none)."""
     from putright.cases.models import Attachment, Case
     from putright.residents.models import Resident
 
     if obj is None:
         return None, None
     if isinstance(obj, Resident):
-        return None, obj
+        return None, obj.pk
     if isinstance(obj, Case):
         case = obj
     elif isinstance(obj, Attachment):
         case = obj.correspondence.case
     else:  # a letter, or anything else that belongs to a case
         case = getattr(obj, "case", None)
-    return case, (case.resident if case is not None else None)
+    # The resident's key only: loading the resident to write its key was a query per case read.
+    return case, (case.resident_id if case is not None else None)
 
 
 def _label(what: str, obj, case) -> str:
@@ -41,12 +43,12 @@ def _label(what: str, obj, case) -> str:
 def record(actor, what: str, obj=None, *, label: str = "", path: str = "") -> ReadEvent:
     if what not in What.values:
         raise ValueError(f"Unknown kind of read: {what!r}")
-    case, resident = _case_and_resident(what, obj)
+    case, resident_id = _case_and_resident(what, obj)
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     return ReadEvent.objects.create(
         at=timezone.now(), actor=actor_user, actor_label="" if actor_user else (str(actor) if actor else "system"),
         what=what, object_id=str(getattr(obj, "pk", "") or ""), label=(label or _label(what, obj, case))[:300],
-        case=case, resident=resident, path=path[:300],
+        case=case, resident_id=resident_id, path=path[:300],
     )
 
 
@@ -59,10 +61,10 @@ def record_many(actor, what: str, objects, *, path: str = "", via: str = "") -> 
     now = timezone.now()
     rows = []
     for obj in objects:
-        case, resident = _case_and_resident(what, obj)
+        case, resident_id = _case_and_resident(what, obj)
         rows.append(ReadEvent(
             at=now, actor=actor_user, actor_label=via[:200], what=what, object_id=str(obj.pk),
-            label=_label(what, obj, case)[:300], case=case, resident=resident, path=path[:300],
+            label=_label(what, obj, case)[:300], case=case, resident_id=resident_id, path=path[:300],
         ))
     ReadEvent.objects.bulk_create(rows)
     return len(rows)
