@@ -19,7 +19,9 @@ from putright.cases.forms import actions as forms
 from putright.cases.forms import respond
 from putright.cases.views.case_lists import correspondence_html, timeline_html
 from putright.hazards.queries import prefetch_reports
-from putright.cases.models import Attachment, Case, OutstandingAction, Stage
+from putright.cases.models import (
+    ActionUpdate, Attachment, Case, DecisionPoint, Extension, OutstandingAction, Refusal, Remedy, Stage,
+)
 from putright.rules import lifecycle
 from putright.rules.due import due_status
 from putright.rules.errors import RuleViolation
@@ -77,16 +79,30 @@ STEPS = {
 
 
 def _case_queryset(*, linked_cases: bool = True):
+    """The case with everything its page lists, one query per relation.
+
+    Each list is put in order by its own columns: the models' default orderings start with their
+    parent ("case", "stage", "action"), whose own ordering the database would join the parent
+    tables for (cases_case at least) and the ORM work out again on every request, to sort rows
+    that all belong to one case or stage anyway. The orders below are those orderings without it.
+    """
     related = ["resident", "representative", "service_area", "handler"]
     if linked_cases:  # the case page looks up only their references (_linked_cases)
         related += ["from_service_request", "related_to"]
+    stages = Stage.objects.select_related("handler").order_by("number").prefetch_related(
+        Prefetch("extensions", queryset=Extension.objects.order_by("id")),
+        Prefetch("points", queryset=DecisionPoint.objects.order_by("position", "id")),
+    )
+    actions = OutstandingAction.objects.select_related("owner").order_by("due_by", "id").prefetch_related(
+        Prefetch("updates", queryset=ActionUpdate.objects.order_by("given_on", "id")),
+    )
     return Case.objects.select_related(*related).prefetch_related(
         "themes",
         "resident__adjustments",
-        Prefetch("stages", queryset=Stage.objects.select_related("handler").prefetch_related("extensions", "points")),
-        "remedies",
-        Prefetch("actions", queryset=OutstandingAction.objects.select_related("owner").prefetch_related("updates")),
-        "refusals",
+        Prefetch("stages", queryset=stages),
+        Prefetch("remedies", queryset=Remedy.objects.order_by("id")),
+        Prefetch("actions", queryset=actions),
+        Prefetch("refusals", queryset=Refusal.objects.order_by("refused_on", "id")),
     )
 
 

@@ -17,7 +17,8 @@ def resident_restrictions(resident):
 
     today = timezone.localdate()
     # One query for both lists: the restrictions not ended, sorted by the model's own tests.
-    current = list(Restriction.objects.filter(resident=resident).current(today))
+    # In the model's order without its first column (the resident, which would join residents).
+    current = list(Restriction.objects.filter(resident=resident).current(today).order_by("-starts_on", "-id"))
     return {
         "active": [r for r in current if r.is_active(today)],
         "lapsed": [r for r in current if r.is_lapsed(today)],
