@@ -41,7 +41,7 @@ def viewed_by(case, limit: int = 10) -> list[dict]:
     has hundreds of reads: loading each as a model made this a third of the case page's time)."""
     recent = ReadEvent.objects.filter(case=case).order_by("-at", "-id").values("pk")[:500]
     rows = (
-        ReadEvent.objects.filter(pk__in=recent)
+        ReadEvent.objects.filter(case=case, pk__in=recent)  # the case too: else PostgreSQL may read the whole log
         .values("actor_id", "actor_label", "actor__first_name", "actor__last_name", "actor__username")
         .annotate(last=Max("at"), last_id=Max("id"), times=Count("id"))
         .order_by("-last", "-last_id")[:limit]
