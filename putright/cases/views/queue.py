@@ -24,9 +24,10 @@ from putright.cases.models import Case, ServiceArea, Stage, Theme
 from putright.hazards.queries import worklists as hazard_worklists
 from putright.ombudsman.views import review_counts, review_querysets
 from putright.cases import worklists
+from putright.cases.views import queue_table
 from putright.performance.counting import count_each
 from putright.rules import lifecycle
-from putright.rules.due import due_status, soon_until
+from putright.rules.due import soon_until
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
 
 PAGE_SIZE = 25
@@ -329,20 +330,8 @@ def queue(request):
     counts = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("due:")}
     page = CountedPaginator(cases.values_list("pk", flat=True), PAGE_SIZE, count=counted["total"]).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    loaded = {case.pk: case for case in with_columns(Case.objects.filter(pk__in=ids)).order_by()} if ids else {}
-    page.object_list = mark_extended([loaded[pk] for pk in ids if pk in loaded])
-    rows = [
-        {
-            "case": case,
-            "state": STATE_LABELS[State(case.state)],
-            "kind": KIND_LABELS[Kind(case.kind)],
-            "due": due_status(today, case.next_deadline_by, cal) if case.is_open and case.next_deadline_by else None,
-        }
-        for case in page.object_list
-    ]
-    for row in rows:
-        # The tag says how late or how soon; the date beside it says which day.
-        row["due_words"] = row["due"].words.split(" (was due")[0] if row["due"] else ""
+    page.object_list = mark_extended(queue_table.load(ids))
+    rows_html = queue_table.rows_html(page.object_list, today, cal)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("mine", None)
@@ -359,7 +348,7 @@ def queue(request):
         request,
         "cases/queue.html",
         {
-            "form": form, "filters": _filters(form), "page": page, "rows": rows, "query": query.urlencode(), "today": today,
+            "form": form, "filters": _filters(form), "page": page, "rows": rows_html, "query": query.urlencode(), "today": today,
             "mine": data["cases"] == "mine", "scope_links": scope_links, "counts": counts, "due_links": due_links, "worklist": worklist,
             "sort": data["sort"], "columns": _columns(query, data["sort"]), "searching": text,
             "review_counts": review_counts(today, {k: counted[f"review:{k}"] for k in reviews}),
