@@ -22,7 +22,10 @@ WATCHED = {
 
 
 def trigger_names() -> list[str]:
-    return [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
+    """The tallies' triggers, and those keeping the copied columns (putright.performance.copies)."""
+    from putright.performance import copies
+
+    return [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")] + [n for n, _ in copies.TRIGGERS]
 
 
 def _case_dates(case_id: str) -> str:
@@ -97,7 +100,9 @@ def drop_statements(vendor: str) -> list[str]:
             out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if vendor == "postgresql" else ""))
         if vendor == "postgresql":
             out.append(f"DROP FUNCTION IF EXISTS tally_{table}_mark()")
-    return out
+    from putright.performance import copies
+
+    return out + copies.drop_statements(vendor)
 
 
 def statements(vendor: str) -> list[str]:
@@ -110,9 +115,12 @@ def create(apps, schema_editor):
 
 
 def create_on(connection) -> None:
-    """The same, outside a migration (putright.performance.schema puts lost triggers back)."""
+    """The same, and the copied columns' triggers (putright.performance.copies), outside a
+    migration: putright.performance.schema puts lost triggers back."""
+    from putright.performance import copies
+
     with connection.cursor() as cursor:
-        for sql in statements(connection.vendor):
+        for sql in statements(connection.vendor) + copies.statements(connection.vendor):
             cursor.execute(sql)
 
 

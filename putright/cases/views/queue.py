@@ -49,7 +49,9 @@ STAGE_STATES = {
 SORTS = {
     "reference": ["reference"],
     "received": ["received_on", "id"],
-    "resident": [F("resident__name").asc(nulls_last=True), "id"],
+    # The resident's name as copied onto the case, no resident last: read from an index either
+    # way (performance migration 0005), where a join to the residents sorted every open case.
+    "resident": [ExpressionWrapper(Q(resident_name__isnull=True), output_field=BooleanField()).asc(), "resident_name", "id"],
     "state": ["state", F("next_deadline_by").asc(nulls_last=True), "id"],
     "handler": [F("handler__first_name").asc(nulls_last=True), F("handler__username").asc(nulls_last=True), "id"],
     # No deadline last, written so an index can give the order (performance migration 0001).
@@ -62,7 +64,7 @@ SCOPES = [("mine", "My cases"), ("all", "All cases")]
 def _descending(term):
     if isinstance(term, str):
         return F(term).desc()
-    if isinstance(term.expression, ExpressionWrapper):  # "no deadline" stays last either way
+    if isinstance(term.expression, ExpressionWrapper):  # "no deadline", "no resident" stay last either way
         return term
     return F(term.expression.name).desc(nulls_last=True)
 

@@ -30,6 +30,19 @@ def _today(monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: f.TODAY)
 
 
+@pytest.fixture(autouse=True)
+def _forget_statistics():
+    """SQLite keeps the statistics it last read in memory, past the test's rollback: forget them,
+    so a test without planted statistics plans as without any."""
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone():
+                cursor.execute("DELETE FROM sqlite_stat1")
+                cursor.execute("ANALYZE sqlite_schema")
+
+
 class Captured:
     def __init__(self):
         self.queries: list[tuple[str, tuple]] = []
@@ -148,6 +161,28 @@ def test_a_queue_page_is_read_in_deadline_order_from_an_index_not_sorted(url, st
         (sql, params), = captured.matching('SELECT "cases_case"."id" AS "pk" FROM "cases_case"', "ORDER BY", "LIMIT")
         shown = plan(sql, params)
         assert "case_deadline_order" in shown or "case_open_deadline_order" in shown, shown
+        assert "TEMP B-TREE" not in shown and "Sort" not in shown, (state, shown)
+
+
+@pytest.mark.parametrize("url, index", [
+    ("/cases/?cases=all&sort=resident", "case_open_resident_order"),
+    ("/cases/?cases=all&sort=-resident", "case_open_resident_order_desc"),
+    ("/cases/?cases=all&state=all&sort=resident", "case_resident_order"),
+    ("/cases/?cases=all&state=all&sort=-resident&page=2", "case_resident_order_desc"),
+])
+def test_the_queue_sorted_by_resident_is_read_from_the_copied_names_index_not_sorted(url, index, staff_client, handler, resident):
+    for i in range(30):
+        f.complaint_at("stage1_acknowledged" if i % 3 else "closed", handler=handler, resident=resident if i % 2 else None,
+                       received_on=f.TODAY - dt.timedelta(days=40 + i))
+    for state in STATES:
+        planted(state)
+        captured = captured_get(staff_client, url)
+        (sql, params), = captured.matching('SELECT "cases_case"."id" AS "pk" FROM "cases_case"', "ORDER BY", "LIMIT")
+        assert "residents_resident" not in sql, sql  # no join: the name is on the case
+        shown = plan(sql, params)
+        # Planted statistics give the index of open cases as many rows as the whole table's: either may win
+        # here (as for the deadline order); at a million cases SQLite's and PostgreSQL's own take the open one.
+        assert any(f"INDEX {name} " in shown + " " or f"{name} on" in shown for name in (index, index.replace("_open", ""))), (state, shown)
         assert "TEMP B-TREE" not in shown and "Sort" not in shown, (state, shown)
 
 
