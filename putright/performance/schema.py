@@ -65,7 +65,7 @@ def missing_triggers(connection) -> set[str]:
 def ensure(connection, *, indexes: bool = True) -> dict:
     """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
     missing."""
-    from putright.performance import copies, triggers
+    from putright.performance import casecounts, copies, triggers
     from putright.performance.models import TallyState
 
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -84,6 +84,7 @@ def ensure(connection, *, indexes: bool = True) -> dict:
     if lost:
         triggers.create_on(connection)
         copies.refill(connection)  # cases changed while the triggers were off keep a stale copy
+        casecounts.rebuild(connection)  # and went uncounted
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
     if made or lost:
         log.info("made the plain-SQL indexes and triggers that were missing", extra={"indexes": made, "triggers": sorted(lost)})
@@ -127,7 +128,7 @@ def before_migrate(sender, using="default", plan=None, **kwargs):
 def drop_trigger_functions(connection) -> None:
     """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
     the functions again)."""
-    from putright.performance import copies
+    from putright.performance import casecounts, copies
     from putright.performance.triggers import WATCHED
 
     if connection.vendor != "postgresql":
@@ -135,5 +136,5 @@ def drop_trigger_functions(connection) -> None:
     with connection.cursor() as cursor:
         for table in WATCHED:
             cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")
-        for function in copies.FUNCTIONS:
+        for function in [*copies.FUNCTIONS, casecounts.FUNCTION]:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")

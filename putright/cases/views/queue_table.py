@@ -18,7 +18,9 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
-from putright.cases.models import Case
+from django.db.models import Exists, F, OuterRef
+
+from putright.cases.models import Case, Stage
 from putright.rules.due import due_status
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
 from putright.triage.staff import reads_as_dissatisfied
@@ -51,11 +53,24 @@ DUE = '<span>{} {} {}</span> <strong class="govuk-tag govuk-tag--{} putright-due
 
 
 def load(ids: list[int]) -> list[SimpleNamespace]:
-    """The page's cases, in the order of `ids`, each a namespace of FIELDS (one query)."""
+    """The page's cases, in the order of `ids`, each a namespace of FIELDS, `extended` and
+    `complaint_raised` (as `mark_extended` sets them): one query.
+
+    Each mark is an EXISTS for the row's own id: a probe of the extended stages' index by
+    (responded_on, case_id), and of the index of complaints raised from a request. Only for the
+    page's 25 rows, never in the query that pages through the queue (test_plans.py)."""
     if not ids:
         return []
-    found = {row["pk"]: SimpleNamespace(**row) for row in Case.objects.filter(pk__in=ids).order_by().values(*FIELDS)}
+    extended = Exists(extended_stages().filter(case_id=OuterRef("pk")))
+    raised = Exists(Case.objects.filter(from_service_request_id=OuterRef("pk")))
+    rows = Case.objects.filter(pk__in=ids).order_by().annotate(extended=extended, complaint_raised=raised)
+    found = {row["pk"]: SimpleNamespace(**row) for row in rows.values(*FIELDS, "extended", "complaint_raised")}
     return [found[pk] for pk in ids if pk in found]
+
+
+def extended_stages():
+    """Stages not answered yet whose date was moved by an agreed extension (index stage_open_extended)."""
+    return Stage.objects.filter(responded_on__isnull=True).exclude(respond_by=F("code_respond_by"))
 
 
 def _handler(case) -> str:
@@ -65,7 +80,7 @@ def _handler(case) -> str:
 
 
 def rows_html(cases: list, today, cal) -> SafeString:
-    """The table body's rows for cases from `load` (after `mark_extended`): what the template's
+    """The table body's rows for cases from `load`: what the template's
     `{{ }}`, `|date:"j M Y"`, `|date:"D j M"`, `|capfirst` and `{% url %}` wrote, with the same
     escaping (Django's `escape` is `html.escape`)."""
     # The date filter's month and day names, in the active language, once a page.
