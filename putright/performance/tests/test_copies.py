@@ -69,10 +69,11 @@ def test_the_copy_follows_every_change(handler):
 
 def test_an_anonymised_residents_name_leaves_their_cases(handler):
     from putright.privacy.anonymise import anonymise_case
+    from putright.privacy.models import Why
 
     rita = Resident.objects.create(name="Rita Patel", email="rita@example.org")
     case = f.complaint_at("closed", handler=handler, resident=rita)
-    anonymise_case(case, why="Retention period over.", check_holds=False)
+    anonymise_case(case, why=Why.RETENTION, check_holds=False)
     rita.refresh_from_db()
     assert rita.name != "Rita Patel"
     assert not Case.objects.filter(resident_name__contains="Rita").exists()
