@@ -121,3 +121,10 @@ class Kept:
             return f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE})", []
         marks = ", ".join(["%s"] * len(self.states))
         return f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE} WHERE state IN ({marks}))", list(self.states)
+
+
+def drop(apps, schema_editor):
+    """Migrating back past the migration that made what the triggers write: take them off first
+    (SQLite checks every trigger against the schema when a table changes)."""
+    for sql in drop_statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)

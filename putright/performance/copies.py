@@ -84,3 +84,10 @@ def refill(connection) -> int:
     with connection.cursor() as cursor:
         cursor.execute(refill_sql(connection.vendor))
         return cursor.rowcount
+
+
+def drop(apps, schema_editor):
+    """Migrating back past the migration that made what the triggers write: take them off first
+    (SQLite checks every trigger against the schema when a table changes)."""
+    for sql in drop_statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)

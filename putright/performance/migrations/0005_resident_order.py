@@ -9,6 +9,8 @@ million cases; every case with "including closed").
 
 from django.db import migrations
 
+from putright.performance import copies
+
 ORDER = "(resident_name IS NULL), resident_name, id"
 ORDER_DESC = "(resident_name IS NULL), resident_name DESC, id DESC"
 INDEXES = [
@@ -34,4 +36,6 @@ class Migration(migrations.Migration):
             )
             for name, table, columns, where in INDEXES
         ),
+        # The triggers are made after every migrate (putright.performance.schema); going back, off first.
+        migrations.RunPython(migrations.RunPython.noop, copies.drop),
     ]

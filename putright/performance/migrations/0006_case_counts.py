@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from putright.performance import casecounts
+
 
 class Migration(migrations.Migration):
 
@@ -19,4 +21,6 @@ class Migration(migrations.Migration):
                 ('delta', models.BigIntegerField()),
             ],
         ),
+        # The triggers are made after every migrate (putright.performance.schema); going back, off first.
+        migrations.RunPython(migrations.RunPython.noop, casecounts.drop),
     ]
