@@ -97,7 +97,13 @@ def after_migrate(sender, using="default", plan=None, **kwargs):
     from putright.performance import statistics
 
     connection = connections[using]
-    ensure(connection)
+    done = ensure(connection)
+    if not plan and not done.get("triggers") and "performance_casecount" in connection.introspection.table_names():
+        # A flush (or a migrate with nothing to do): on SQLite a flush deletes the cases row by
+        # row, the triggers counting each removal, and may have emptied the counts first.
+        from putright.performance import casecounts
+
+        casecounts.rebuild(connection)
     if plan and connection.vendor == "sqlite":
         # Migrations may have made indexes: a new index without statistics loses to any other
         # in SQLite's plans (the worklist counts read every open case). Sampled: milliseconds.
