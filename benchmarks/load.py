@@ -53,6 +53,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PUTRIGHT = str(ROOT / ".venv" / "bin" / "putright")  # imports PutRight from PYTHONPATH first (--baseline)
 TICKS = os.sysconf("SC_CLK_TCK")
 
 # Makes a signed-in session for USER without a password, as the sign-in view would leave it.
@@ -192,7 +193,7 @@ class Server:
         self.port = free_port()
         self.env = dict(env, PYTHONPATH=str(root))
         self.log = open(work / f"{name}.log", "ab")
-        command = [PYTHON, "-c", "from putright.cli import main; main()", "serve", "--addr", f"127.0.0.1:{self.port}", *args]
+        command = [PUTRIGHT, "serve", "--addr", f"127.0.0.1:{self.port}", *args]
         self.process = subprocess.Popen(command, env=self.env, cwd=root, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 300  # the first start may collect static files
         while time.monotonic() < deadline:
@@ -355,7 +356,7 @@ def main() -> None:
     if url:
         env["DATABASE_URL"] = url
     else:
-        subprocess.run([PYTHON, "-c", "from putright.cli import main; main()", "demo"], env=dict(env, PUTRIGHT_DEMO="1"),
+        subprocess.run([PUTRIGHT, "demo"], env=dict(env, PUTRIGHT_DEMO="1"),
                        check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
 
     roots = [("this", ROOT)] + ([("baseline", Path(options.baseline).resolve())] if options.baseline else [])
