@@ -26,7 +26,7 @@ def landlord(request):
 def current_landlord():
     from putright.cases.models import LandlordSettings
 
-    seconds = getattr(settings, "PUTRIGHT_LANDLORD_CACHE_SECONDS", 10)
+    seconds = settings.PUTRIGHT_LANDLORD_CACHE_SECONDS
     now = time.monotonic()
     kept = _kept.get("row")
     if kept is not None and now - _kept["at"] < seconds:
