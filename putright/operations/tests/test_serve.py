@@ -110,11 +110,12 @@ def test_the_workers_are_forked_from_a_master_that_loaded_putright_once():
     app = GunicornApp(gunicorn_options("127.0.0.1:0", 3, 60))
     assert app.cfg.preload_app is True and app.cfg.workers == 3 and app.cfg.max_requests == 1000
     connection.ensure_connection()
-    frozen = gc.get_freeze_count()
+    frozen, thresholds = gc.get_freeze_count(), gc.get_threshold()
     try:
         application = app.load()
         assert callable(application)
         assert connection.connection is None, "the workers would share the master's connection"
-        assert gc.get_freeze_count() > frozen
+        assert gc.get_freeze_count() > frozen and gc.get_threshold()[0] == 50_000
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
