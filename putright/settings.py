@@ -160,8 +160,8 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "putright.sqlite3"}}
-    # Each web worker keeps its connection (issue 19): opening one, with the PRAGMAs below, on
-    # every request cost more than the session and user queries together.
+    # Each web worker keeps its connection (issue 19), instead of opening one, with the PRAGMAs
+    # below, on every request.
     DATABASES["default"].update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
