@@ -270,8 +270,13 @@ class HelpdeskSide(Side):
             "one case/ticket page": [f"/tickets/{rich[0]}/"],
             "search by email": [f"/tickets/?q={urllib.parse.quote(email)}", rows(search_query, 0, 5)],
         }
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            shipped = connection.introspection.get_constraints(cur, Ticket._meta.db_table).values()
+        indexed = sorted({", ".join(c["columns"]) for c in shipped if c["index"] or c["primary_key"]})
         self.about = (f"{Ticket.objects.count():,} tickets, {self.open:,} open, {self.overdue:,} overdue, {FollowUp.objects.count():,} follow-ups; "
-                      f"ticket page: {self.events} follow-ups; middle page {middle}")
+                      f"ticket page: {self.events} follow-ups; middle page {middle}; its tickets' indexes (as shipped): {'; '.join(indexed)}")
 
 def serve_helpdesk() -> None:
     """helpdesk's side as a process: one JSON command a line in, one JSON answer a line out."""
