@@ -193,13 +193,15 @@ def print_table(results: list[dict]) -> None:
         return f"{s['ms']:>9.1f} {s['sql_ms']:>7.1f} {s['queries']:>3}" if s else f"{'n/a':>9} {'':>7} {'':>3}"
 
     print(f"{'':<46} {'PutRight':^21} {'django-helpdesk':^21}")
-    print(f"{'':<46} {'ms':>9} {'SQL ms':>7} {'q':>3} {'ms':>9} {'SQL ms':>7} {'q':>3} {'helpdesk ÷':>11} {'load':>5}")
+    print(f"{'':<46} {'ms':>9} {'SQL ms':>7} {'q':>3} {'ms':>9} {'SQL ms':>7} {'q':>3} {'helpdesk ÷':>11} {'load':>5} {'runs':>6}")
     print(f"{'':<46} {'':>21} {'':>21} {'PutRight':>11}")
     for kind, title in (("sql", "The query each ORM generates, to the last row"), ("page", "The whole page, in-process (test client)")):
         print(title)
         for r in (r for r in results if r["kind"] == kind):
             ratio = f"{r['helpdesk']['ms'] / r['putright']['ms']:.1f}×" if r["helpdesk"] and r["putright"] else "n/a"
-            print(f"  {r['row']:<44} {cell(r['putright'])} {cell(r['helpdesk'])} {ratio:>11} {r['load']:>5}")
+            runs = (r["putright"] or r["helpdesk"])["runs"]
+            print(f"  {r['row']:<44} {cell(r['putright'])} {cell(r['helpdesk'])} {ratio:>11} {r['load']:>5} {runs:>6}")
+    print("runs: each side's, alternating; fewer than --runs where a side had spent --budget seconds on the row.")
 
 
 def main() -> None:
