@@ -59,15 +59,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve()
 
 
-def _side_module():
-    """benchmarks/helpdesk_side.py, loaded by path (benchmarks/ is off the path, see above)."""
-    spec = importlib.util.spec_from_file_location("helpdesk_side", HERE.parent / "helpdesk_side.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-side = _side_module()
+# benchmarks/helpdesk_side.py, loaded by path (benchmarks/ is off the path, see above).
+_spec = importlib.util.spec_from_file_location("helpdesk_side", HERE.parent / "helpdesk_side.py")
+side = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(side)
 PAGE, QUEUE, Side = side.PAGE, side.QUEUE, side.Side
 
 
