@@ -35,6 +35,11 @@ class InboundMessage(models.Model):
     handled_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
     fetched_at = models.DateTimeField()
+    reads_as = models.CharField(
+        max_length=20, blank=True,
+        help_text="What triage made of a waiting email when it arrived (a kind: complaint, service request, "
+                  "compliment); blank if not worked out, and then read when the inbox is shown.",
+    )
 
     class Meta:
         ordering = ["received_at", "id"]

@@ -8,16 +8,17 @@ from django.urls import reverse
 
 from putright.cases.access import require_change, staff_view
 from putright.mailbox import forms
+from putright.mailbox.fetch import read_as
 from putright.mailbox.models import InboundMessage, MessageState
 from putright.rules.lifecycle import KIND_LABELS, Kind
-from putright.triage.engine import suggest
 
 
 @staff_view
 def inbox(request):
     waiting = list(InboundMessage.objects.filter(state=MessageState.WAITING).defer("raw").order_by("received_at", "id"))
     for item in waiting:  # what triage makes of each, so a complaint is not left behind requests (Code 1.2)
-        item.reads_as = KIND_LABELS[Kind(suggest(f"{item.subject}\n{item.body}").kind)]
+        # Stored when it arrived; emails fetched before that column existed are read now.
+        item.reads_as = KIND_LABELS[Kind(item.reads_as or read_as(item.subject, item.body))]
     return render(request, "mailbox/inbox.html", {"waiting": waiting, "can_change": request.user.can_change_cases})
 
 

@@ -11,11 +11,13 @@ from putright.cases.actions.checks import (
     lock,
     recheck_extension_caps,
     record,
+    refresh_next_update,
     refresh_queue_fields,
     resolve_today,
 )
 from putright.cases.calendar import landlord_calendar
 from putright.cases.models import (
+    Case,
     Stage,
 )
 from putright.rules import deadlines
@@ -27,7 +29,8 @@ def recompute_deadlines(*, today: dt.date | None = None) -> int:
     A date that has passed never moves, nor does the acknowledge-by date of an acknowledged
     stage: a calendar change cannot turn a late step into an on-time one. Extensions are held to
     the cap against the new Code date. Returns the number of stages whose dates changed; each
-    change is on the case's timeline."""
+    change is on the case's timeline. The dates of agreed updates not yet due (Stage.next_update_due)
+    move with the calendar as well."""
     today = resolve_today(today)
     cal = landlord_calendar()
     changed = 0
@@ -69,4 +72,13 @@ def recompute_deadlines(*, today: dt.date | None = None) -> int:
                 new=list(new),
             )
         changed += 1
+    # The updates agreed with an extension are counted in working days too: one not yet due moves
+    # with the calendar (an update already missed stays missed). From the partial index of stages
+    # owed an update (stage_update_owed): a few rows, not every open case.
+    owed = Case.objects.filter(
+        pk__in=Stage.objects.filter(responded_on__isnull=True, next_update_due__gte=today).values("case_id"), is_open=True,
+    )
+    for case in owed.order_by("id").iterator(chunk_size=2000):
+        with transaction.atomic():
+            refresh_next_update(lock(case), cal)
     return changed

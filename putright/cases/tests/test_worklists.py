@@ -66,3 +66,15 @@ def test_the_queue_counts_link_to_the_worklists(client, handler, manager, today)
     assert "Late entries" not in page  # not in a handler's menu
     client.force_login(manager)
     assert 'href="/cases/late-entries/">Late entries</a>' in client.get("/cases/worklists/").content.decode()
+
+
+def test_a_closure_day_moves_an_agreed_update_not_yet_due(handler):
+    from putright.cases.models import ClosureDay, Stage
+
+    case = _extended(handler)  # told Tue 17 Nov, updates every 3 working days: due Fri 20 Nov
+    assert Stage.objects.get(case=case, number=1).next_update_due == dt.date(2026, 11, 20)
+    ClosureDay.objects.create(day=dt.date(2026, 11, 19), label="Staff training")  # added on Wed 18 Nov
+    actions.recompute_deadlines(today=dt.date(2026, 11, 18))
+    assert Stage.objects.get(case=case, number=1).next_update_due == dt.date(2026, 11, 23)
+    [update] = worklists.updates_due(dt.date(2026, 11, 20), landlord_calendar())
+    assert update.due_on == dt.date(2026, 11, 23) and not update.missed

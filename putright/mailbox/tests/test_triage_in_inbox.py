@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from putright.cases.models import Case, Theme
+from putright.cases.tests import factories as f
 from putright.mailbox.fetch import store
 from putright.mailbox.models import InboundMessage
 from putright.mailbox.tests.mail import email
@@ -35,6 +36,34 @@ def test_the_inbox_says_what_each_email_reads_as(client, handler):
     asking_row = html[html.index(">Gate<"):html.index("</tr>", html.index(">Gate<"))]
     assert "govuk-tag--red" in unhappy_row and ">Complaint<" in unhappy_row
     assert "Service request" in asking_row and "govuk-tag" not in asking_row
+
+
+def test_what_it_reads_as_is_stored_when_it_arrives_and_the_inbox_reads_that(client, handler):
+    unhappy = arrive(*UNHAPPY, uid=1)
+    asking = arrive(*ASKING, uid=2)
+    assert (unhappy.reads_as, asking.reads_as) == ("complaint", "service_request")
+    # The inbox shows the stored reading, not a fresh one: changed by hand, the page follows it.
+    InboundMessage.objects.filter(pk=asking.pk).update(reads_as="compliment")
+    client.force_login(handler)
+    html = client.get("/mailbox/").content.decode()
+    asking_row = html[html.index(">Gate<"):html.index("</tr>", html.index(">Gate<"))]
+    assert "Compliment" in asking_row
+
+
+def test_an_email_stored_before_the_column_existed_is_read_when_shown(client, handler):
+    unhappy = arrive(*UNHAPPY, uid=1)
+    InboundMessage.objects.filter(pk=unhappy.pk).update(reads_as="")
+    client.force_login(handler)
+    html = client.get("/mailbox/").content.decode()
+    row = html[html.index("Mould again"):html.index("</tr>", html.index("Mould again"))]
+    assert "govuk-tag--red" in row and ">Complaint<" in row
+
+
+def test_an_email_joined_to_its_case_is_not_read(handler):
+    case = f.log_complaint(handler=handler)
+    store(email(f"Re: {case.reference}", UNHAPPY[1]), folder="INBOX", uidvalidity=1, uid=9, received_at=timezone.now())
+    message = InboundMessage.objects.get(uid=9)
+    assert message.case == case and message.reads_as == ""
 
 
 def test_logging_starts_from_the_suggestion_and_its_words(client, handler):
