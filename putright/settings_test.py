@@ -11,3 +11,7 @@ import os
 os.environ["PUTRIGHT_DEMO"] = "1"
 
 from putright.settings import *  # noqa: E402,F403
+
+# Every test sees the landlord settings it wrote (putright/accounts/context.py keeps them for 10
+# seconds in production; its own test turns that on).
+PUTRIGHT_LANDLORD_CACHE_SECONDS = 0

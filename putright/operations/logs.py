@@ -103,11 +103,12 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             user = getattr(request, "user", None)
+            path = safe_path(request)
             log.info(
-                "%s %s %s", request.method, safe_path(request), response.status_code,
+                "%s %s %s", request.method, path, response.status_code,
                 extra={
                     "method": request.method,
-                    "path": safe_path(request),
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                     "user": user.pk if user is not None and user.is_authenticated else None,

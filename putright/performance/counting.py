@@ -14,15 +14,23 @@ from django.db.models import QuerySet
 
 
 def count_each(querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """``{name: queryset.count()}`` for every queryset, in one query (all on one database)."""
+    """``{name: queryset.count()}`` for every queryset, in one query (all on one database). A
+    value may also be a count kept by triggers (`putright.performance.casecounts.Kept`)."""
     if not querysets:
         return {}
-    using = next(iter(querysets.values())).db
+    from putright.performance.casecounts import Kept
+
+    using = next((qs.db for qs in querysets.values() if not isinstance(qs, Kept)), "default")
     connection = connections[using]
     parts, params, empty = [], [], set()
     same: dict[str, str] = {}  # name -> the earlier name with the very same query (counted once)
     seen: dict[tuple, str] = {}
     for i, (name, qs) in enumerate(querysets.items()):
+        if isinstance(qs, Kept):  # a count kept by triggers: its rows added up
+            sql, inner_params = qs.as_sql()
+            parts.append(sql)
+            params.extend(inner_params)
+            continue
         if qs.db != using:
             raise ValueError("count_each: every queryset must use the same database")
         if qs.query.is_sliced:

@@ -36,3 +36,13 @@ class TallyState(models.Model):
 
     key = models.CharField(max_length=20, primary_key=True)
     value = models.TextField()
+
+
+class CaseCount(models.Model):
+    """A change to the number of cases in a state: +1 or -1 a row, written by database triggers on
+    cases_case (putright.performance.casecounts), folded into one row a state by the worker. The
+    number of cases in a state is the sum of its rows. Derived data, never edited."""
+
+    state = models.CharField(max_length=30)
+    is_open = models.BooleanField()
+    delta = models.BigIntegerField()

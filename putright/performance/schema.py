@@ -27,6 +27,7 @@ def _indexes() -> list[tuple[str, str, str, str]]:
         ("putright.reports.migrations.0004_late_entry_indexes", set()),
         ("putright.performance.migrations.0001_indexes", set()),
         ("putright.performance.migrations.0004_worklist_indexes", set()),
+        ("putright.performance.migrations.0005_resident_order", set()),
     ):
         for row in importlib.import_module(module).INDEXES:
             name, table, columns, where = (*row, "")[:4]
@@ -64,7 +65,7 @@ def missing_triggers(connection) -> set[str]:
 def ensure(connection, *, indexes: bool = True) -> dict:
     """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
     missing."""
-    from putright.performance import triggers
+    from putright.performance import casecounts, copies, triggers
     from putright.performance.models import TallyState
 
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -82,6 +83,8 @@ def ensure(connection, *, indexes: bool = True) -> dict:
     lost = missing_triggers(connection)
     if lost:
         triggers.create_on(connection)
+        copies.refill(connection)  # cases changed while the triggers were off keep a stale copy
+        casecounts.rebuild(connection)  # and went uncounted
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
     if made or lost:
         log.info("made the plain-SQL indexes and triggers that were missing", extra={"indexes": made, "triggers": sorted(lost)})
@@ -94,7 +97,13 @@ def after_migrate(sender, using="default", plan=None, **kwargs):
     from putright.performance import statistics
 
     connection = connections[using]
-    ensure(connection)
+    done = ensure(connection)
+    if not plan and not done.get("triggers") and "performance_casecount" in connection.introspection.table_names():
+        # A flush (or a migrate with nothing to do): on SQLite a flush deletes the cases row by
+        # row, the triggers counting each removal, and may have emptied the counts first.
+        from putright.performance import casecounts
+
+        casecounts.rebuild(connection)
     if plan and connection.vendor == "sqlite":
         # Migrations may have made indexes: a new index without statistics loses to any other
         # in SQLite's plans (the worklist counts read every open case). Sampled: milliseconds.
@@ -125,6 +134,7 @@ def before_migrate(sender, using="default", plan=None, **kwargs):
 def drop_trigger_functions(connection) -> None:
     """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
     the functions again)."""
+    from putright.performance import casecounts, copies
     from putright.performance.triggers import WATCHED
 
     if connection.vendor != "postgresql":
@@ -132,3 +142,5 @@ def drop_trigger_functions(connection) -> None:
     with connection.cursor() as cursor:
         for table in WATCHED:
             cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")
+        for function in [*copies.FUNCTIONS, casecounts.FUNCTION]:
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")

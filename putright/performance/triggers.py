@@ -22,7 +22,11 @@ WATCHED = {
 
 
 def trigger_names() -> list[str]:
-    return [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
+    """The tallies' triggers, and those keeping the copied columns (putright.performance.copies)."""
+    from putright.performance import casecounts, copies
+
+    tallies = [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
+    return tallies + [n for n, _ in copies.TRIGGERS] + [n for n, _ in casecounts.TRIGGERS]
 
 
 def _case_dates(case_id: str) -> str:
@@ -97,7 +101,9 @@ def drop_statements(vendor: str) -> list[str]:
             out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if vendor == "postgresql" else ""))
         if vendor == "postgresql":
             out.append(f"DROP FUNCTION IF EXISTS tally_{table}_mark()")
-    return out
+    from putright.performance import casecounts, copies
+
+    return out + copies.drop_statements(vendor) + casecounts.drop_statements(vendor)
 
 
 def statements(vendor: str) -> list[str]:
@@ -110,9 +116,13 @@ def create(apps, schema_editor):
 
 
 def create_on(connection) -> None:
-    """The same, outside a migration (putright.performance.schema puts lost triggers back)."""
+    """The same, and the triggers of the copied columns and the case counts (putright.performance
+    .copies, .casecounts), outside a migration: putright.performance.schema puts lost triggers back."""
+    from putright.performance import casecounts, copies
+
+    vendor = connection.vendor
     with connection.cursor() as cursor:
-        for sql in statements(connection.vendor):
+        for sql in statements(vendor) + copies.statements(vendor) + casecounts.statements(vendor):
             cursor.execute(sql)
 
 

@@ -17,9 +17,10 @@ def case_tables() -> list:
 
 def after_import(cases: int) -> None:
     """After an import wrote ``cases`` cases (and their stages, events and the rest)."""
-    from putright.performance import tallies
+    from putright.performance import casecounts, tallies
 
     if cases >= ANALYZE_AFTER_ROWS:
         statistics.after_bulk_write(case_tables())
     if cases:
+        casecounts.compact()  # a row a case imported, folded into one a state
         tallies.refresh()  # the months the import touched, counted now rather than at the first report

@@ -95,3 +95,27 @@ def test_it_serves_through_gunicorn_securely(tmp_path, settings):
     assert all(isinstance(r["duration_ms"], float) and r["request_id"] for r in requests)
     assert "correct horse battery" not in log_path.read_text() and csrf not in log_path.read_text()
     assert any(line.get("logger") == "gunicorn.error" and "Booting worker" in line["message"] for line in lines)
+
+
+def test_the_workers_are_forked_from_a_master_that_loaded_putright_once():
+    """preload_app: a worker replaced after max_requests does not import PutRight again; the
+    master holds no database connection for the workers to share, and what it loaded is frozen
+    out of the garbage collector's full collections."""
+    import gc
+
+    from django.db import connection
+
+    from putright.operations.management.commands.serve import GunicornApp, gunicorn_options
+
+    app = GunicornApp(gunicorn_options("127.0.0.1:0", 3, 60))
+    assert app.cfg.preload_app is True and app.cfg.workers == 3 and app.cfg.max_requests == 1000
+    connection.ensure_connection()
+    frozen, thresholds = gc.get_freeze_count(), gc.get_threshold()
+    try:
+        application = app.load()
+        assert callable(application)
+        assert connection.connection is None, "the workers would share the master's connection"
+        assert gc.get_freeze_count() > frozen and gc.get_threshold()[0] == 50_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)

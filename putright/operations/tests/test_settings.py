@@ -57,3 +57,21 @@ def test_production_settings_are_secure_by_default():
         "True", "True", "True", "31536000", "('HTTP_X_FORWARDED_PROTO',", "'https')",
         "['https://complaints.example.org']", "django.core.mail.backends.smtp.EmailBackend",
     ]
+
+
+@pytest.mark.parametrize("url", ["", "sqlite:///{dir}/other.sqlite3"])
+def test_sqlite_connections_are_kept_and_tuned_for_a_large_database(tmp_path, url):
+    """Issue 19: a web worker keeps its connection (not a new one, with its PRAGMAs, per request),
+    and each connection caches 64 MiB of pages, maps the file and sorts in memory."""
+    code = (
+        "from django.conf import settings as s; from django.db import connection as c; "
+        "cur = c.cursor(); "
+        "print(s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'], "
+        "*(cur.execute(f'PRAGMA {p}').fetchone()[0] for p in "
+        "('journal_mode', 'foreign_keys', 'cache_size', 'mmap_size', 'temp_store')))"
+    )
+    env = testing.process_env(PUTRIGHT_VAR_DIR=str(tmp_path), DATABASE_URL=url.format(dir=tmp_path))
+    result = _run("shell", "-c", code, env=env)
+    assert result.stdout.strip().splitlines()[-1].split() == ["60", "True", "wal", "1", "-65536", "268435456", "2"], (
+        result.stdout + result.stderr
+    )

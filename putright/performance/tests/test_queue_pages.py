@@ -46,15 +46,20 @@ def queries_of(client, url: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("url", ["/cases/?cases=all", "/cases/?cases=all&state=all", "/cases/?cases=all&due=overdue",
-                                 "/cases/?cases=all&sort=resident", "/cases/?mine=1"])
+                                 "/cases/?cases=all&sort=resident", "/cases/?mine=1",
+                                 # Searches: every test of the residents in one query (putright.cases.search).
+                                 "/cases/?q=rita@example.org", "/cases/?q=07700+900+123", "/cases/?q=sw1a1aa", "/cases/?q=Pat",
+                                 "/cases/?q=100023336956"])
 def test_a_full_queue_page_makes_at_most_ten_queries(url, staff_client, handler, resident):
     ServiceArea.objects.create(name="Repairs")
     Theme.objects.create(name="Delay")
+    type(resident).objects.filter(pk=resident.pk).update(phone="07700 900123", postcode="SW1A 1AA", uprn="100023336956")
     for i in range(6):
         f.complaint_at("stage1_acknowledged", handler=handler, resident=resident)
         request_logged(UNHAPPY if i % 2 else PLAIN, handler=handler)
     n, html = queries_of(staff_client, url)
     assert n <= 10, n
+    assert html.count('<tr class="govuk-table__row">') == 1 + (6 if "q=" in url or "overdue" in url else 12), html  # the heading's row and the cases'
 
 
 def test_the_tag_shows_the_words_stored_when_the_request_was_logged(staff_client, handler):

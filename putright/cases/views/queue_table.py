@@ -1,0 +1,116 @@
+"""The queue's table rows, loaded as plain values and written out in Python.
+
+A page of 25 rows through the template language (a `{% url %}`, the triage tag's include, three
+date filters and a dozen `{{ }}` a row) and through model instances (a case, its resident,
+handler and service area: four objects a row) cost more than the rest of the page's Python.
+The HTML is the same as the template wrote; `putright/cases/tests/test_queue_table.py` holds
+the two to each other.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from types import SimpleNamespace
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+
+from django.db.models import Exists, F, OuterRef
+
+from putright.cases.models import Case, Stage
+from putright.rules.due import due_status
+from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
+from putright.triage.staff import reads_as_dissatisfied
+
+#: What a row shows, read with `.values()`: no model instances.
+FIELDS = (
+    "pk", "reference", "received_on", "kind", "state", "is_open", "next_deadline_by",
+    "reads_as_complaint", "complaint_words", "description",
+    "resident__name", "service_area__name", "handler__first_name", "handler__last_name", "handler__username",
+)
+
+# The newline after the reference's link is the one the triage tag's include ended with.
+ROW = """
+    <tr class="govuk-table__row">
+      <td class="govuk-table__cell putright-nowrap"><a class="govuk-link" href="{link}">{reference}</a>{dissatisfied}
+</td>
+      <td class="govuk-table__cell putright-nowrap">{received}</td>
+      <td class="govuk-table__cell">{resident}</td>
+      <td class="govuk-table__cell">{kind}{area}</td>
+      <td class="govuk-table__cell">{state}{extended}</td>
+      <td class="govuk-table__cell">{handler}</td>
+      <td class="govuk-table__cell putright-nowrap">
+        {due}
+      </td>
+    </tr>
+    """
+EXTENDED = ' <strong class="govuk-tag govuk-tag--blue putright-due">Extended</strong>'
+DISSATISFIED = '<br><strong class="govuk-tag govuk-tag--orange" title="Words: {}">Reads as dissatisfied</strong>'
+DUE = '<span>{} {} {}</span> <strong class="govuk-tag govuk-tag--{} putright-due">{}</strong>'
+
+
+def load(ids: list[int]) -> list[SimpleNamespace]:
+    """The page's cases, in the order of `ids`, each a namespace of FIELDS, `extended` and
+    `complaint_raised` (as `mark_extended` sets them): one query.
+
+    Each mark is an EXISTS for the row's own id: a probe of the extended stages' index by
+    (responded_on, case_id), and of the index of complaints raised from a request. Only for the
+    page's 25 rows, never in the query that pages through the queue (test_plans.py)."""
+    if not ids:
+        return []
+    extended = Exists(extended_stages().filter(case_id=OuterRef("pk")))
+    raised = Exists(Case.objects.filter(from_service_request_id=OuterRef("pk")))
+    rows = Case.objects.filter(pk__in=ids).order_by().annotate(extended=extended, complaint_raised=raised)
+    found = {row["pk"]: SimpleNamespace(**row) for row in rows.values(*FIELDS, "extended", "complaint_raised")}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def extended_stages():
+    """Stages not answered yet whose date was moved by an agreed extension (index stage_open_extended)."""
+    return Stage.objects.filter(responded_on__isnull=True).exclude(respond_by=F("code_respond_by"))
+
+
+def _handler(case) -> str:
+    if case.handler__username is None:
+        return "Not allocated"
+    return f"{case.handler__first_name} {case.handler__last_name}".strip() or case.handler__username
+
+
+def rows_html(cases: list, today, cal) -> SafeString:
+    """The table body's rows for cases from `load`: what the template's
+    `{{ }}`, `|date:"j M Y"`, `|date:"D j M"`, `|capfirst` and `{% url %}` wrote, with the same
+    escaping (Django's `escape` is `html.escape`)."""
+    # The date filter's month and day names, in the active language, once a page.
+    months = [None, *(str(MONTHS_3[m]).title() for m in range(1, 13))]
+    days = [str(WEEKDAYS_ABBR[d]) for d in range(7)]
+    # One reverse() for the page: every case's link differs only by its reference.
+    marker = "REFERENCE-MARKER"
+    link = reverse("cases:detail", args=[marker])
+    kinds = {k.value: capfirst(KIND_LABELS[k]) for k in Kind}
+    states = {s.value: capfirst(STATE_LABELS[s]) for s in State}
+    out = []
+    for case in cases:
+        s = reads_as_dissatisfied(case, later_messages=False)
+        due = ""
+        if case.is_open and case.next_deadline_by:
+            on = case.next_deadline_by
+            status = due_status(today, on, cal)
+            due = DUE.format(days[on.weekday()], on.day, months[on.month], status.colour, escape(status.words.split(" (was due")[0]))
+        received = case.received_on
+        out.append(ROW.format(
+            link=escape(link.replace(marker, quote(case.reference, safe="!$&'()*+,;=/~:@"))),
+            reference=escape(case.reference),
+            dissatisfied=DISSATISFIED.format(escape(", ".join(s.kind_why))) if s else "",
+            received=f"{received.day} {months[received.month]} {received.year:04d}",
+            resident=escape(case.resident__name) if case.resident__name is not None else "–",
+            kind=escape(kinds[case.kind]),
+            area=escape(f": {case.service_area__name}") if case.service_area__name is not None else "",
+            state=escape(states[case.state]),
+            extended=EXTENDED if case.extended else "",
+            handler=escape(_handler(case)),
+            due=due or "–",
+        ))
+    return mark_safe("".join(out))

@@ -1,0 +1,130 @@
+"""Cases by state (and open or not), counted as they change, so the queue's largest totals are not counted live.
+
+"Any state, including closed" counted every case ever recorded on every view (79 ms of
+PostgreSQL's time at a million cases). Database triggers on cases_case add a row to
+`performance_casecount` for every case made (+1 to its state), removed (-1) or moved to another
+state or opened or closed (-1, +1): rows are only ever added, so writers never wait on one another for a counter.
+A count is the sum of a state's rows; the worker's `case_counts` job (every minute) and an import
+fold them into one row a state. The sum is always exact: `test_casecounts.py` holds it to a live
+COUNT after every kind of change. The triggers are listed with the tallies' (so migrations take
+them off and put them back), and `rebuild()` counts again whole when they come back.
+"""
+
+from __future__ import annotations
+
+from django.db import connection as default_connection
+from django.db import transaction
+
+TABLE = "performance_casecount"
+TRIGGERS = [
+    ("count_cases_case_insert", "cases_case"),
+    ("count_cases_case_update", "cases_case"),
+    ("count_cases_case_delete", "cases_case"),
+]
+FUNCTION = "count_cases_case"
+
+
+def sqlite_statements() -> list[str]:
+    insert, update, delete = (name for name, _ in TRIGGERS)
+    add = f"INSERT INTO {TABLE} (state, is_open, delta) VALUES"
+    return [
+        *(f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS),
+        f"CREATE TRIGGER {insert} AFTER INSERT ON cases_case FOR EACH ROW BEGIN {add} (NEW.state, NEW.is_open, 1); END",
+        f"CREATE TRIGGER {update} AFTER UPDATE OF state, is_open ON cases_case FOR EACH ROW "
+        f"WHEN NEW.state IS NOT OLD.state OR NEW.is_open IS NOT OLD.is_open "
+        f"BEGIN {add} (OLD.state, OLD.is_open, -1), (NEW.state, NEW.is_open, 1); END",
+        f"CREATE TRIGGER {delete} AFTER DELETE ON cases_case FOR EACH ROW BEGIN {add} (OLD.state, OLD.is_open, -1); END",
+    ]
+
+
+def postgresql_statements() -> list[str]:
+    insert, update, delete = (name for name, _ in TRIGGERS)
+    add = f"INSERT INTO {TABLE} (state, is_open, delta) VALUES"
+    return [
+        f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP = 'INSERT' THEN {add} (NEW.state, NEW.is_open, 1); "
+        f"ELSIF TG_OP = 'DELETE' THEN {add} (OLD.state, OLD.is_open, -1); "
+        f"ELSIF NEW.state IS DISTINCT FROM OLD.state OR NEW.is_open IS DISTINCT FROM OLD.is_open THEN "
+        f"{add} (OLD.state, OLD.is_open, -1), (NEW.state, NEW.is_open, 1); END IF; "
+        f"RETURN NULL; END $$",
+        *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS),
+        f"CREATE TRIGGER {insert} AFTER INSERT ON cases_case FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
+        f"CREATE TRIGGER {update} AFTER UPDATE OF state, is_open ON cases_case FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
+        f"CREATE TRIGGER {delete} AFTER DELETE ON cases_case FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
+    ]
+
+
+def drop_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [*(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS), f"DROP FUNCTION IF EXISTS {FUNCTION}()"]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS]
+
+
+def statements(vendor: str) -> list[str]:
+    return sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
+
+
+def rebuild(connection=None) -> None:
+    """Count every state again from the cases (when the triggers come back after a migrate)."""
+    connection = connection or default_connection
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    count = f"INSERT INTO {TABLE} (state, is_open, delta) SELECT state, is_open, COUNT(*) FROM cases_case GROUP BY state, is_open"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement, one snapshot: a change committed meanwhile keeps its own row.
+            cursor.execute(f"WITH gone AS (DELETE FROM {TABLE}) {count}")
+        else:  # SQLite: one writer at a time
+            with transaction.atomic(using=connection.alias):
+                cursor.execute(f"DELETE FROM {TABLE}")
+                cursor.execute(count)
+
+
+def compact(connection=None) -> dict:
+    """Fold each state's rows into one (the worker's `case_counts` job, every minute)."""
+    connection = connection or default_connection
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The rows summed are exactly the rows deleted; rows added meanwhile stay.
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {TABLE} RETURNING state, is_open, delta) "
+                f"INSERT INTO {TABLE} (state, is_open, delta) SELECT state, is_open, SUM(delta) FROM gone "
+                f"GROUP BY state, is_open HAVING SUM(delta) <> 0"
+            )
+            return {"rows": cursor.rowcount}
+        with transaction.atomic(using=connection.alias):
+            cursor.execute(f"SELECT MAX(id) FROM {TABLE}")
+            last = cursor.fetchone()[0]
+            if last is None:
+                return {"rows": 0}
+            cursor.execute(f"SELECT state, is_open, SUM(delta) FROM {TABLE} WHERE id <= %s GROUP BY state, is_open", [last])
+            sums = [row for row in cursor.fetchall() if row[2]]
+            cursor.execute(f"DELETE FROM {TABLE} WHERE id <= %s", [last])
+            cursor.executemany(f"INSERT INTO {TABLE} (state, is_open, delta) VALUES (%s, %s, %s)", sums)
+            return {"rows": len(sums)}
+
+
+class Kept:
+    """The number of cases in `states` (every state if None; the open cases, as `is_open` says, if
+    `open`), for `count_each` to read with the page's other counts in its one query."""
+
+    def __init__(self, states: list[str] | None = None, *, open: bool = False):
+        self.states = sorted(states) if states is not None else None
+        self.open = open
+
+    def as_sql(self) -> tuple[str, list]:
+        if self.open:
+            return f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE} WHERE is_open)", []
+        if self.states is None:
+            return f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE})", []
+        marks = ", ".join(["%s"] * len(self.states))
+        return f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE} WHERE state IN ({marks}))", list(self.states)
+
+
+def drop(apps, schema_editor):
+    """Migrating back past the migration that made what the triggers write: take them off first
+    (SQLite checks every trigger against the schema when a table changes)."""
+    for sql in drop_statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)

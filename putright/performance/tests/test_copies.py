@@ -1,0 +1,93 @@
+"""The resident's name copied onto each case (putright.performance.copies) always equals the name
+read through the join, whatever changed the case or the resident: the service functions, a saved
+stale instance, a queryset update, SQL typed by hand, anonymisation, a migration run without the
+triggers. The queue's sort by resident reads the copy, so a stale one would misplace a case."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from putright.cases.models import Case
+from putright.cases.tests import factories as f
+from putright.performance import copies, schema
+from putright.residents.models import Resident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: f.TODAY)
+
+
+def assert_copies_match() -> None:
+    """Every case's copy against the resident's name read live; and there is something to compare."""
+    rows = list(Case.objects.values_list("resident_name", "resident__name"))
+    assert rows
+    assert [copy for copy, _ in rows] == [live for _, live in rows]
+
+
+def test_the_copy_follows_every_change(handler):
+    rita = Resident.objects.create(name="Rita Patel", email="rita@example.org")
+    sam = Resident.objects.create(name="Sam Okafor", email="sam@example.org")
+    complaint = f.log_complaint(resident=rita, handler=handler, actor=handler)
+    request = f.log_service_request(resident=sam)
+    nobody = f.log_compliment()
+    assert Case.objects.get(pk=complaint.pk).resident_name == "Rita Patel"
+    assert Case.objects.get(pk=nobody.pk).resident_name is None
+    assert_copies_match()
+
+    # A stale instance saved whole writes back the copy it read (here: none at all).
+    complaint.resident_name = None
+    complaint.save()
+    assert Case.objects.get(pk=complaint.pk).resident_name == "Rita Patel"
+    stale = Case.objects.get(pk=request.pk)
+    stale.resident_name = "Someone else"
+    stale.save(update_fields=["resident_name"])
+    assert_copies_match()
+
+    # Another resident, or none, by a queryset update and by hand.
+    Case.objects.filter(pk=complaint.pk).update(resident=sam)
+    assert Case.objects.get(pk=complaint.pk).resident_name == "Sam Okafor"
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_case SET resident_id = NULL WHERE id = %s", [request.pk])
+        cursor.execute("UPDATE cases_case SET resident_id = %s WHERE id = %s", [rita.pk, nobody.pk])
+    assert Case.objects.get(pk=request.pk).resident_name is None
+    assert Case.objects.get(pk=nobody.pk).resident_name == "Rita Patel"
+    assert_copies_match()
+
+    # A resident renamed: every case of theirs, by the ORM and by hand.
+    Resident.objects.filter(pk=sam.pk).update(name="Samuel Okafor")
+    assert Case.objects.get(pk=complaint.pk).resident_name == "Samuel Okafor"
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE residents_resident SET name = 'R. Patel' WHERE id = %s", [rita.pk])
+    assert Case.objects.get(pk=nobody.pk).resident_name == "R. Patel"
+    assert_copies_match()
+
+
+def test_an_anonymised_residents_name_leaves_their_cases(handler):
+    from putright.privacy.anonymise import anonymise_case
+    from putright.privacy.models import Why
+
+    rita = Resident.objects.create(name="Rita Patel", email="rita@example.org")
+    case = f.complaint_at("closed", handler=handler, resident=rita)
+    anonymise_case(case, why=Why.RETENTION, check_holds=False)
+    rita.refresh_from_db()
+    assert rita.name != "Rita Patel"
+    assert not Case.objects.filter(resident_name__contains="Rita").exists()
+    assert_copies_match()
+
+
+def test_changes_made_while_the_triggers_were_off_are_put_right_when_they_come_back(handler):
+    rita = Resident.objects.create(name="Rita Patel", email="rita@example.org")
+    case = f.log_complaint(resident=rita, handler=handler, actor=handler)
+    schema.drop_triggers(connection)  # as before a migrate
+    assert schema.missing_triggers(connection) >= {name for name, _ in copies.TRIGGERS}
+    Resident.objects.filter(pk=rita.pk).update(name="Rita Shah")
+    assert Case.objects.get(pk=case.pk).resident_name == "Rita Patel"  # stale while they are off
+    schema.ensure(connection)  # as after a migrate
+    assert not schema.missing_triggers(connection)
+    assert Case.objects.get(pk=case.pk).resident_name == "Rita Shah"
+    assert_copies_match()
