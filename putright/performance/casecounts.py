@@ -64,10 +64,25 @@ def statements(vendor: str) -> list[str]:
     return sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
 
 
+def agree(connection=None) -> bool:
+    """Whether the kept counts are each state's live COUNT (one grouped read of the cases)."""
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT state, is_open, COUNT(*) FROM cases_case GROUP BY state, is_open")
+        live = {(state, bool(is_open)): n for state, is_open, n in cursor.fetchall()}
+        cursor.execute(f"SELECT state, is_open, SUM(delta) FROM {TABLE} GROUP BY state, is_open")
+        kept = {(state, bool(is_open)): n for state, is_open, n in cursor.fetchall() if n}
+    return live == kept
+
+
 def rebuild(connection=None) -> None:
-    """Count every state again from the cases (when the triggers come back after a migrate)."""
+    """Count every state again from the cases (when the triggers come back after a migrate, or
+    after a flush). Counts that already agree are left as they are, so a migrate with nothing to
+    do, or a restore, writes nothing (a restored database stays byte for byte its backup)."""
     connection = connection or default_connection
     if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    if agree(connection):
         return
     count = f"INSERT INTO {TABLE} (state, is_open, delta) SELECT state, is_open, COUNT(*) FROM cases_case GROUP BY state, is_open"
     with connection.cursor() as cursor:
