@@ -222,10 +222,6 @@ def due_querysets(user, scope: str, today, cal) -> dict:
     }
 
 
-def due_counts(user, scope: str, today, cal) -> dict[str, int]:
-    return count_each(due_querysets(user, scope, today, cal))
-
-
 class CountedPaginator(Paginator):
     """A Paginator told its count (worked out with the page's other counts, in one query)."""
 
