@@ -12,6 +12,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from putright.cases.models import Case
@@ -40,7 +41,14 @@ def require_manage(user) -> None:
         raise PermissionDenied("Only a complaints manager or administrator can do this.")
 
 
-def get_case_for_staff(user, reference: str, queryset=None) -> Case:
+def get_case_for_staff(user, reference: str, queryset=None, *, read=None) -> Case:
+    """The case, once the user may see it. `read(reference)` reads it another way (the case
+    page's compiled reads) and returns None when there is no such case."""
     if not getattr(user, "can_read_cases", False):
         raise PermissionDenied("Your account cannot see cases.")
+    if read is not None:
+        case = read(reference)
+        if case is None:
+            raise Http404("No case has that reference.")
+        return case
     return get_object_or_404(queryset if queryset is not None else Case.objects.all(), reference=reference)

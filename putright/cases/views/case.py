@@ -18,6 +18,7 @@ from putright.cases.calendar import landlord_calendar
 from putright.cases.forms import actions as forms
 from putright.cases.forms import respond
 from putright.cases.views.case_lists import correspondence_html, timeline_html
+from putright.cases.views.case_reads import read_case
 from putright.hazards.queries import prefetch_reports
 from putright.cases.models import (
     ActionUpdate, Attachment, Case, DecisionPoint, Extension, OutstandingAction, Refusal, Remedy, Stage,
@@ -142,7 +143,7 @@ def _stage_rows(case: Case, today, cal):
 
 @staff_view
 def detail(request, reference):
-    case = get_case_for_staff(request.user, reference, _case_queryset(linked_cases=False))
+    case = get_case_for_staff(request.user, reference, read=read_case)
     record_read(request.user, "case", case, path=request.path)
     links = _linked_cases(case)
     case.complaint_raised = bool(links["raised"])  # for the dissatisfaction notice (putright.triage)

@@ -1,0 +1,190 @@
+"""Queries the ORM writes once, run again with other values (docs/performance.md, "The case page").
+
+At a million cases a page's SQL takes microseconds; what costs is the ORM building and compiling
+each query on every request, about half a millisecond apiece (more on PostgreSQL), ten times the
+database's own time. A page that asks the same questions of every case (the case page asks about
+twenty) can have the ORM write each question's SQL once per database and keep it:
+
+    STAGES = Compiled(lambda case_id: Stage.objects.filter(case_id=case_id).order_by("number"))
+    STAGES.models(case.pk)       # Stage instances, as list(queryset) gives them
+    ROWS.rows(case.pk)           # tuples, as list(queryset.values_list(...)) gives them
+
+The function is called once per database with stand-in values (each argument a sentinel of its
+type: an int, a str or a date) to get the SQL; each run puts the real values where the
+sentinels were. The rows go through the same converters and the models through the same
+`from_db` and select_related populators as the ORM's own iterables, so what comes back is what
+`list(queryset)` returns (`performance/tests/test_compiled.py` holds every compiled query of the
+case page to it). Only the SQL is kept, never a row: nothing read is cached.
+
+A query's shape must not depend on its values (no `__in` a list of varying length, no branch on
+a value): the function is called once. Prefetching and `.only()`/`.defer()` are not supported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from django.db import connections, router
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
+
+# Stand-ins no real row holds: negative keys, a string no reference has, a date no case has.
+_INT = -7_340_000_001
+_STR = "\x00putright-compiled-{}"
+_DATE = dt.date(1001, 1, 1)
+
+
+@dataclass
+class _Plan:
+    sql: str
+    slots: list[tuple[str, Any]]  # ("value", i) for the i-th argument, ("const", x) for a constant
+    model: Any
+    converters: list
+    select: list
+    klass_info: dict | None
+    annotation_col_map: dict | None
+    columns: int
+
+
+class Compiled:
+    """One query's SQL, written by the ORM once per database and run again with other values."""
+
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type):
+        """`build` returns the queryset for its arguments; `kinds` are their types (int, str or
+        date), int for each when not given."""
+        self.build = build
+        self.kinds = kinds or (int,) * len(inspect.signature(build).parameters)
+        self._plans: dict[str, _Plan] = {}
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _sentinels(self) -> list:
+        out = []
+        for i, kind in enumerate(self.kinds):
+            if kind is int:
+                out.append(_INT - i)
+            elif kind is str:
+                out.append(_STR.format(i))
+            elif kind is dt.date:
+                out.append(_DATE + dt.timedelta(days=i))
+            else:
+                raise TypeError(f"A compiled query's values are int, str or date, not {kind.__name__}.")
+        return out
+
+    def _plan(self) -> tuple[str, _Plan]:
+        if self._model is not None:
+            alias = router.db_for_read(self._model)
+            plan = self._plans.get(alias)
+            if plan is not None:
+                return alias, plan
+        sentinels = self._sentinels()
+        queryset = self.build(*sentinels)
+        alias = queryset.db
+        connection = connections[alias]
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        adapted = {}
+        for i, (sentinel, kind) in enumerate(zip(sentinels, self.kinds)):
+            adapted[sentinel] = i
+            if kind is dt.date:
+                adapted[connection.ops.adapt_datefield_value(sentinel)] = i
+        slots, found = [], set()
+        for param in params:
+            if isinstance(param, (int, str, dt.date)) and param in adapted:
+                slots.append(("value", adapted[param]))
+                found.add(adapted[param])
+            else:
+                slots.append(("const", param))
+        if len(found) != len(sentinels):
+            raise ValueError("A compiled query must use each of its arguments as a value of the SQL.")
+        columns = compiler.col_count
+        fields = [s[0] for s in compiler.select[:columns]]
+        plan = _Plan(
+            sql=sql, slots=slots, model=queryset.model,
+            converters=list(compiler.get_converters(fields).items()),
+            select=compiler.select, klass_info=compiler.klass_info,
+            annotation_col_map=compiler.annotation_col_map, columns=columns,
+        )
+        if queryset._iterable_class is not ModelIterable and getattr(queryset, "_fields", None):
+            names = [*queryset.query.extra_select, *queryset.query.values_select, *queryset.query.annotation_select]
+            if list(queryset._fields) != names[: len(queryset._fields)]:
+                raise ValueError("A compiled values_list must name its fields in the order the SQL selects them.")
+        with self._lock:
+            self._plans[alias] = plan
+            self._model = queryset.model
+        return alias, plan
+
+    def _fetch(self, values) -> tuple[str, _Plan, list]:
+        if len(values) != len(self.kinds):
+            raise TypeError(f"This compiled query takes {len(self.kinds)} values, not {len(values)}.")
+        alias, plan = self._plan()
+        connection = connections[alias]
+        params = []
+        for what, x in plan.slots:
+            if what == "const":
+                params.append(x)
+            else:
+                value = values[x]
+                params.append(connection.ops.adapt_datefield_value(value) if self.kinds[x] is dt.date else value)
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        if plan.converters:
+            converted = []
+            for row in rows:
+                row = list(row)
+                for pos, (convs, expression) in plan.converters:
+                    value = row[pos]
+                    for converter in convs:
+                        value = converter(value, expression, connection)
+                    row[pos] = value
+                converted.append(row)
+            rows = converted
+        return alias, plan, rows
+
+    def rows(self, *values) -> list[tuple]:
+        """The rows of a values_list query, as tuples."""
+        _alias, plan, rows = self._fetch(values)
+        return [tuple(row[: plan.columns]) for row in rows]
+
+    def models(self, *values) -> list:
+        """Model instances, with what select_related joins in, as the ORM makes them."""
+        alias, plan, rows = self._fetch(values)
+        info = plan.klass_info
+        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        init_list = [f[0].target.attname for f in plan.select[start:end]]
+        populators = get_related_populators(info, plan.select, alias)
+        model = info["model"]
+        out = []
+        for row in rows:
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            if plan.annotation_col_map:
+                for name, pos in plan.annotation_col_map.items():
+                    setattr(obj, name, row[pos])
+            out.append(obj)
+        return out
+
+
+def attach(instance, relation: str, objects: list) -> None:
+    """Keep `objects` as `instance`'s prefetched `relation`: `instance.relation.all()` then
+    returns them without a query, as prefetch_related leaves it."""
+    manager = getattr(instance, relation)
+    # The name the related manager looks its prefetched rows up by: a many-to-many manager's own,
+    # else (the reverse of a foreign key) the foreign key's cache name.
+    name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    field = getattr(manager, "field", None)
+    if field is not None and not getattr(manager, "prefetch_cache_name", None):
+        for obj in objects:  # each child's own parent, as prefetch_related sets it
+            field.set_cached_value(obj, instance)
+    queryset = QuerySet(model=manager.model)
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset

@@ -1,0 +1,45 @@
+"""Compiled queries (putright/performance/compiled.py) give what the ORM gives, with other values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from putright.cases.models import Case
+from putright.cases.tests import factories as f
+from putright.performance.compiled import Compiled
+from putright.residents.models import Restriction
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_runs_the_sql_again_with_each_new_value(handler, resident, other_resident):
+    one = f.log_complaint(handler=handler, actor=handler, resident=resident)
+    two = f.log_complaint(handler=handler, actor=handler, resident=other_resident)
+    by_resident = Compiled(lambda resident_id: Case.objects.select_related("resident").filter(resident_id=resident_id).order_by("id"))
+    assert [c.pk for c in by_resident.models(resident.pk)] == [one.pk]
+    got = by_resident.models(other_resident.pk)
+    assert [c.pk for c in got] == [two.pk]
+    assert got[0].resident == other_resident and got[0].received_on == two.received_on  # a date, converted
+    refs = Compiled(lambda reference: Case.objects.filter(reference=reference).values_list("id", "received_on"), str)
+    assert refs.rows(two.reference) == list(Case.objects.filter(pk=two.pk).values_list("id", "received_on"))
+
+
+def test_a_date_value_is_adapted_for_the_database_each_time(resident, manager, today):
+    kept = Restriction.objects.create(
+        resident=resident, reasons="r", evidence="e", restricted="Email only", equality_considerations="c",
+        starts_on=today - dt.timedelta(days=10), review_by=today + dt.timedelta(days=30), ended_on=today,
+    )
+    current = Compiled(lambda resident_id, day: Restriction.objects.filter(resident_id=resident_id).current(day).order_by("id"), int, dt.date)
+    assert current.models(resident.pk, today - dt.timedelta(days=1)) == [kept]
+    assert current.models(resident.pk, today) == []  # ended today
+
+
+def test_it_refuses_a_query_that_does_not_use_its_values_or_is_given_the_wrong_number():
+    ignores = Compiled(lambda case_id: Case.objects.filter(pk=1))
+    with pytest.raises(ValueError, match="each of its arguments"):
+        ignores.models(5)
+    by_pk = Compiled(lambda case_id: Case.objects.filter(pk=case_id))
+    with pytest.raises(TypeError, match="takes 1 values"):
+        by_pk.models(1, 2)
