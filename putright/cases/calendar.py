@@ -3,8 +3,20 @@
 from putright.rules.calendar import WorkingCalendar
 
 
-def landlord_calendar() -> WorkingCalendar:
-    """Load once per action and pass it to the rules; never query inside a predicate."""
+from putright.performance.compiled import Compiled
+
+
+def _closure_days():
     from putright.cases.models import ClosureDay
 
-    return WorkingCalendar(dict(ClosureDay.objects.values_list("day", "label")))
+    return ClosureDay.objects.values_list("day", "label")
+
+
+# Read on every page that shows a deadline: its SQL is written by the ORM once
+# (putright/performance/compiled.py). The days themselves are read fresh each time.
+CLOSURE_DAYS = Compiled(_closure_days)
+
+
+def landlord_calendar() -> WorkingCalendar:
+    """Load once per action and pass it to the rules; never query inside a predicate."""
+    return WorkingCalendar(dict(CLOSURE_DAYS.rows()))

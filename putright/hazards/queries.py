@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from putright.performance.compiled import Compiled
 from putright.rules import hazards as rules
 
 from .models import HazardReport
@@ -71,9 +72,15 @@ def prefetch_reports(case) -> None:
     case._hazard_reports = _reports_for_case(case)
 
 
+# The hazards raised on the case, on the request it is about, on the complaint it is linked to
+# and on the complaints raised from it (0, which no case has, for a link it does not have). Its
+# SQL is written by the ORM once (putright/performance/compiled.py): the case page asks on every view.
+FOR_CASE = Compiled(
+    lambda case_id, about_id, related_id: HazardReport.objects.filter(
+        Q(case_id__in=[case_id, about_id, related_id]) | Q(case__from_service_request_id=case_id)
+    ).select_related("kind", "case").order_by("aware_at", "id")
+)
+
+
 def _reports_for_case(case) -> list[HazardReport]:
-    ids = {i for i in (case.pk, case.from_service_request_id, case.related_to_id) if i is not None}
-    return list(
-        HazardReport.objects.filter(Q(case_id__in=ids) | Q(case__from_service_request_id=case.pk))
-        .select_related("kind", "case").order_by("aware_at", "id")
-    )
+    return FOR_CASE.models(case.pk, case.from_service_request_id or 0, case.related_to_id or 0)

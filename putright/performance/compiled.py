@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from django.db import connections, router
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import get_related_populators
 
 # Stand-ins no real row holds: negative keys, a string no reference has, a date no case has.
 _INT = -7_340_000_001
@@ -109,10 +109,6 @@ class Compiled:
             select=compiler.select, klass_info=compiler.klass_info,
             annotation_col_map=compiler.annotation_col_map, columns=columns,
         )
-        if queryset._iterable_class is not ModelIterable and getattr(queryset, "_fields", None):
-            names = [*queryset.query.extra_select, *queryset.query.values_select, *queryset.query.annotation_select]
-            if list(queryset._fields) != names[: len(queryset._fields)]:
-                raise ValueError("A compiled values_list must name its fields in the order the SQL selects them.")
         with self._lock:
             self._plans[alias] = plan
             self._model = queryset.model

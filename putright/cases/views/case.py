@@ -20,6 +20,7 @@ from putright.cases.forms import respond
 from putright.cases.views.case_lists import correspondence_html, timeline_html
 from putright.cases.views.case_reads import read_case
 from putright.hazards.queries import prefetch_reports
+from putright.performance.compiled import Compiled
 from putright.cases.models import (
     ActionUpdate, Attachment, Case, DecisionPoint, Extension, OutstandingAction, Refusal, Remedy, Stage,
 )
@@ -107,21 +108,29 @@ def _case_queryset(*, linked_cases: bool = True):
     )
 
 
-def _linked_cases(case: Case) -> dict[str, list[str]]:
-    """The references of the cases this one links to and from, in one query: the request it is
-    about and the complaint it is linked to (by primary key), the complaints raised from this
-    request and those linked to this complaint (each through its own partial index: cases
-    migration 0007). The page needs only their references, not three whole cases joined in."""
-    def refs(link: str, **where):
-        return Case.objects.filter(**where).annotate(link=Value(link)).order_by().values_list("link", "reference", "received_on", "id")
+def _linked_refs(link: str, **where):
+    return Case.objects.filter(**where).annotate(link=Value(link)).order_by().values_list("link", "reference", "received_on", "id")
 
-    parts = [refs("raised", from_service_request=case), refs("linked", related_to=case)]
-    if case.from_service_request_id:
-        parts.append(refs("about", pk=case.from_service_request_id))
-    if case.related_to_id:
-        parts.append(refs("related_to", pk=case.related_to_id))
+
+# The cases this one links to and from, by their references, in one query: the complaints raised
+# from this request and those linked to this complaint (each through its own partial index: cases
+# migration 0007), the request it is about and the complaint it is linked to (by primary key; 0,
+# which no case has, when there is none). Its SQL is written once (performance/compiled.py).
+LINKED = Compiled(
+    lambda case_id, about_id, related_id: _linked_refs("raised", from_service_request_id=case_id).union(
+        _linked_refs("linked", related_to_id=case_id),
+        _linked_refs("about", pk=about_id),
+        _linked_refs("related_to", pk=related_id),
+        all=True,
+    ).order_by("-received_on", "-id")
+)
+
+
+def _linked_cases(case: Case) -> dict[str, list[str]]:
+    """The references of the cases this one links to and from (LINKED). The page needs only
+    their references, not three whole cases joined in."""
     found: dict[str, list[str]] = {"raised": [], "linked": [], "about": [], "related_to": []}
-    for link, reference, _received, _id in parts[0].union(*parts[1:], all=True).order_by("-received_on", "-id"):
+    for link, reference, _received, _id in LINKED.rows(case.pk, case.from_service_request_id or 0, case.related_to_id or 0):
         found[link].append(reference)
     return found
 

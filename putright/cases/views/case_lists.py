@@ -18,7 +18,22 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from putright.cases.models import Case, CaseEvent, Correspondence, Direction
+from putright.performance.compiled import Compiled
 
+# Each a query whose SQL the ORM writes once (putright/performance/compiled.py).
+TIMELINE = Compiled(
+    lambda case_id: CaseEvent.objects.filter(case_id=case_id)
+    .order_by("-at", "-id")
+    .values_list("summary", "at", "actor__first_name", "actor__last_name", "actor__username", "actor_label")
+)
+CORRESPONDENCE = Compiled(
+    lambda case_id: Correspondence.objects.filter(case_id=case_id)
+    .order_by("-occurred_on", "-id", "attachments__id")
+    .values_list(
+        "id", "direction", "correspondent", "occurred_on", "internal", "subject", "body",
+        "attachments__id", "attachments__name", "attachments__size",
+    )
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DIRECTIONS = dict(Direction.choices)
 
@@ -43,11 +58,7 @@ def who(first_name: str | None, last_name: str | None, username: str | None, lab
 
 def timeline_html(case: Case) -> SafeString:
     """The timeline, newest first, as an ordered list (`reversed`, so the numbers count up in time)."""
-    rows = (
-        CaseEvent.objects.filter(case=case)
-        .order_by("-at", "-id")
-        .values_list("summary", "at", "actor__first_name", "actor__last_name", "actor__username", "actor_label")
-    )
+    rows = TIMELINE.rows(case.pk)
     items = format_html_join(
         "\n",
         '<li class="putright-timeline__item"><p class="govuk-body govuk-!-margin-bottom-1">{}</p>\n'
@@ -60,14 +71,7 @@ def timeline_html(case: Case) -> SafeString:
 def correspondence_html(case: Case) -> SafeString:
     """Letters, emails, calls and notes, newest first, each with its attachments to download; an
     empty string when there are none (the page then shows no heading)."""
-    rows = (
-        Correspondence.objects.filter(case=case)
-        .order_by("-occurred_on", "-id", "attachments__id")
-        .values_list(
-            "id", "direction", "correspondent", "occurred_on", "internal", "subject", "body",
-            "attachments__id", "attachments__name", "attachments__size",
-        )
-    )
+    rows = CORRESPONDENCE.rows(case.pk)
     items = []
     for _id, group in groupby(rows, key=lambda row: row[0]):
         group = list(group)

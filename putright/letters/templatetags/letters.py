@@ -9,6 +9,8 @@ from django import template
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
+from putright.performance.compiled import Compiled
+
 register = template.Library()
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
@@ -40,15 +42,26 @@ def paras(text: str, easy_read: bool = False):
     return mark_safe("".join(f'<p class="sentence">{escape(s)}</p>' for s in lines))
 
 
+def _case_letters(case_id: int):
+    from putright.letters.models import Letter
+
+    return Letter.objects.filter(case_id=case_id).select_related("issued_by", "created_by").order_by("-created_at", "-id")
+
+
+# The case page asks this on every view: its SQL is written by the ORM once
+# (putright/performance/compiled.py).
+CASE_LETTERS = Compiled(_case_letters)
+
+
 @register.inclusion_tag("letters/_case_letters_section.html", takes_context=True)
 def case_letters(context, case):
     """The Letters section of the case page: its letters, what can be drafted, the bundle."""
     from putright.letters.drafting import applicable_kinds
-    from putright.letters.models import Letter, LetterKind
+    from putright.letters.models import LetterKind
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    letters = list(Letter.objects.filter(case=case).select_related("issued_by", "created_by").order_by("-created_at", "-id"))
+    letters = CASE_LETTERS.models(case.pk)
     drafts = {(l.kind, l.stage_number): l for l in letters if not l.is_issued}
     can_change = bool(user and getattr(user, "can_change_cases", False))
     offers = []
