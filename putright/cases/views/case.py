@@ -18,6 +18,7 @@ from putright.cases.calendar import landlord_calendar
 from putright.cases.forms import actions as forms
 from putright.cases.forms import respond
 from putright.cases.views.case_lists import correspondence_html, timeline_html
+from putright.cases.views.case_panels import record_html
 from putright.cases.views.case_reads import read_case
 from putright.hazards.queries import prefetch_reports
 from putright.performance.compiled import Compiled
@@ -165,7 +166,7 @@ def detail(request, reference):
         "case": case,
         "kind": KIND_LABELS[Kind(case.kind)],
         "state": STATE_LABELS[State(case.state)],
-        "stages": _stage_rows(case, today, cal),
+        "record": record_html(case, _stage_rows(case, today, cal), today),
         "adjustments": adjustments,
         "steps": [
             {"title": s.form.title, "url": reverse("cases:action", args=[case.reference, s.slug])}
@@ -177,7 +178,6 @@ def detail(request, reference):
         "about_request": links["about"][0] if links["about"] else None,
         "related_to": links["related_to"][0] if links["related_to"] else None,
         "correspondence": correspondence_html(case),
-        "refusal": case.latest_refusal,
         "today": today,
         "viewed_by": viewed_by(case),
     }
