@@ -12,7 +12,7 @@ from putright.api import reading
 from putright.api import schemas as s
 from putright.api.app import responses
 from putright.api.events import settled_before
-from putright.cases.models import Case, CaseEvent
+from putright.cases.models import CaseEvent
 from putright.reports.queries import annual_figures, quarter_figures
 from putright.rules.errors import RuleViolation
 
@@ -46,9 +46,8 @@ def events(request, query: Query[FeedQuery]):
     # The access log: each case whose timeline is on the page, once (summaries can hold its details).
     cases = {}
     for _id, case_id, reference, resident_id, *_ in rows:
-        if case_id not in cases:
-            cases[case_id] = Case(pk=case_id, reference=reference, resident_id=resident_id)
-    reading.record(request, "case", list(cases.values()))
+        cases.setdefault(case_id, (case_id, reference, resident_id))
+    reading.record_cases(request, cases.values())
     return {
         "events": [
             {

@@ -9,9 +9,15 @@ which system read what.
 
 from __future__ import annotations
 
-from putright.audit import record_reads
+from putright.audit import record_case_reads, record_reads
 
 
 def record(request, what: str, objects) -> None:
     key = request.auth
     record_reads(key.user, what, list(objects), path=request.get_full_path(), via=f"API key {key.name}")
+
+
+def record_cases(request, cases) -> None:
+    """The cases read, as (id, reference, resident id) rows: one ReadEvent each, as record()."""
+    key = request.auth
+    record_case_reads(key.user, list(cases), path=request.get_full_path(), via=f"API key {key.name}")

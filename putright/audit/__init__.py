@@ -19,3 +19,12 @@ def record_reads(actor, what: str, objects, *, path: str = "", via: str = "") ->
     from putright.audit.recording import record_many
 
     return record_many(actor, what, objects, path=path, via=via)
+
+
+def record_case_reads(actor, cases, *, path: str = "", via: str = "") -> int:
+    """Record that `actor` read each case of `cases`, given as (id, reference, resident id)
+    rows: what record_reads(actor, "case", ...) records, for a page that read them as rows (the
+    API's events feed). Returns how many."""
+    from putright.audit.recording import record_case_reads as record
+
+    return record(actor, cases, path=path, via=via)

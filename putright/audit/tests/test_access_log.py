@@ -4,6 +4,7 @@ exports was not recorded anywhere."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from django.core.management import call_command
 
 from putright.audit import record_read
@@ -94,3 +95,31 @@ def test_the_data_protection_officer_searches_by_resident_or_staff(client, admin
 def test_only_administrators_search_the_log(client, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get("/access-log/").status_code == 403
+
+
+def test_reads_recorded_from_rows_are_the_reads_recorded_from_cases(handler, case, other_resident, today, django_assert_max_num_queries):
+    """The events feed records its cases' reads from plain rows (record_case_reads): each row
+    must be what record_reads writes for the same Case, for staff and for a command alike."""
+    from putright.audit import record_case_reads, record_reads
+
+    other = log_complaint(resident=other_resident, handler=handler, today=today)
+    nobody = log_complaint(handler=handler, today=today)  # no resident
+    cases = [case, other, nobody]
+
+    def written(since: int) -> list[tuple]:
+        return list(ReadEvent.objects.filter(id__gt=since).order_by("id").values_list(
+            "actor_id", "actor_label", "what", "object_id", "label", "case_id", "resident_id", "path"))
+
+    for actor in (handler, None):
+        start = ReadEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        assert record_reads(actor, "case", cases, path="/api/v1/events?after=1", via="API key x") == 3
+        middle = ReadEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        with django_assert_max_num_queries(3):  # the insert, within its own transaction at most
+            assert record_case_reads(actor, [(c.pk, c.reference, c.resident_id) for c in cases], path="/api/v1/events?after=1", via="API key x") == 3
+        by_model, by_row = written(start)[:3], written(middle)
+        assert by_model == by_row
+        assert [row[6] for row in by_row] == [case.resident_id, other.resident_id, None]
+        assert by_row[0][:2] == ((handler.pk, "API key x") if actor else (None, "API key x"))
+    latest = ReadEvent.objects.order_by("-id").first()
+    assert timezone.is_aware(latest.at) and abs((latest.at - timezone.now()).total_seconds()) < 60  # stored as UTC, read back as now
+    assert record_case_reads(handler, []) == 0
