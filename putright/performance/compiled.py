@@ -42,7 +42,6 @@ _DATE = dt.date(1001, 1, 1)
 class _Plan:
     sql: str
     slots: list[tuple[str, Any]]  # ("value", i) for the i-th argument, ("const", x) for a constant
-    model: Any
     converters: list
     select: list
     klass_info: dict | None
@@ -104,7 +103,7 @@ class Compiled:
         columns = compiler.col_count
         fields = [s[0] for s in compiler.select[:columns]]
         plan = _Plan(
-            sql=sql, slots=slots, model=queryset.model,
+            sql=sql, slots=slots,
             converters=list(compiler.get_converters(fields).items()),
             select=compiler.select, klass_info=compiler.klass_info,
             annotation_col_map=compiler.annotation_col_map, columns=columns,

@@ -82,7 +82,9 @@ STEPS = {
 
 
 def _case_queryset(*, linked_cases: bool = True):
-    """The case with everything its page lists, one query per relation.
+    """The case with everything its page lists, one query per relation: for the step pages (the
+    case page itself reads the same through compiled queries, cases/views/case_reads.py, and
+    its test holds the two equal).
 
     Each list is put in order by its own columns: the models' default orderings start with their
     parent ("case", "stage", "action"), whose own ordering the database would join the parent
@@ -90,7 +92,7 @@ def _case_queryset(*, linked_cases: bool = True):
     that all belong to one case or stage anyway. The orders below are those orderings without it.
     """
     related = ["resident", "representative", "service_area", "handler"]
-    if linked_cases:  # the case page looks up only their references (_linked_cases)
+    if linked_cases:  # the step pages' forms use them; the case page looks up only their references (_linked_cases)
         related += ["from_service_request", "related_to"]
     stages = Stage.objects.select_related("handler").order_by("number").prefetch_related(
         Prefetch("extensions", queryset=Extension.objects.order_by("id")),
