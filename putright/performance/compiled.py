@@ -113,7 +113,7 @@ class Compiled:
             self._model = queryset.model
         return alias, plan
 
-    def _fetch(self, values) -> tuple[str, _Plan, list]:
+    def _params(self, values) -> tuple[str, _Plan, list]:
         if len(values) != len(self.kinds):
             raise TypeError(f"This compiled query takes {len(self.kinds)} values, not {len(values)}.")
         alias, plan = self._plan()
@@ -125,30 +125,44 @@ class Compiled:
             else:
                 value = values[x]
                 params.append(connection.ops.adapt_datefield_value(value) if self.kinds[x] is dt.date else value)
-        with connection.cursor() as cursor:
+        return alias, plan, params
+
+    def _convert(self, alias: str, plan: _Plan, rows: list) -> list:
+        if not plan.converters:
+            return rows
+        connection = connections[alias]
+        converted = []
+        for row in rows:
+            row = list(row)
+            for pos, (convs, expression) in plan.converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+            converted.append(row)
+        return converted
+
+    def _fetch(self, values) -> tuple[str, _Plan, list]:
+        alias, plan, params = self._params(values)
+        with connections[alias].cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
-        if plan.converters:
-            converted = []
-            for row in rows:
-                row = list(row)
-                for pos, (convs, expression) in plan.converters:
-                    value = row[pos]
-                    for converter in convs:
-                        value = converter(value, expression, connection)
-                    row[pos] = value
-                converted.append(row)
-            rows = converted
-        return alias, plan, rows
+        return alias, plan, self._convert(alias, plan, rows)
 
     def rows(self, *values) -> list[tuple]:
         """The rows of a values_list query, as tuples."""
-        _alias, plan, rows = self._fetch(values)
-        return [tuple(row[: plan.columns]) for row in rows]
+        return self._as_rows(*self._fetch(values))
 
     def models(self, *values) -> list:
         """Model instances, with what select_related joins in, as the ORM makes them."""
-        alias, plan, rows = self._fetch(values)
+        return self._as_models(*self._fetch(values))
+
+    @staticmethod
+    def _as_rows(alias: str, plan: _Plan, rows: list) -> list[tuple]:
+        return [tuple(row[: plan.columns]) for row in rows]
+
+    @staticmethod
+    def _as_models(alias: str, plan: _Plan, rows: list) -> list:
         info = plan.klass_info
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
         init_list = [f[0].target.attname for f in plan.select[start:end]]
@@ -164,6 +178,40 @@ class Compiled:
                     setattr(obj, name, row[pos])
             out.append(obj)
         return out
+
+
+def together(*calls: tuple["Compiled", str, tuple]) -> list:
+    """Several compiled queries at once, each given as (query, "models" or "rows", its values):
+    their results in the same order. On PostgreSQL they go in one pipeline, one round trip for
+    all (psycopg's pipeline mode); on SQLite, in the same process, one after another."""
+    prepared = [(query, how, *query._params(values)) for query, how, values in calls]
+    aliases = {alias for _q, _h, alias, _p, _params in prepared}
+    fetched = []
+    if len(aliases) == 1 and connections[next(iter(aliases))].vendor == "postgresql":
+        connection = connections[next(iter(aliases))]
+        connection.ensure_connection()
+        cursors = []
+        try:
+            with connection.connection.pipeline() as pipeline:
+                for _query, _how, _alias, plan, params in prepared:
+                    cursor = connection.cursor()
+                    cursors.append(cursor)
+                    cursor.execute(plan.sql, params)
+                pipeline.sync()
+                fetched = [cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+    else:
+        for _query, _how, alias, plan, params in prepared:
+            with connections[alias].cursor() as cursor:
+                cursor.execute(plan.sql, params)
+                fetched.append(cursor.fetchall())
+    out = []
+    for (query, how, alias, plan, _params), rows in zip(prepared, fetched):
+        rows = query._convert(alias, plan, rows)
+        out.append(query._as_models(alias, plan, rows) if how == "models" else query._as_rows(alias, plan, rows))
+    return out
 
 
 def attach(instance, relation: str, objects: list) -> None:

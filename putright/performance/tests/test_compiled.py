@@ -43,3 +43,15 @@ def test_it_refuses_a_query_that_does_not_use_its_values_or_is_given_the_wrong_n
     by_pk = Compiled(lambda case_id: Case.objects.filter(pk=case_id))
     with pytest.raises(TypeError, match="takes 1 values"):
         by_pk.models(1, 2)
+
+
+def test_queries_run_together_give_what_each_gives_alone(handler, resident, other_resident):
+    from putright.performance.compiled import together
+
+    one = f.log_complaint(handler=handler, actor=handler, resident=resident)
+    f.log_complaint(handler=handler, actor=handler, resident=other_resident)
+    by_resident = Compiled(lambda resident_id: Case.objects.select_related("resident").filter(resident_id=resident_id).order_by("id"))
+    refs = Compiled(lambda reference: Case.objects.filter(reference=reference).values_list("id", "received_on"), str)
+    got = together((by_resident, "models", (resident.pk,)), (refs, "rows", (one.reference,)), (by_resident, "models", (other_resident.pk,)))
+    assert got == [by_resident.models(resident.pk), refs.rows(one.reference), by_resident.models(other_resident.pk)]
+    assert got[0][0].resident == resident and got[1] == [(one.pk, one.received_on)]
