@@ -172,11 +172,48 @@ def anonymise_case(case: Case, *, why: str, actor=None, run=None, now: dt.dateti
         raise CannotAnonymise(f"{case.reference} has already been anonymised.")
     if check_holds and (held := holds_on(case)):
         raise CannotAnonymise(f"{case.reference} is on hold: {held[0]}.")
+    record = _anonymise(case, why=why, actor=actor, run=run, now=now)
+    # 5. the resident, once no case of theirs keeps their details
+    if case.resident_id and resident_is_done(case.resident):
+        anonymise_resident(case.resident, why=why, actor=actor, now=now)
+    return record
+
+
+def anonymise_batch(cases: list[Case], *, today: dt.date, why: str, run, now: dt.datetime, reached=None) -> int:
+    """Anonymise a batch of cases listed as due, in one transaction, and return how many. Each is
+    checked again inside the transaction, locked, in one query: a case reopened, held or
+    anonymised since it was listed is skipped. `reached` (kind, received_on, id) is saved on the run in
+    the same transaction, so a run killed half-way carries on from what it committed."""
+    from .due import candidates, cursor_to_json, is_held, with_holds
+    from .models import RetentionRun, RetentionSchedule
+
+    schedule = RetentionSchedule.load()
+    with transaction.atomic():
+        ids = [c.pk for c in cases]
+        still_due = []
+        if ids:
+            fresh = with_holds(candidates(today, schedule).filter(pk__in=ids), today, schedule)
+            still_due = [c for c in fresh.select_for_update(of=("self",)).order_by("received_on", "id") if not is_held(c)]
+        residents = set()
+        for case in still_due:
+            _anonymise(case, why=why, actor=None, run=run, now=now)
+            if case.resident_id:
+                residents.add(case.resident_id)
+        for resident in Resident.objects.filter(pk__in=residents).order_by("pk"):
+            if resident_is_done(resident):
+                anonymise_resident(resident, why=why, now=now)
+        if reached is not None:
+            RetentionRun.objects.filter(pk=run.pk).update(reached=cursor_to_json(reached))
+    return len(still_due)
+
+
+def _anonymise(case: Case, *, why: str, actor, run, now: dt.datetime) -> AnonymisedCase:
+    """Steps 2-4 of anonymise_case, for a case already checked and locked."""
     counts: Counter = Counter()
     needles = _people(case.resident)
-
     # 2. the record's free text
     _scrub_text_fields(Case.objects.filter(pk=case.pk), ("description", "withdrawal_reason"), counts, "cases")
+    Case.objects.filter(pk=case.pk).update(anonymised_on=timezone.localdate(now))
     stages = Stage.objects.filter(case=case)
     _scrub_text_fields(stages, ("escalation_reason", "definition", "outcomes_sought", "responsible_for", "not_responsible_for"), counts, "stages")
     _scrub_text_fields(DecisionPoint.objects.filter(stage__case=case), ("point", "reasons"), counts, "decision points")
@@ -218,9 +255,6 @@ def anonymise_case(case: Case, *, why: str, actor=None, run=None, now: dt.dateti
     # 4. the record of it
     record = AnonymisedCase.objects.create(case=case, anonymised_at=now, why=why, by=actor, run=run, counts=dict(counts))
 
-    # 5. the resident, once no case of theirs keeps their details
-    if case.resident_id and resident_is_done(case.resident):
-        anonymise_resident(case.resident, why=why, actor=actor, now=now)
     return record
 
 
