@@ -184,7 +184,7 @@ def anonymise_batch(cases: list[Case], *, today: dt.date, why: str, run, now: dt
     checked again inside the transaction, locked, in one query: a case reopened, held or
     anonymised since it was listed is skipped. `reached` (kind, received_on, id) is saved on the run in
     the same transaction, so a run killed half-way carries on from what it committed."""
-    from .due import candidates, cursor_to_json, is_held, with_holds
+    from .due import candidates, cursor_to_json, is_held, link_holds, with_holds
     from .models import RetentionRun, RetentionSchedule
 
     schedule = RetentionSchedule.load()
@@ -192,8 +192,8 @@ def anonymise_batch(cases: list[Case], *, today: dt.date, why: str, run, now: dt
         ids = [c.pk for c in cases]
         still_due = []
         if ids:
-            fresh = with_holds(candidates(today, schedule).filter(pk__in=ids), today, schedule)
-            still_due = [c for c in fresh.select_for_update(of=("self",)).order_by("received_on", "id") if not is_held(c)]
+            fresh = list(with_holds(candidates(today, schedule).filter(pk__in=ids), today, schedule).select_for_update(of=("self",)).order_by("received_on", "id"))
+            still_due = [c for c in link_holds(fresh, today, schedule) if not is_held(c)]
         residents = set()
         for case in still_due:
             _anonymise(case, why=why, actor=None, run=run, now=now)

@@ -4,8 +4,8 @@ cases there are (docs/decisions/0012-retention-in-batches.md).
 - `candidates`: ended cases not yet anonymised whose kind's period has passed since they ended
   (closed, withdrawn or last refused), one WHERE clause.
 - `with_holds`: each case's holds as EXISTS columns (an open Ombudsman case about it or its
-  resident, an open hazard report, a current Hold, a linked case kept for longer), so a page of
-  500 cases costs one query, not one per case.
+  resident, an open hazard report, a current Hold), and `link_holds` for a linked case kept for
+  longer, so a page of 500 cases costs a few queries, not a few per case.
 - `page`: the next page of due (or held) cases, kind by kind and oldest first, by keyset
   (kind, received_on, id): no OFFSET, no list of every case in memory.
 - `held_cases`: every held case, found from the few rows that can hold one (open Ombudsman
@@ -27,11 +27,9 @@ from putright.ombudsman.models import OmbudsmanCase
 from .models import AnonymisedCase, Hold, RetentionSchedule
 
 KINDS = ("complaint", "service_request", "compliment")
-# The holds, as annotations each page of cases carries (True: this one holds the case).
-HOLD_FLAGS = (
-    "held_ombudsman", "held_ombudsman_resident", "held_hazard", "held_hold",
-    "held_by_request", "held_by_related", "held_by_complaint", "held_by_linked",
-)
+# The holds kept in tables of their own, as annotations each page of cases carries (True: this
+# one holds the case). Links between cases: `held_by_links`, set by link_holds.
+HOLD_FLAGS = ("held_ombudsman", "held_ombudsman_resident", "held_hazard", "held_hold")
 # Only the columns a Due needs: a page of cases is read as small rows, never whole records.
 FIELDS = ("id", "reference", "kind", "resident_id", "received_on", "closed_on", "withdrawn_on", "from_service_request_id", "related_to_id")
 
@@ -103,27 +101,42 @@ def candidates(today: dt.date, schedule: RetentionSchedule, kind: str | None = N
     return cases.filter(~Exists(AnonymisedCase.objects.filter(case=OuterRef("pk")))).annotate(last_refused_on=Subquery(last_refused)).only(*FIELDS)
 
 
-def kept_longer(today: dt.date, schedule: RetentionSchedule) -> QuerySet:
-    """Cases that keep a case linked to them: not anonymised, and open or inside their period."""
-    return Case.objects.filter(not_anonymised()).filter(Q(is_open=True) | ~past_period(today, schedule))
-
-
 def with_holds(cases: QuerySet, today: dt.date, schedule: RetentionSchedule) -> QuerySet:
-    """`cases` with one boolean per kind of hold (HOLD_FLAGS), each an EXISTS on a small index."""
+    """`cases` with one boolean per hold kept in a table of its own (HOLD_FLAGS), each an EXISTS on
+    a small index. Links between cases are worked out by `link_holds` on the rows read."""
     open_ombudsman = OmbudsmanCase.objects.filter(closed_on__isnull=True)
-    kept = kept_longer(today, schedule)
     return cases.annotate(
         held_ombudsman=Exists(open_ombudsman.filter(case=OuterRef("pk"))),
         held_ombudsman_resident=Exists(open_ombudsman.filter(resident__isnull=False, resident=OuterRef("resident_id"))),
         held_hazard=Exists(HazardReport.objects.filter(case=OuterRef("pk"), closed_on__isnull=True)),
         held_hold=Exists(Hold.objects.current().filter(case=OuterRef("pk"))),
-        # Both ways: this case was raised from (or for) one kept longer, or one kept longer was
-        # raised from (or for) this one. The conditions name the partial indexes' own condition.
-        held_by_request=Exists(kept.filter(pk=OuterRef("from_service_request_id"))),
-        held_by_related=Exists(kept.filter(pk=OuterRef("related_to_id"))),
-        held_by_complaint=Exists(kept.filter(from_service_request__isnull=False, from_service_request=OuterRef("pk"))),
-        held_by_linked=Exists(kept.filter(related_to__isnull=False, related_to=OuterRef("pk"))),
     )
+
+
+def link_holds(cases: list[Case], today: dt.date, schedule: RetentionSchedule) -> list[Case]:
+    """Set `held_by_links` on each case: the linked cases kept for longer than it (not anonymised,
+    and open or inside their own period), both ways (a complaint raised from a request, a
+    complaint logged for an issue raised in another: Code 1.5, 6.8). At most three small queries
+    for the whole list, on the partial indexes of the few linked cases. Returns `cases`."""
+    ids = [c.pk for c in cases]
+    others: dict[int, list[int]] = {c.pk: [o for o in (c.from_service_request_id, c.related_to_id) if o] for c in cases}
+    if ids:
+        pointing = Case.objects.filter(
+            Q(from_service_request__isnull=False, from_service_request_id__in=ids) | Q(related_to__isnull=False, related_to_id__in=ids)
+        ).order_by()
+        for pk, from_request, related in pointing.values_list("pk", "from_service_request_id", "related_to_id"):
+            for target in (from_request, related):
+                if target in others:
+                    others[target].append(pk)
+    linked = {o for os in others.values() for o in os}
+    kept = set()
+    if linked:
+        done_or_due = set(candidates(today, schedule).filter(pk__in=linked).values_list("pk", flat=True))
+        done_or_due |= set(Case.objects.filter(pk__in=linked).exclude(not_anonymised()).values_list("pk", flat=True))
+        kept = linked - done_or_due
+    for case in cases:
+        case.held_by_links = [o for o in dict.fromkeys(others[case.pk]) if o in kept]
+    return cases
 
 
 def no_hold() -> Q:
@@ -138,7 +151,7 @@ def any_hold() -> Q:
 
 
 def is_held(case: Case) -> bool:
-    return any(getattr(case, flag) for flag in HOLD_FLAGS)
+    return any(getattr(case, flag) for flag in HOLD_FLAGS) or bool(case.held_by_links)
 
 
 def to_due(case: Case, schedule: RetentionSchedule) -> Due:
@@ -156,23 +169,28 @@ def cursor_of(case: Case) -> Cursor:
 
 
 def page(today: dt.date, schedule: RetentionSchedule, *, cursor: Cursor | None = None, size: int = 500, held: bool | None = None) -> list[Case]:
-    """The next `size` candidates after `cursor`, kind by kind and oldest first, with their hold
-    flags; only the due ones (held=False), only the held ones (True), or both (None). One query
-    for each kind it reaches."""
+    """The next `size` candidates after `cursor`, kind by kind and oldest first, with their holds
+    (`is_held`); only the due ones (held=False), only the held ones (True), or both (None). One
+    query for each kind it reaches, and `link_holds`' few."""
     found: list[Case] = []
-    kinds = KINDS[KINDS.index(cursor[0]):] if cursor else KINDS
-    for kind in kinds:
-        cases = with_holds(candidates(today, schedule, kind), today, schedule)
-        if cursor and cursor[0] == kind:
-            received_on, pk = cursor[1], cursor[2]
-            cases = cases.filter(Q(received_on__gt=received_on) | Q(received_on=received_on, pk__gt=pk))
-        if held is False:
-            cases = cases.filter(no_hold())
-        elif held is True:
-            cases = cases.filter(any_hold())
-        found += list(cases.order_by("received_on", "id")[: size - len(found)])
-        if len(found) >= size:
+    while len(found) < size:
+        kinds = KINDS[KINDS.index(cursor[0]):] if cursor else KINDS
+        read: list[Case] = []
+        for kind in kinds:
+            cases = with_holds(candidates(today, schedule, kind), today, schedule)
+            if cursor and cursor[0] == kind:
+                received_on, pk = cursor[1], cursor[2]
+                cases = cases.filter(Q(received_on__gt=received_on) | Q(received_on=received_on, pk__gt=pk))
+            if held is False:
+                cases = cases.filter(no_hold())
+            read += list(cases.order_by("received_on", "id")[: size - len(found) - len(read)])
+            if len(found) + len(read) >= size:
+                break
+        if not read:
             break
+        link_holds(read, today, schedule)
+        found += [c for c in read if held is None or is_held(c) == held]
+        cursor = cursor_of(read[-1])
     return found
 
 
@@ -190,28 +208,14 @@ def cursor_from_json(value) -> Cursor | None:
 
 
 def explain_holds(items: list[Due], today: dt.date, schedule: RetentionSchedule) -> None:
-    """Fill in each held item's reasons in plain English: a few queries for the whole list."""
+    """Fill in each held item's reasons in plain English: two queries for the whole list."""
     held = [d for d in items if is_held(d.case)]
     if not held:
         return
-    ids = [d.case.pk for d in held]
     holds: dict[int, list[Hold]] = {}
-    for hold in Hold.objects.current().filter(case_id__in=ids).order_by("placed_on", "id"):
+    for hold in Hold.objects.current().filter(case_id__in=[d.case.pk for d in held]).order_by("placed_on", "id"):
         holds.setdefault(hold.case_id, []).append(hold)
-    kept = kept_longer(today, schedule)
-    links = {}
-    for d in held:
-        case = d.case
-        if case.held_by_request:
-            links.setdefault(case.pk, []).append(case.from_service_request_id)
-        if case.held_by_related:
-            links.setdefault(case.pk, []).append(case.related_to_id)
-    pointing = Case.objects.filter(Q(from_service_request_id__in=ids) | Q(related_to_id__in=ids))
-    for pk, from_request, related in kept.filter(pk__in=pointing.values("pk")).values_list("pk", "from_service_request_id", "related_to_id"):
-        for target in (from_request, related):
-            if target in ids:
-                links.setdefault(target, []).append(pk)
-    references = dict(Case.objects.filter(pk__in={o for others in links.values() for o in others}).values_list("pk", "reference"))
+    references = dict(Case.objects.filter(pk__in={o for d in held for o in d.case.held_by_links}).values_list("pk", "reference"))
     for d in held:
         case = d.case
         if case.held_ombudsman or case.held_ombudsman_resident:
@@ -220,7 +224,7 @@ def explain_holds(items: list[Due], today: dt.date, schedule: RetentionSchedule)
             d.held.append("an Awaab's Law hazard report is open")
         for hold in holds.get(case.pk, []):
             d.held.append(f"{hold.get_reason_display().lower()} (hold placed {hold.placed_on:%-d %B %Y})")
-        for other in dict.fromkeys(links.get(case.pk, [])):
+        for other in case.held_by_links:
             d.held.append(f"linked case {references[other]} is kept for longer")
 
 
@@ -245,8 +249,8 @@ def held_cases(today: dt.date, schedule: RetentionSchedule, chunk: int = 500) ->
     ids = sorted(possibly_held_ids())
     found = []
     for start in range(0, len(ids), chunk):
-        cases = with_holds(candidates(today, schedule).filter(pk__in=ids[start:start + chunk]), today, schedule)
-        found += list(cases.filter(any_hold()))
+        cases = link_holds(list(with_holds(candidates(today, schedule).filter(pk__in=ids[start:start + chunk]), today, schedule)), today, schedule)
+        found += [c for c in cases if is_held(c)]
     return sorted(found, key=lambda c: (KINDS.index(c.kind), c.received_on, c.pk))
 
 

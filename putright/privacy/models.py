@@ -103,7 +103,7 @@ class RetentionRun(models.Model):
     counts = models.JSONField(default=dict)
     run_by = models.CharField(max_length=200, blank=True, help_text="The command or the worker.")
     partial = models.BooleanField(
-        default=False,
+        default=False, db_default=False,
         help_text="Stopped before the end of the list (its time was up, or it was stopped): the next run carries on after the last case it reached.",
     )
     # The last case this run finished with, (received_on, id) in the list's order: saved in the

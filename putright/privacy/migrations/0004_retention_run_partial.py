@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='retentionrun',
             name='partial',
-            field=models.BooleanField(default=False, help_text='Stopped before the end of the list (its time was up, or it was stopped): the next run carries on after the last case it reached.'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Stopped before the end of the list (its time was up, or it was stopped): the next run carries on after the last case it reached.'),
         ),
         migrations.AddField(
             model_name='retentionrun',
