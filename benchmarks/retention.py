@@ -29,6 +29,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 
 CHILD = (
-    "import django; django.setup()\n"
+    "import django, putright; django.setup()\n"
+    "print('code:', putright.__file__, flush=True)\n"
     "from putright.privacy.retention import run_once\n"
     "print(run_once(apply=True, run_by='benchmarks/retention.py'), flush=True)\n"
 )
@@ -71,7 +73,9 @@ def anonymise_for(seconds: float, code: Path) -> dict:
     connection.close()
     env = dict(os.environ, PYTHONPATH=f"{code}:{ROOT}")
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = tempfile.TemporaryFile("w+")  # not a pipe: a child that logs a lot would block on a full one
+    # Started in `code`: `python -c` puts its working folder first on the path.
+    child = subprocess.Popen([sys.executable, "-c", CHILD], env=env, cwd=code, stdout=log, stderr=subprocess.STDOUT, text=True)
     peak, first_at, deadline = 0.0, None, started + seconds
     while time.perf_counter() < deadline and child.poll() is None:
         time.sleep(1.0)
@@ -83,14 +87,16 @@ def anonymise_for(seconds: float, code: Path) -> dict:
     if not finished:
         peak = max(peak, peak_rss_mb(child.pid))
         child.send_signal(signal.SIGKILL)
-    out, err = child.communicate()
+    child.wait()
     elapsed = time.perf_counter() - started
+    log.seek(0)
+    out = log.read()
     if child.returncode not in (0, -signal.SIGKILL):
-        sys.exit(f"retention failed:\n{err[-3000:]}")
+        sys.exit(f"retention failed:\n{out[-3000:]}")
     done = anonymised_count() - before
     return {
         "anonymised": done, "seconds": elapsed, "per second": done / elapsed, "peak MB": peak,
-        "first after s": first_at, "finished": finished, "result": out.strip()[-300:],
+        "first after s": first_at, "finished": finished, "result": out.strip()[-300:], "code": out.split("\n", 1)[0],
     }
 
 
@@ -169,6 +175,7 @@ def main() -> None:
                 f"peak memory {r['peak MB']:.0f} MB; first anonymised after {first}; "
                 f"{'finished' if r['finished'] else 'killed'}; load {load_average()}", flush=True,
             )
+            print(f"  ({r['code']})")
             print(f"  nothing half-done: {check_nothing_half_done()}", flush=True)
         if "before" in results and results["before"]["per second"]:
             print(f"  ratio this / before: {results['this']['per second'] / results['before']['per second']:.1f}x cases a second")

@@ -132,8 +132,10 @@ def run_once(
         budget = settings.PUTRIGHT_RETENTION_SECONDS
     size = batch or settings.PUTRIGHT_RETENTION_BATCH
     cursor = _resume_from(apply)
-    run = RetentionRun.objects.create(started_at=now, applied=apply, run_by=run_by, partial=True)
-    counts: Counter = Counter()
+    # Partial until it reaches the end; `reached` starts where it starts, so a run killed before
+    # its first batch committed is carried on from the same place.
+    run = RetentionRun.objects.create(started_at=now, applied=apply, run_by=run_by, partial=True, reached=cursor_to_json(cursor))
+    counts: Counter = Counter(due=0, held=0)
     if cursor is None:
         _drafts_and_sessions(now, schedule, apply, counts)
     else:
@@ -154,6 +156,8 @@ def run_once(
             counts["skipped"] += len(due_now) - done  # reopened, held or anonymised since listed
         else:
             RetentionRun.objects.filter(pk=run.pk).update(reached=cursor_to_json(reached))
+        if len(cases) < size:
+            break  # the last page: nothing after it
         if budget is not None and time.monotonic() - started >= budget:
             finished = False
             break

@@ -38,7 +38,7 @@ def _parse_after(value: str):
     return cursor
 
 
-def count_due(today, schedule, held: int, up_to: int = COUNT_UP_TO) -> tuple[int, bool]:
+def count_due(today, schedule, held: int, up_to: int) -> tuple[int, bool]:
     """(how many are due, whether there are more than that): the candidates, counted one kind at a
     time reading at most `up_to` + 1 of them, less the `held` ones (every held case is one)."""
     total = 0
@@ -63,7 +63,7 @@ def retention(request):
     due_now = [to_due(case, schedule) for case in rows]
     held = [to_due(case, schedule) for case in held_cases(today, schedule)]
     explain_holds(held, today, schedule)
-    due_count, due_more = count_due(today, schedule, len(held))
+    due_count, due_more = count_due(today, schedule, len(held), COUNT_UP_TO)
     next_after = ":".join(str(p) for p in cursor_of(rows[-1])) if more else ""
     return render(request, "privacy/retention.html", {
         "schedule": schedule, "today": today, "due": due_now, "due_count": due_count, "due_more": due_more,
