@@ -170,9 +170,12 @@ def anonymise_batch(cases: list[Case], *, today: dt.date, why: str, run, now: dt
             still_due = [c for c in link_holds(fresh, today, schedule) if not is_held(c)]
         anonymise_cases(still_due, why=why, run=run, now=now)
         residents = {case.resident_id for case in still_due if case.resident_id}
-        for resident in Resident.objects.filter(pk__in=residents).order_by("pk"):
+        done = []
+        for resident in Resident.objects.filter(pk__in=residents).prefetch_related("representatives").order_by("pk"):
             if resident_is_done(resident):
-                anonymise_resident(resident, why=why, now=now)
+                emails = [e for e in [resident.email] + [r.email for r in resident.representatives.all()] if e]
+                done.append((anonymise_resident(resident, why=why, now=now, sessions=False), emails))
+        delete_sessions_for(done)
         if reached is not None:
             RetentionRun.objects.filter(pk=run.pk).update(reached=cursor_to_json(reached))
     return len(still_due)
@@ -193,7 +196,7 @@ def resident_is_done(resident: Resident) -> bool:
 
 
 @transaction.atomic
-def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.datetime | None = None) -> AnonymisedResident:
+def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.datetime | None = None, sessions: bool = True) -> AnonymisedResident:
     """The resident's record, representatives, safeguards, portal links and sessions. Their cases
     must be anonymised first (`anonymise_case` calls this when the last one is)."""
     now = now or timezone.now()
@@ -225,8 +228,29 @@ def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.date
     lowered = [e.lower() for e in emails]
     counts["portal links"] += AccessToken.objects.filter(email__in=lowered).delete()[0]
     counts["sign-in codes"] += SignInCode.objects.filter(email__in=lowered).delete()[0]
-    counts["sessions"] += delete_sessions_mentioning(emails)
+    if sessions:  # a batch reads the sessions once for all its residents (delete_sessions_for)
+        counts["sessions"] += delete_sessions_mentioning(emails)
     return AnonymisedResident.objects.create(resident=resident, anonymised_at=now, why=why, by=actor, counts=dict(counts))
+
+
+def delete_sessions_for(done: list[tuple[AnonymisedResident, list[str]]]) -> None:
+    """delete_sessions_mentioning for many residents just anonymised (each with the addresses they
+    had), reading every session once, not once per resident; each deletion counted on its
+    resident's record."""
+    needles = {record.pk: [e.lower() for e in emails] for record, emails in done if emails}
+    if not needles:
+        return
+    doomed: dict[int, list[str]] = {}
+    for session in Session.objects.iterator():
+        text = repr(session.get_decoded()).lower()
+        for pk, found in needles.items():
+            if any(n in text for n in found):
+                doomed.setdefault(pk, []).append(session.pk)
+                break
+    for record, _ in done:
+        if record.pk in doomed:
+            record.counts["sessions"] = Session.objects.filter(pk__in=doomed[record.pk]).delete()[0]
+            AnonymisedResident.objects.filter(pk=record.pk).update(counts=record.counts)
 
 
 def delete_sessions_mentioning(needles: list[str]) -> int:

@@ -198,3 +198,24 @@ def test_the_retention_page_costs_the_same_queries_however_many_are_due(client, 
     with CaptureQueriesContext(connection) as more:
         client.get("/privacy/retention/")
     assert len(few) == len(more)
+
+
+def test_a_batch_deletes_the_sessions_of_its_residents_reading_the_sessions_once(today):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from putright.privacy.models import AnonymisedResident
+
+    cases = old_complaints(3, today, resident=True)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    theirs, someone_else = store(), store()
+    theirs["portal_email"] = "P1@example.org"
+    someone_else["portal_email"] = "nobody@example.org"
+    theirs.create()
+    someone_else.create()
+    counts = run_once(apply=True, batch=10)
+    assert counts["anonymised"] == 3 and AnonymisedResident.objects.count() == 3
+    assert not store().exists(theirs.session_key) and store().exists(someone_else.session_key)
+    record = AnonymisedResident.objects.get(resident=cases[1].resident)
+    assert record.counts["sessions"] == 1
