@@ -180,7 +180,9 @@ def page(today: dt.date, schedule: RetentionSchedule, *, cursor: Cursor | None =
             cases = with_holds(candidates(today, schedule, kind), today, schedule)
             if cursor and cursor[0] == kind:
                 received_on, pk = cursor[1], cursor[2]
-                cases = cases.filter(Q(received_on__gt=received_on) | Q(received_on=received_on, pk__gt=pk))
+                # A range on received_on first, then the tie-break: written as an OR alone, SQLite
+                # reads two other indexes and sorts (1.1 s a page, against 5 ms).
+                cases = cases.filter(Q(received_on__gte=received_on) & (Q(received_on__gt=received_on) | Q(pk__gt=pk)))
             if held is False:
                 cases = cases.filter(no_hold())
             read += list(cases.order_by("received_on", "id")[: size - len(found) - len(read)])
