@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from putright.cases.models import Case, Refusal
 from putright.hazards.models import HazardReport
@@ -91,7 +91,7 @@ def candidates(today: dt.date, schedule: RetentionSchedule, kind: str | None = N
     order and the bound (no case received after its kind's cut-off can have ended before it), and
     the database stops reading after the page. Every kind at once is an OR that SQLite answers by
     reading and sorting every candidate (6 s at a million cases)."""
-    last_refused = Refusal.objects.filter(case=OuterRef("pk")).order_by("-refused_on").values("refused_on")[:1]
+    last_refused = Refusal.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(last=Max("refused_on")).values("last")
     cases = Case.objects.filter(is_open=False, anonymised_on__isnull=True)
     if kind is None:
         cases = cases.filter(past_period(today, schedule))
