@@ -359,6 +359,10 @@ PUTRIGHT_OUTBOX_LEASE_SECONDS = env_int("PUTRIGHT_OUTBOX_LEASE_SECONDS", 300)
 PUTRIGHT_OUTBOX_RETRY_SECONDS = env_int("PUTRIGHT_OUTBOX_RETRY_SECONDS", 60)
 # The worker delivers email for at most this many seconds before its other jobs get a turn.
 PUTRIGHT_OUTBOX_BATCH_SECONDS = env_int("PUTRIGHT_OUTBOX_BATCH_SECONDS", 20)
+# Retention (putright/privacy/retention.py): the worker anonymises for at most this many seconds
+# before its other jobs get a turn, then carries on; each batch of cases is one transaction.
+PUTRIGHT_RETENTION_SECONDS = env_int("PUTRIGHT_RETENTION_SECONDS", 30)
+PUTRIGHT_RETENTION_BATCH = env_int("PUTRIGHT_RETENTION_BATCH", 200)
 
 # --- Single sign-on with OpenID Connect (issue 14; putright/sso, docs/security.md) ---------------
 # Off unless PUTRIGHT_OIDC_ISSUER is set (Entra ID, Google Workspace, Keycloak: docs/deploying.md).

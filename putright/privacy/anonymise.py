@@ -16,9 +16,13 @@ ratings, Ombudsman findings, orders' kinds and amounts.
 record of safeguards (`ResidentEvent`), Ombudsman events and issued letters refuse every change
 in the application. Anonymisation is the one exception: `_rewrite` calls Django's own
 `QuerySet.update` on exactly the rows of the case or resident being anonymised, only for the text
-columns listed here, and the same transaction writes an `AnonymisedCase` / `AnonymisedResident`
-row recording when, why, by whom and how many rows changed (never what they said). Nothing else
-in PutRight may call it. Case rows are written here too (not through `putright.cases.actions`)
+columns listed here, and the same transaction writes an `AnonymisedCase` / `AnonymisedResident` row per case
+or resident recording when, why, by whom and how many rows changed (never what they said). Nothing
+else in PutRight may call them.
+
+Cases are anonymised in batches (batch.py: one UPDATE per table for the batch; retention's
+`anonymise_batch`, one transaction per batch) and one at a time as a batch of one
+(`anonymise_case`, for an erasure). Case rows are written here too (not through `putright.cases.actions`)
 because anonymisation changes no fact a rule looks at: no state, date, decision or amount.
 """
 
@@ -31,21 +35,7 @@ from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.utils import timezone
 
-from putright.cases.models import (
-    ActionUpdate,
-    Attachment,
-    Case,
-    CaseEvent,
-    Correspondence,
-    DecisionPoint,
-    Extension,
-    OutstandingAction,
-    Refusal,
-    Remedy,
-    Stage,
-)
-from putright.learning.models import LearningItem, ServiceImprovement
-from putright.letters.models import Letter, LetterStatus
+from putright.cases.models import Case
 from putright.notifications.models import Outbox
 from putright.ombudsman.models import (
     Determination,
@@ -55,12 +45,12 @@ from putright.ombudsman.models import (
     OmbudsmanEvent,
     Order,
 )
-from putright.portal.models import AccessToken, SignInCode, SurveyResponse
+from putright.portal.models import AccessToken, SignInCode
 from putright.residents.models import ContactChannel, Format, Representative, Resident, ResidentEvent, Restriction
 
 from . import linked
 from .models import AnonymisedCase, AnonymisedResident, DataRequest
-from .scrub import REMOVED, address_needles, redact, scrub_data
+from .scrub import REMOVED, address_needles, scrub_data
 
 
 class CannotAnonymise(Exception):
@@ -133,23 +123,6 @@ def _scrub_ombudsman(cases: models.QuerySet, counts: Counter) -> None:
     _scrub_events(OmbudsmanEvent.objects.filter(ombudsman_case__in=cases), counts, "ombudsman events", with_actor_label=False)
 
 
-def _remove_files_and_letters(case: Case, counts: Counter) -> None:
-    for attachment in Attachment.objects.filter(correspondence__case=case):
-        if _delete_file(attachment.file):
-            counts["files removed"] += 1
-    counts["attachments"] += Attachment.objects.filter(correspondence__case=case).delete()[0]
-    drafts = Letter.objects.filter(case=case).exclude(status=LetterStatus.ISSUED)
-    counts["draft letters"] += drafts.delete()[0]
-    for letter in Letter.objects.filter(case=case, status=LetterStatus.ISSUED):
-        if _delete_file(letter.pdf):
-            counts["files removed"] += 1
-        _rewrite(
-            Letter.objects.filter(pk=letter.pk),
-            subject=REMOVED, body_html="", sections={}, html="", text="", pdf="", pdf_sha256="",
-        )
-        counts["issued letters"] += 1
-
-
 def _outbox_for(emails: list[str]) -> models.QuerySet:
     q = models.Q(pk__in=[])
     for email in emails:
@@ -172,56 +145,47 @@ def anonymise_case(case: Case, *, why: str, actor=None, run=None, now: dt.dateti
         raise CannotAnonymise(f"{case.reference} has already been anonymised.")
     if check_holds and (held := holds_on(case)):
         raise CannotAnonymise(f"{case.reference} is on hold: {held[0]}.")
-    counts: Counter = Counter()
-    needles = _people(case.resident)
-
-    # 2. the record's free text
-    _scrub_text_fields(Case.objects.filter(pk=case.pk), ("description", "withdrawal_reason"), counts, "cases")
-    stages = Stage.objects.filter(case=case)
-    _scrub_text_fields(stages, ("escalation_reason", "definition", "outcomes_sought", "responsible_for", "not_responsible_for"), counts, "stages")
-    _scrub_text_fields(DecisionPoint.objects.filter(stage__case=case), ("point", "reasons"), counts, "decision points")
-    _scrub_text_fields(Extension.objects.filter(stage__case=case), ("reason", "good_reason"), counts, "extensions")
-    _scrub_text_fields(Refusal.objects.filter(case=case), ("explanation", "discretion_decision"), counts, "refusals")
-    _scrub_text_fields(Remedy.objects.filter(case=case), ("description",), counts, "remedies")
-    _scrub_text_fields(OutstandingAction.objects.filter(case=case), ("description",), counts, "actions")
-    _scrub_text_fields(ActionUpdate.objects.filter(action__case=case), ("note",), counts, "action updates")
-    _scrub_text_fields(Correspondence.objects.filter(case=case), ("correspondent", "subject", "body"), counts, "correspondence")
-    _remove_files_and_letters(case, counts)
-    # Two deletes, not one OR across a join: each uses its own index, whatever the planner knows
-    # (the OR made PostgreSQL walk the timeline once per outbox row: seconds a case).
-    counts["emails"] += Outbox.objects.filter(case=case).delete()[0]
-    counts["emails"] += Outbox.objects.filter(event__in=CaseEvent.objects.filter(case=case).values("id")).delete()[0]
-    # Handlers' daily reminders list cases by reference and resident's name, with no link to the case.
-    counts["staff reminders"] += Outbox.objects.filter(kind="staff-reminder", body_text__contains=case.reference).delete()[0]
-    surveys = SurveyResponse.objects.filter(case=case)
-    _scrub_text_fields(surveys, ("comment",), counts, "survey answers")
-    surveys.update(answered_by="")
-    _scrub_ombudsman(OmbudsmanCase.objects.filter(case=case), counts)
-    # Learning is about the service, kept for the landlord's improvement record; any mention of the
-    # resident in it is redacted.
-    for item in LearningItem.objects.filter(case=case):
-        fields = {f: redact(getattr(item, f), needles) for f in ("what_went_wrong", "root_cause", "learning")}
-        if any(fields[f] != getattr(item, f) for f in fields):
-            LearningItem.objects.filter(pk=item.pk).update(**fields)
-            counts["learning items redacted"] += 1
-    for improvement in ServiceImprovement.objects.filter(cases=case):
-        fields = {f: redact(getattr(improvement, f), needles) for f in ("title", "description", "you_said_we_did")}
-        if any(fields[f] != getattr(improvement, f) for f in fields):
-            ServiceImprovement.objects.filter(pk=improvement.pk).update(**fields)
-            counts["improvements redacted"] += 1
-
-    linked.scrub_for_case(case, counts, _scrub_text_fields, _scrub_events)
-
-    # 3. the timeline
-    _scrub_events(CaseEvent.objects.filter(case=case), counts, "timeline events")
-
-    # 4. the record of it
-    record = AnonymisedCase.objects.create(case=case, anonymised_at=now, why=why, by=actor, run=run, counts=dict(counts))
-
+    record = _anonymise(case, why=why, actor=actor, run=run, now=now)
     # 5. the resident, once no case of theirs keeps their details
     if case.resident_id and resident_is_done(case.resident):
         anonymise_resident(case.resident, why=why, actor=actor, now=now)
     return record
+
+
+def anonymise_batch(cases: list[Case], *, today: dt.date, why: str, run, now: dt.datetime, reached=None) -> int:
+    """Anonymise a batch of cases listed as due, in one transaction, and return how many. Each is
+    checked again inside the transaction, locked, in one query: a case reopened, held or
+    anonymised since it was listed is skipped. `reached` (kind, received_on, id) is saved on the run in
+    the same transaction, so a run killed half-way carries on from what it committed."""
+    from .batch import anonymise_cases
+    from .due import candidates, cursor_to_json, is_held, link_holds, with_holds
+    from .models import RetentionRun, RetentionSchedule
+
+    schedule = RetentionSchedule.load()
+    with transaction.atomic():
+        ids = [c.pk for c in cases]
+        still_due = []
+        if ids:
+            fresh = list(with_holds(candidates(today, schedule).filter(pk__in=ids), today, schedule).select_for_update(of=("self",)).order_by("received_on", "id"))
+            still_due = [c for c in link_holds(fresh, today, schedule) if not is_held(c)]
+        anonymise_cases(still_due, why=why, run=run, now=now)
+        residents = {case.resident_id for case in still_due if case.resident_id}
+        done = []
+        for resident in Resident.objects.filter(pk__in=residents).prefetch_related("representatives").order_by("pk"):
+            if resident_is_done(resident):
+                emails = [e for e in [resident.email] + [r.email for r in resident.representatives.all()] if e]
+                done.append((anonymise_resident(resident, why=why, now=now, sessions=False), emails))
+        delete_sessions_for(done)
+        if reached is not None:
+            RetentionRun.objects.filter(pk=run.pk).update(reached=cursor_to_json(reached))
+    return len(still_due)
+
+
+def _anonymise(case: Case, *, why: str, actor, run, now: dt.datetime) -> AnonymisedCase:
+    """Steps 2-4 of anonymise_case, for a case already checked and locked: a batch of one."""
+    from .batch import anonymise_cases
+
+    return anonymise_cases([case], why=why, actor=actor, run=run, now=now)[0]
 
 
 def resident_is_done(resident: Resident) -> bool:
@@ -232,7 +196,7 @@ def resident_is_done(resident: Resident) -> bool:
 
 
 @transaction.atomic
-def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.datetime | None = None) -> AnonymisedResident:
+def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.datetime | None = None, sessions: bool = True) -> AnonymisedResident:
     """The resident's record, representatives, safeguards, portal links and sessions. Their cases
     must be anonymised first (`anonymise_case` calls this when the last one is)."""
     now = now or timezone.now()
@@ -264,8 +228,29 @@ def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.date
     lowered = [e.lower() for e in emails]
     counts["portal links"] += AccessToken.objects.filter(email__in=lowered).delete()[0]
     counts["sign-in codes"] += SignInCode.objects.filter(email__in=lowered).delete()[0]
-    counts["sessions"] += delete_sessions_mentioning(emails)
+    if sessions:  # a batch reads the sessions once for all its residents (delete_sessions_for)
+        counts["sessions"] += delete_sessions_mentioning(emails)
     return AnonymisedResident.objects.create(resident=resident, anonymised_at=now, why=why, by=actor, counts=dict(counts))
+
+
+def delete_sessions_for(done: list[tuple[AnonymisedResident, list[str]]]) -> None:
+    """delete_sessions_mentioning for many residents just anonymised (each with the addresses they
+    had), reading every session once, not once per resident; each deletion counted on its
+    resident's record."""
+    needles = {record.pk: [e.lower() for e in emails] for record, emails in done if emails}
+    if not needles:
+        return
+    doomed: dict[int, list[str]] = {}
+    for session in Session.objects.iterator():
+        text = repr(session.get_decoded()).lower()
+        for pk, found in needles.items():
+            if any(n in text for n in found):
+                doomed.setdefault(pk, []).append(session.pk)
+                break
+    for record, _ in done:
+        if record.pk in doomed:
+            record.counts["sessions"] = Session.objects.filter(pk__in=doomed[record.pk]).delete()[0]
+            AnonymisedResident.objects.filter(pk=record.pk).update(counts=record.counts)
 
 
 def delete_sessions_mentioning(needles: list[str]) -> int:

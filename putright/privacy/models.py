@@ -102,12 +102,19 @@ class RetentionRun(models.Model):
     applied = models.BooleanField(default=False, help_text="False: only listed what was due.")
     counts = models.JSONField(default=dict)
     run_by = models.CharField(max_length=200, blank=True, help_text="The command or the worker.")
+    partial = models.BooleanField(
+        default=False, db_default=False,
+        help_text="Stopped before the end of the list (its time was up, or it was stopped): the next run carries on after the last case it reached.",
+    )
+    # The last case this run finished with, (received_on, id) in the list's order: saved in the
+    # same transaction as each batch, so a run killed half-way is carried on from what it committed.
+    reached = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Retention run {self.started_at:%Y-%m-%d %H:%M}"
+        return f"Retention run {self.started_at:%Y-%m-%d %H:%M}" + (" (partial)" if self.partial else "")
 
 
 class AnonymisedCase(models.Model):

@@ -15,8 +15,9 @@ answers) are deleted `draft_days` after they were started.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -24,37 +25,19 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from putright.cases.models import Case
-from putright.hazards.models import HazardReport
 from putright.ombudsman.models import OmbudsmanCase
 from putright.portal.models import DraftFile
 
 from . import linked
+from .due import Due, add_years, cursor_from_json, cursor_of, cursor_to_json, explain_holds, is_held, iter_candidates, page, to_due
 from .models import Hold, RetentionRun, RetentionSchedule, Why
 
-
-@dataclass
-class Due:
-    case: Case
-    ended_on: dt.date
-    due_on: dt.date
-    held: list[str]
-
-    @property
-    def reason(self) -> str:
-        kind = self.case.kind.replace("_", " ")
-        return f"{kind} ended {self.ended_on:%-d %B %Y}, kept until {self.due_on:%-d %B %Y}"
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+__all__ = ["Due", "add_years", "due", "ended_on", "holds_on", "iter_due", "run_once"]
 
 
 def ended_on(case: Case) -> dt.date | None:
     """The day a case that is not open ended: closed, withdrawn or (last) refused."""
-    if hasattr(case, "last_refused_on"):  # annotated by _candidates
+    if hasattr(case, "last_refused_on"):  # annotated by due.candidates
         refused = case.last_refused_on
     else:
         refused = case.refusals.aggregate(last=Max("refused_on"))["last"]
@@ -77,63 +60,27 @@ def holds_on(case: Case) -> list[str]:
     return reasons
 
 
-def _candidates(today: dt.date, schedule: RetentionSchedule):
-    """Ended cases not yet anonymised whose period has passed, oldest first."""
-    latest = {
-        kind: add_years(today, -schedule.years_for(kind)) for kind in ("complaint", "service_request", "compliment")
-    }
-    cases = (
-        Case.objects.filter(is_open=False, anonymisation__isnull=True)
-        .annotate(last_refused_on=Max("refusals__refused_on"))
-        .order_by("received_on", "id")
-    )
-    for case in cases.iterator(chunk_size=500):
-        end = ended_on(case)
-        if end is None or end >= latest[case.kind]:
-            continue
-        yield case, end
-
-
-def _holds_by_case(found: dict[int, Due]) -> None:
-    """holds_on for every case found, in a few queries however many there are: open Ombudsman
-    cases, current holds and links are few, so they are read whole and matched here (no list of
-    every candidate sent to the database, which SQLite limits)."""
-    open_ombudsman = list(OmbudsmanCase.objects.filter(closed_on__isnull=True).values_list("case_id", "resident_id"))
-    by_case = {c for c, _ in open_ombudsman if c}
-    by_resident = {r for _, r in open_ombudsman if r}
-    for item in found.values():
-        if item.case.pk in by_case or (item.case.resident_id and item.case.resident_id in by_resident):
-            item.held.append("an Ombudsman case is open")
-    for case_id in HazardReport.objects.filter(closed_on__isnull=True).values_list("case_id", flat=True).distinct():
-        if case_id in found:
-            found[case_id].held.append("an Awaab's Law hazard report is open")
-    for hold in Hold.objects.current().order_by("placed_on", "id"):
-        if hold.case_id in found:
-            found[hold.case_id].held.append(f"{hold.get_reason_display().lower()} (hold placed {hold.placed_on:%-d %B %Y})")
-    # A linked case that is not due (still open, or inside its period) keeps this one, both ways.
-    links = Case.objects.filter(Q(from_service_request__isnull=False) | Q(related_to__isnull=False)).filter(anonymisation__isnull=True)
-    references = dict(Case.objects.filter(anonymisation__isnull=True).filter(
-        Q(complaints_raised__isnull=False) | Q(linked__isnull=False) | Q(from_service_request__isnull=False) | Q(related_to__isnull=False)
-    ).values_list("pk", "reference").distinct())
-    for pk, from_request, related in links.values_list("pk", "from_service_request_id", "related_to_id"):
-        for other in (from_request, related):
-            if other is None:
-                continue
-            if pk in found and other not in found and other in references:
-                found[pk].held.append(f"linked case {references[other]} is kept for longer")
-            if other in found and pk not in found:
-                found[other].held.append(f"linked case {references[pk]} is kept for longer")
+def iter_due(today: dt.date | None = None, *, held: bool | None = None, size: int = 500) -> Iterator[Due]:
+    """Every candidate past its period, oldest first, a page at a time (bounded memory), each with
+    why it is held (empty: due now). `held` False/True: only the due or only the held ones."""
+    today = today or timezone.localdate()
+    schedule = RetentionSchedule.load()
+    cursor = None
+    while True:
+        cases = page(today, schedule, cursor=cursor, size=size, held=held)
+        if not cases:
+            return
+        items = [to_due(case, schedule) for case in cases]
+        explain_holds(items, today, schedule)
+        yield from items
+        cursor = cursor_of(cases[-1])
 
 
 def due(today: dt.date | None = None) -> tuple[list[Due], list[Due]]:
-    """(due now, held): every ended case past its period, split by whether anything holds it."""
-    today = today or timezone.localdate()
-    schedule = RetentionSchedule.load()
-    found = {case.pk: Due(case, end, add_years(end, schedule.years_for(case.kind)), []) for case, end in _candidates(today, schedule)}
-    _holds_by_case(found)
-    due_now = [d for d in found.values() if not d.held]
-    held = [d for d in found.values() if d.held]
-    return due_now, held
+    """(due now, held): every ended case past its period, split by whether anything holds it.
+    Holds every one in memory: for tests and small databases; the job and the pages use pages."""
+    found = list(iter_due(today))
+    return [d for d in found if not d.held], [d for d in found if d.held]
 
 
 def stale_drafts(now: dt.datetime, schedule: RetentionSchedule):
@@ -151,46 +98,88 @@ def stale_journeys(now: dt.datetime, schedule: RetentionSchedule) -> list[Sessio
     return [s for s in Session.objects.filter(expire_date__lt=cutoff).iterator() if SESSION_KEY in s.get_decoded()]
 
 
-def run_once(now: dt.datetime | None = None, *, apply: bool | None = None, run_by: str = "worker") -> dict:
-    """One retention run, recorded with its counts (never names). Idempotent and safe to stop at
-    any moment: each case is anonymised in its own transaction, and a case done is not due again.
-    `apply` None (the worker) follows the schedule's "apply daily" setting.
+def _resume_from(apply: bool):
+    """Where this run starts: after the last case the previous run of the same kind reached, if
+    that one stopped part-way (time up, or killed); otherwise from the oldest case."""
+    last = RetentionRun.objects.filter(applied=apply).order_by("-started_at", "-id").first()
+    if last is None or not last.partial:
+        return None
+    return cursor_from_json(last.reached)
 
-    1. list what is due and held; 2. if applying, anonymise each due case; 3. delete unfinished
-    online complaints' files and expired sessions; 4. record the run."""
-    from .anonymise import CannotAnonymise, anonymise_case
+
+def run_once(
+    now: dt.datetime | None = None, *, apply: bool | None = None, run_by: str = "worker",
+    budget: float | None = None, batch: int | None = None,
+) -> dict:
+    """One retention run, recorded with its counts (never names). Idempotent and safe to stop at
+    any moment. `apply` None (the worker) follows the schedule's "apply daily" setting.
+
+    1. at the start of a pass: delete unfinished online complaints' files and expired sessions;
+    2. read the due cases a batch at a time, oldest first, and (if applying) anonymise each batch
+       in one transaction, which also records how far the run has reached;
+    3. stop after `budget` seconds (the worker: PUTRIGHT_RETENTION_SECONDS) with the run marked
+       partial and `more` set, so the worker runs its other jobs and then carries on; the next
+       run starts after the last case this one reached.
+    """
+    from .anonymise import anonymise_batch
 
     now = now or timezone.now()
+    today = timezone.localdate(now)
     schedule = RetentionSchedule.load()
     if apply is None:
         apply = schedule.apply_daily
-    run = RetentionRun.objects.create(started_at=now, applied=apply, run_by=run_by)
-    due_now, held = due(timezone.localdate(now))
-    counts: Counter = Counter()
-    counts["due"] = len(due_now)
-    counts["held"] = len(held)
-    for item in due_now:
-        counts[f"due {item.case.kind}"] += 1
+    if budget is None and run_by == "worker":
+        budget = settings.PUTRIGHT_RETENTION_SECONDS
+    size = batch or settings.PUTRIGHT_RETENTION_BATCH
+    cursor = _resume_from(apply)
+    # Partial until it reaches the end; `reached` starts where it starts, so a run killed before
+    # its first batch committed is carried on from the same place.
+    run = RetentionRun.objects.create(started_at=now, applied=apply, run_by=run_by, partial=True, reached=cursor_to_json(cursor))
+    counts: Counter = Counter(due=0, held=0)
+    if cursor is None:
+        _drafts_and_sessions(now, schedule, apply, counts)
+    else:
+        counts["carried on from a partial run"] = 1
+    started = time.monotonic()
+    finished = True
+    for cases in iter_candidates(today, schedule, cursor=cursor, size=size):
+        held = [c for c in cases if is_held(c)]
+        due_now = [c for c in cases if not is_held(c)]
+        counts["due"] += len(due_now)
+        counts["held"] += len(held)
+        for case in due_now:
+            counts[f"due {case.kind}"] += 1
+        reached = cursor_of(cases[-1])
+        if apply:
+            done = anonymise_batch(due_now, today=today, why=Why.RETENTION, run=run, now=now, reached=reached)
+            counts["anonymised"] += done
+            counts["skipped"] += len(due_now) - done  # reopened, held or anonymised since listed
+        else:
+            RetentionRun.objects.filter(pk=run.pk).update(reached=cursor_to_json(reached))
+        if len(cases) < size:
+            break  # the last page: nothing after it
+        if budget is not None and time.monotonic() - started >= budget:
+            finished = False
+            break
+    RetentionRun.objects.filter(pk=run.pk).update(counts=dict(counts), finished_at=timezone.now(), partial=not finished)
+    result = dict(counts)
+    if not finished:
+        result["more"] = True
+    return result
+
+
+def _drafts_and_sessions(now: dt.datetime, schedule: RetentionSchedule, apply: bool, counts: Counter) -> None:
+    """Unfinished online complaints past their days, and sessions past their expiry."""
     drafts = stale_drafts(now, schedule)
     counts["unfinished online complaint files due"] = drafts.count()
     journeys = stale_journeys(now, schedule)
     counts["unfinished online complaints due"] = len(journeys)
-    if apply:
-        for item in due_now:
-            try:
-                anonymise_case(item.case, why=Why.RETENTION, run=run, now=now)
-            except CannotAnonymise:
-                counts["skipped"] += 1  # reopened or held since it was listed
-            else:
-                counts["anonymised"] += 1
-        for draft in drafts:
-            draft.file.delete(save=False)
-            draft.delete()
-            counts["unfinished online complaint files deleted"] += 1
-        counts["unfinished online complaints deleted"] = Session.objects.filter(pk__in=[s.pk for s in journeys]).delete()[0]
-        # Sessions past their expiry hold nothing anyone can use; unfinished answers go with them.
-        counts["expired sessions deleted"] = Session.objects.filter(expire_date__lt=now).delete()[0]
-    run.counts = dict(counts)
-    run.finished_at = timezone.now()
-    run.save(update_fields=["counts", "finished_at"])
-    return dict(counts)
+    if not apply:
+        return
+    for draft in drafts:
+        draft.file.delete(save=False)
+        draft.delete()
+        counts["unfinished online complaint files deleted"] += 1
+    counts["unfinished online complaints deleted"] = Session.objects.filter(pk__in=[s.pk for s in journeys]).delete()[0]
+    # Sessions past their expiry hold nothing anyone can use; unfinished answers go with them.
+    counts["expired sessions deleted"] = Session.objects.filter(expire_date__lt=now).delete()[0]
