@@ -12,14 +12,18 @@ from putright.accounts.models import Role, User
 from putright.cases.demo import build_demo
 from putright.reports.models import ReportNarrative
 from putright.reports.queries import annual_figures, case_filters
+from tests.moduledata import module_data
 
 TODAY = dt.date(2026, 5, 20)
 YEAR = 2025
 
 
+_demo_built = module_data(lambda: build_demo(today=TODAY, residents=30, complaints=60, requests=6, compliments=3))
+
+
 @pytest.fixture
-def demo(db):
-    build_demo(today=TODAY, residents=30, complaints=60, requests=6, compliments=3)
+def demo(_demo_built, db):
+    """The demo landlord, built once for the module (tests/moduledata.py)."""
 
 
 def client_for(role: str | None) -> Client:
@@ -38,6 +42,22 @@ URLS = [
     f"/reports/{YEAR}/annual-report/",
     f"/reports/{YEAR}/q1/board-report/",
 ]
+
+
+# Before the first test that asks for `demo`: it must not see the demo landlord.
+def test_the_figures_read_as_words_not_keys(client, handler, db):
+    from putright.reports.render import figure_label, in_words
+
+    assert figure_label("stage1.received_by_tenure.lcra") == "Stage 1: Received, by tenure: LCRA"
+    text = in_words("stage1.received split by tenure; counted under not_recorded; lcra over LCRA homes; null when not set.")
+    assert text == "“Stage 1: Received” split by tenure; counted under not recorded; LCRA over LCRA homes; not available when not set."
+    client.force_login(handler)
+    html = client.get("/reports/2025/").content.decode()
+    assert "1 April 2025 to 31 March 2026" in html
+    shown = re.sub(r'(href|id)="[^"]*"', "", html)  # keys may stay in links, not in the words
+    assert "stage1." not in shown and "null" not in shown and "n/a%" not in shown
+    html = client.get("/reports/2025/cases/stage1.received/").content.decode()
+    assert "Cases behind “Stage 1: Received”" in html
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -150,18 +170,3 @@ def test_satisfaction_survey_answers_are_counted_per_point_for_cases_closed_in_t
     listed = client.get(f"/reports/{YEAR}/cases/satisfaction.5/").content.decode()
     assert "<strong>2</strong> cases" in listed
     assert "75.0% satisfied or very satisfied" in client.get(f"/reports/{YEAR}/annual-report/").content.decode()
-
-
-def test_the_figures_read_as_words_not_keys(client, handler, db):
-    from putright.reports.render import figure_label, in_words
-
-    assert figure_label("stage1.received_by_tenure.lcra") == "Stage 1: Received, by tenure: LCRA"
-    text = in_words("stage1.received split by tenure; counted under not_recorded; lcra over LCRA homes; null when not set.")
-    assert text == "“Stage 1: Received” split by tenure; counted under not recorded; LCRA over LCRA homes; not available when not set."
-    client.force_login(handler)
-    html = client.get("/reports/2025/").content.decode()
-    assert "1 April 2025 to 31 March 2026" in html
-    shown = re.sub(r'(href|id)="[^"]*"', "", html)  # keys may stay in links, not in the words
-    assert "stage1." not in shown and "null" not in shown and "n/a%" not in shown
-    html = client.get("/reports/2025/cases/stage1.received/").content.decode()
-    assert "Cases behind “Stage 1: Received”" in html

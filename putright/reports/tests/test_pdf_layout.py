@@ -11,7 +11,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from putright.reports.render import annual_html, pdf_bytes, quarter_html
-from putright.reports.tests.test_render import TODAY, YEAR, demo  # noqa: F401 (fixture)
+from putright.reports.tests.test_render import TODAY, YEAR, _demo_built, demo  # noqa: F401 (fixtures)
 
 
 def pages(data: bytes) -> list[list[str]]:

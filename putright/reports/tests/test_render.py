@@ -15,15 +15,23 @@ from putright.reports import charts
 from putright.reports.models import ReportNarrative
 from putright.reports.render import annual_html, pdf_bytes, quarter_html
 from putright.reports.queries import annual_figures
+from tests.moduledata import module_data
 
 TODAY = dt.date(2026, 5, 20)  # the demo's Ombudsman determinations fall in 2025/26
 YEAR = 2025
 
 
-@pytest.fixture
-def demo(db):
+def _build() -> None:
     build_demo(today=TODAY, residents=30, complaints=60, requests=6, compliments=3)
     ReportNarrative.objects.create(year=YEAR, section="governing_body_response", text="The board accepts this report.\n\nIt asks for faster stage 2 replies.")
+
+
+_demo_built = module_data(_build)
+
+
+@pytest.fixture
+def demo(_demo_built, db):
+    """The demo landlord, built once for the module (tests/moduledata.py)."""
 
 
 def pdf_text(data: bytes) -> str:
@@ -41,6 +49,26 @@ HEADINGS = [
     "8.1 f. Other Ombudsman reports and publications",
     "The governing body's response",
 ]
+
+
+# Before the first test that asks for `demo`: it must not see the demo landlord.
+def test_the_annual_report_gives_the_approved_self_assessment_under_8_1_a(db):
+    from putright.selfassessment.models import Answer, SelfAssessment
+
+    assert "Self-assessment not yet recorded" in annual_html(YEAR, today=TODAY)
+    assessment = SelfAssessment.start(title="Self-assessment 2025/26", year=YEAR)
+    answers = list(assessment.answers.order_by("id"))
+    for answer, complies in zip(answers, ["yes"] * (len(answers) - 3) + ["no", "na", "na"]):
+        answer.complies = complies
+    Answer.objects.bulk_update(answers, ["complies"])
+    # Not approved yet: not reported.
+    assert "Self-assessment not yet recorded" in annual_html(YEAR, today=TODAY)
+    assessment.approve(on=dt.date(2026, 5, 1), response="The board accepts the self-assessment.")
+    html = annual_html(YEAR, today=TODAY)
+    assert "Self-assessment not yet recorded" not in html
+    assert f"{len(answers) - 3} comply, 1 do not comply, 2 not applicable" in html
+    assert "approved our self-assessment “Self-assessment 2025/26” (version 1) on 1 May 2026" in html
+    assert "The board accepts the self-assessment." in html
 
 
 def test_the_annual_report_renders_to_html_and_pdf_with_charts_and_the_figures(demo, tmp_path):
@@ -94,22 +122,3 @@ def test_charts_are_svg_with_text_and_no_outside_references():
     assert "Stage 1" in svg  # text kept as text
     assert "http" not in re.sub(r'xmlns(:\w+)?="[^"]+"|<!DOCTYPE[^>]+>', "", svg)
     assert svg == charts.received_by_quarter([("Q1", 3, 1), ("Q2", 5, 0), ("Q3", 0, 0), ("Q4", 2, 2)])
-
-
-def test_the_annual_report_gives_the_approved_self_assessment_under_8_1_a(db):
-    from putright.selfassessment.models import Answer, SelfAssessment
-
-    assert "Self-assessment not yet recorded" in annual_html(YEAR, today=TODAY)
-    assessment = SelfAssessment.start(title="Self-assessment 2025/26", year=YEAR)
-    answers = list(assessment.answers.order_by("id"))
-    for answer, complies in zip(answers, ["yes"] * (len(answers) - 3) + ["no", "na", "na"]):
-        answer.complies = complies
-    Answer.objects.bulk_update(answers, ["complies"])
-    # Not approved yet: not reported.
-    assert "Self-assessment not yet recorded" in annual_html(YEAR, today=TODAY)
-    assessment.approve(on=dt.date(2026, 5, 1), response="The board accepts the self-assessment.")
-    html = annual_html(YEAR, today=TODAY)
-    assert "Self-assessment not yet recorded" not in html
-    assert f"{len(answers) - 3} comply, 1 do not comply, 2 not applicable" in html
-    assert "approved our self-assessment “Self-assessment 2025/26” (version 1) on 1 May 2026" in html
-    assert "The board accepts the self-assessment." in html
