@@ -80,12 +80,13 @@ def test_an_app_set_up_in_this_worker_is_required_at_once(client, handler, kept)
 
 
 def test_a_verified_session_asks_nothing_of_its_device_until_the_recheck(manager, kept):
-    client, _ = _verified(manager)
+    client, device = _verified(manager)
     response, asked = _get(client)
     assert response.status_code == 200
     response, asked = _get(client)
     assert response.status_code == 200 and asked == []
-    assert response.wsgi_request.user.is_verified()
+    user = response.wsgi_request.user
+    assert user.is_verified() and user.otp_device.persistent_id == device.persistent_id  # loaded when asked for
 
 
 def test_a_device_switched_off_by_another_worker_stops_verifying_within_the_recheck_seconds(manager, kept):
