@@ -103,3 +103,30 @@ def other_resident(db):
 from putright.twofactor import testing as _twofactor_testing  # noqa: E402
 
 _twofactor_testing.install()
+
+
+def _postgresql() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with autovacuum off on PostgreSQL (tests/planner.py)."""
+    if _postgresql():
+        from tests import planner
+
+        with django_db_blocker.unblock():
+            planner.no_autovacuum()
+
+
+@pytest.fixture(autouse=True)
+def _statistics_of_earlier_tests_forgotten(request, django_db_blocker):
+    """On PostgreSQL, no test plans its queries with statistics an earlier test left (tests/planner.py)."""
+    if "_django_db_helper" in request.fixturenames and _postgresql():
+        from tests import planner
+
+        with django_db_blocker.unblock():
+            planner.forget_statistics()
+    yield
