@@ -220,9 +220,25 @@ class Server:
 
 def sessions_for(server: Server, options) -> list[str]:
     if options.demo:
-        return [f"sessionid={sign_in_demo(server.port)}" for _ in range(options.clients)]
-    keys = server.django(MAKE_SESSIONS, "bench-handler", str(options.clients)).split()
-    return [f"sessionid={key}" for key in keys]
+        cookies = [f"sessionid={sign_in_demo(server.port)}" for _ in range(options.clients)]
+    else:
+        keys = server.django(MAKE_SESSIONS, "bench-handler", str(options.clients)).split()
+        cookies = [f"sessionid={key}" for key in keys]
+    return [with_csrf_cookie(server.port, cookie) for cookie in cookies]
+
+
+def with_csrf_cookie(port: int, cookie: str) -> str:
+    """The session cookie and the CSRF cookie the first page sets, sent back as a browser would
+    (without it every page would make and set a new CSRF secret)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", "/cases/", headers={"Host": f"127.0.0.1:{port}", "Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        found = re.search(r"csrftoken=([^;]+)", ", ".join(response.headers.get_all("Set-Cookie") or []))
+    finally:
+        conn.close()
+    return f"{cookie}; csrftoken={found.group(1)}" if found else cookie
 
 
 def pages(port: int, cookie: str, options) -> list[str]:
@@ -322,7 +338,7 @@ def run(name: str, root: Path, args: list[str], env: dict, options) -> dict:
     finally:
         server.stop()
         if cookies and not options.demo:
-            server.django(DROP_SESSIONS, *(c.partition("=")[2] for c in cookies))
+            server.django(DROP_SESSIONS, *(c.partition("=")[2].partition(";")[0] for c in cookies))
     result["mode"] = name
     return result
 

@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # --- security (issue 14): the second factor, on every page after sign-in (putright/twofactor/) ---
-    "django_otp.middleware.OTPMiddleware",
+    "putright.twofactor.middleware.KeptOTPMiddleware",  # django_otp's, its check kept a few seconds (issue 19)
     "putright.twofactor.middleware.RequireSecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",  # security (issue 14): no inline script
     "putright.protect.headers.SecurityHeadersMiddleware",  # no-store, Permissions-Policy
@@ -219,6 +219,9 @@ STORAGES = {
 # A second factor for password sign-in: administrators and managers always; everyone when this is set.
 PUTRIGHT_TWO_FACTOR_FOR_EVERYONE = env_bool("PUTRIGHT_TWO_FACTOR_FOR_EVERYONE", False)
 OTP_TOTP_ISSUER = "PutRight"
+# Each web worker keeps the second-factor check (an authenticator? the session's device still
+# valid?) this many seconds instead of asking on every request (putright/twofactor/kept.py).
+PUTRIGHT_SECOND_FACTOR_RECHECK_SECONDS = env_int("PUTRIGHT_SECOND_FACTOR_RECHECK_SECONDS", 30)
 # Behind a reverse proxy, the header with the visitor's address (e.g. "HTTP_X_FORWARDED_FOR"), for throttling.
 PUTRIGHT_CLIENT_ADDRESS_HEADER = os.environ.get("PUTRIGHT_CLIENT_ADDRESS_HEADER", "")
 # The most one unfinished online complaint may hold in files, in bytes.
@@ -321,6 +324,8 @@ if "ALLOWED_HOSTS" not in os.environ:
 PUTRIGHT_SESSION_IDLE_MINUTES = env_int("PUTRIGHT_SESSION_IDLE_MINUTES", 30)
 PUTRIGHT_SESSION_MAX_HOURS = env_int("PUTRIGHT_SESSION_MAX_HOURS", 10)
 SESSION_COOKIE_AGE = PUTRIGHT_SESSION_MAX_HOURS * 3600
+# Django's database sessions, read with one plain SQL statement (putright/operations/sessions.py).
+SESSION_ENGINE = "putright.operations.sessions"
 # Each web worker keeps the landlord's name and contact details, shown on every page, this long
 # (putright/accounts/context.py; issue 19). 0 reads them on every page.
 PUTRIGHT_LANDLORD_CACHE_SECONDS = env_int("PUTRIGHT_LANDLORD_CACHE_SECONDS", 10)

@@ -15,3 +15,6 @@ from putright.settings import *  # noqa: E402,F403
 # Every test sees the landlord settings it wrote (putright/accounts/context.py keeps them for 10
 # seconds in production; its own test turns that on).
 PUTRIGHT_LANDLORD_CACHE_SECONDS = 0
+# Likewise the second-factor check (putright/twofactor/kept.py keeps it 30 seconds in production;
+# putright/twofactor/tests/test_kept.py turns that on).
+PUTRIGHT_SECOND_FACTOR_RECHECK_SECONDS = 0

@@ -119,3 +119,34 @@ def test_the_workers_are_forked_from_a_master_that_loaded_putright_once():
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+WARM_CHECK = """
+import sys, django
+django.setup()
+from django.template import engines
+from putright.operations.management.commands.serve import putright_templates, warm
+assert "putright.cases.urls" not in sys.modules
+warm()
+loader = engines["django"].engine.template_loaders[0]
+names = putright_templates()
+compiled = set(loader.get_template_cache)
+assert "putright.cases.urls" in sys.modules and "holidays.countries" in sys.modules
+assert {"base.html", "cases/queue.html"} <= names and names <= compiled, sorted(names - compiled)[:5]
+print("warm", len(names))
+"""
+
+
+def test_the_master_loads_what_a_worker_would_load_on_its_first_request(tmp_path):
+    """Django imports the URLs and compiles templates on a process's first request: done in the
+    master, a worker forked after max_requests does not spend a couple of seconds of CPU on it."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.clock import subprocess_env
+
+    env = subprocess_env({**os.environ, "PUTRIGHT_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "putright.settings_test"})
+    result = subprocess.run([sys.executable, "-c", WARM_CHECK], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout.split()[-1]) > 100

@@ -42,3 +42,38 @@ def test_the_idle_time_is_a_setting(client, handler, settings):
     client.get("/cases/")
     _set(client, **{SEEN_AT: time.time() - 6 * 60})
     assert client.get("/cases/").status_code == 302
+
+
+def test_sessions_are_read_with_one_plain_statement_and_still_end_when_deleted_or_expired(client, handler):
+    """SESSION_ENGINE is putright.operations.sessions: the row is read without the ORM, and a
+    session removed on the server (signed out elsewhere, revoked) or past its expiry is refused
+    on the very next request."""
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from putright.operations.sessions import SessionStore
+
+    assert isinstance(client.session, SessionStore)
+    client.force_login(handler)
+    client.get("/account/password/changed/")  # the first notes when it was seen (a write)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/account/password/changed/").status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert len(reads) == 1 and reads[0].startswith('SELECT "session_data" FROM "django_session"')
+
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/account/password/changed/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+    client.force_login(handler)
+    assert client.get("/account/password/changed/").status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).delete()
+    response = client.get("/account/password/changed/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+    assert SessionStore(session_key="not-a-real-key").load() == {}
+    assert SessionStore(session_key=None).load() == {}
