@@ -272,6 +272,10 @@ class CaseTheme(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE)
     kind = models.CharField(max_length=20)
     received_on = models.DateField()
+    # True while the case is open, otherwise empty: the queue's theme filter reads the theme's
+    # open cases from an index of these rows (performance migration 0008), not every case the
+    # theme was ever given to. Kept by database triggers (putright.performance.copies): never set it.
+    case_open = models.BooleanField(null=True, editable=False)
 
     class Meta:
         db_table = "cases_case_themes"

@@ -17,6 +17,11 @@ agreed extension moved (`queue_table.extended_stages`), and empty otherwise. The
 million cases); with the mark on the case, an index of open extended cases in the queue's order
 (performance migration 0007) gives a page by reading 25 entries, and its total by counting them.
 Triggers on the stages set it; one on the case puts it right if a save writes it back stale.
+
+`cases_case_themes.case_open` is TRUE while the row's case is open, and empty otherwise: the
+queue's theme filter reads the theme's few thousand open cases from an index of these rows
+(performance migration 0008), where it visited every open case (or every case the theme was ever
+given to) to look its themes up.
 """
 
 from __future__ import annotations
@@ -45,6 +50,46 @@ EXTENDED_TRIGGERS = [
 EXTENDED_FUNCTIONS = ["copy_extended_stage", "copy_extended_case"]
 TRIGGERS += EXTENDED_TRIGGERS
 FUNCTIONS += EXTENDED_FUNCTIONS
+
+OPEN_OF = "(SELECT TRUE FROM cases_case WHERE id = {case} AND is_open)"
+THEME_TRIGGERS = [
+    ("copy_case_open_theme_insert", "cases_case_themes"),
+    ("copy_case_open_theme_update", "cases_case_themes"),
+    ("copy_case_open_case_update", "cases_case"),
+]
+THEME_FUNCTIONS = ["copy_case_open_theme", "copy_case_open_case"]
+TRIGGERS += THEME_TRIGGERS
+FUNCTIONS += THEME_FUNCTIONS
+
+
+def _theme_sqlite() -> list[str]:
+    theme_insert, theme_update, case_update = (name for name, _ in THEME_TRIGGERS)
+    fix = (f"WHEN NEW.case_open IS NOT {OPEN_OF.format(case='NEW.case_id')} "
+           f"BEGIN UPDATE cases_case_themes SET case_open = {OPEN_OF.format(case='NEW.case_id')} WHERE id = NEW.id; END")
+    return [
+        f"CREATE TRIGGER {theme_insert} AFTER INSERT ON cases_case_themes FOR EACH ROW {fix}",
+        f"CREATE TRIGGER {theme_update} AFTER UPDATE OF case_id, case_open ON cases_case_themes FOR EACH ROW {fix}",
+        f"CREATE TRIGGER {case_update} AFTER UPDATE OF is_open ON cases_case FOR EACH ROW WHEN NEW.is_open IS NOT OLD.is_open "
+        f"BEGIN UPDATE cases_case_themes SET case_open = {OPEN_OF.format(case='NEW.id')} WHERE case_id = NEW.id; END",
+    ]
+
+
+def _theme_postgresql() -> list[str]:
+    theme_insert, theme_update, case_update = (name for name, _ in THEME_TRIGGERS)
+    theme_function, case_function = THEME_FUNCTIONS
+    return [
+        f"CREATE OR REPLACE FUNCTION {theme_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"NEW.case_open := {OPEN_OF.format(case='NEW.case_id')}; RETURN NEW; END $$",
+        f"CREATE OR REPLACE FUNCTION {case_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"UPDATE cases_case_themes SET case_open = CASE WHEN NEW.is_open THEN TRUE END "
+        f"WHERE case_id = NEW.id AND case_open IS DISTINCT FROM (CASE WHEN NEW.is_open THEN TRUE END); RETURN NULL; END $$",
+        *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in THEME_TRIGGERS),
+        f"CREATE TRIGGER {theme_insert} BEFORE INSERT ON cases_case_themes FOR EACH ROW EXECUTE FUNCTION {theme_function}()",
+        f"CREATE TRIGGER {theme_update} BEFORE UPDATE OF case_id, case_open ON cases_case_themes FOR EACH ROW "
+        f"EXECUTE FUNCTION {theme_function}()",
+        f"CREATE TRIGGER {case_update} AFTER UPDATE OF is_open ON cases_case FOR EACH ROW "
+        f"WHEN (NEW.is_open IS DISTINCT FROM OLD.is_open) EXECUTE FUNCTION {case_function}()",
+    ]
 
 
 def _set_extended(case: str, differs: str) -> str:
@@ -102,6 +147,7 @@ def sqlite_statements() -> list[str]:
         f"WHEN NEW.name IS NOT OLD.name "
         f"BEGIN UPDATE cases_case SET resident_name = NEW.name WHERE resident_id = NEW.id; END",
         *_extended_sqlite(),
+        *_theme_sqlite(),
     ]
 
 
@@ -121,6 +167,7 @@ def postgresql_statements() -> list[str]:
         f"CREATE TRIGGER {renamed} AFTER UPDATE OF name ON residents_resident FOR EACH ROW "
         f"WHEN (NEW.name IS DISTINCT FROM OLD.name) EXECUTE FUNCTION {resident_function}()",
         *_extended_postgresql(),
+        *_theme_postgresql(),
     ]
 
 
@@ -151,6 +198,13 @@ EXTENDED_REFILL = [
     f"UPDATE cases_case SET extended_open = NULL WHERE extended_open IS NOT NULL AND (extended_open IS NOT TRUE OR id NOT IN ({EXTENDED_CASES}))",
 ]
 
+OPEN_CASES = "SELECT id FROM cases_case WHERE is_open"
+#: The themes' open marks made right, set-based (a scan of the case themes, each migrate).
+THEME_REFILL = [
+    f"UPDATE cases_case_themes SET case_open = TRUE WHERE case_id IN ({OPEN_CASES}) AND case_open IS NOT TRUE",
+    f"UPDATE cases_case_themes SET case_open = NULL WHERE case_open IS NOT NULL AND (case_open IS NOT TRUE OR case_id NOT IN ({OPEN_CASES}))",
+]
+
 
 def refill(connection) -> int:
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -158,7 +212,7 @@ def refill(connection) -> int:
     with connection.cursor() as cursor:
         cursor.execute(refill_sql(connection.vendor))
         changed = cursor.rowcount
-        for sql in EXTENDED_REFILL:
+        for sql in [*EXTENDED_REFILL, *THEME_REFILL]:
             cursor.execute(sql)
             changed += cursor.rowcount
         return changed

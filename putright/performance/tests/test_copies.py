@@ -159,3 +159,53 @@ def test_extended_marks_gone_stale_while_the_triggers_were_off_are_put_right(han
     schema.ensure(connection)
     assert_extended_marks_match()
     assert set(Case.objects.filter(extended_open=True).values_list("pk", flat=True)) == {case.pk, other.pk}
+
+
+def assert_theme_marks_match() -> None:
+    """Every case theme's open mark against its case's is_open read live."""
+    from putright.cases.models import CaseTheme
+
+    rows = list(CaseTheme.objects.values_list("case_open", "case__is_open"))
+    assert rows
+    assert [mark for mark, _ in rows] == [True if is_open else None for _, is_open in rows]
+
+
+def test_the_themes_open_mark_follows_the_case_opened_and_closed(handler, manager):
+    from putright.cases import actions
+    from putright.cases.models import CaseTheme, Theme
+
+    delay, noise = Theme.objects.create(name="Delay"), Theme.objects.create(name="Noise")
+    request = f.log_service_request()
+    request.themes.set([delay, noise], through_defaults=CaseTheme.defaults_for(request))
+    closed = f.complaint_at("closed", handler=handler)
+    closed.themes.set([delay], through_defaults=CaseTheme.defaults_for(closed))
+    assert set(CaseTheme.objects.filter(case_open=True).values_list("case_id", flat=True)) == {request.pk}
+    assert_theme_marks_match()
+
+    actions.close(request, closed_on=f.TODAY, actor=handler, today=f.TODAY)
+    assert not CaseTheme.objects.filter(case_open=True).exists()
+    actions.reopen(Case.objects.get(pk=closed.pk), reason="Closed by mistake.", actor=manager)
+    assert set(CaseTheme.objects.filter(case_open=True).values_list("case_id", flat=True)) == {closed.pk}
+    assert_theme_marks_match()
+
+    # By hand, and a mark written back stale or set wrongly: put right at once.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_case SET is_open = %s WHERE id = %s", [True, request.pk])
+        cursor.execute("INSERT INTO cases_case_themes (case_id, theme_id, kind, received_on, case_open) VALUES (%s, %s, 'complaint', %s, %s)",
+                       [closed.pk, noise.pk, f.TODAY, False])
+    CaseTheme.objects.filter(case=request, theme=delay).update(case_open=None)
+    assert_theme_marks_match()
+    assert CaseTheme.objects.filter(case_open=True).count() == 4
+
+
+def test_theme_marks_gone_stale_while_the_triggers_were_off_are_put_right(handler):
+    from putright.cases.models import CaseTheme, Theme
+
+    delay = Theme.objects.create(name="Delay")
+    case = f.log_complaint(handler=handler, actor=handler)
+    schema.drop_triggers(connection)
+    case.themes.set([delay], through_defaults=CaseTheme.defaults_for(case))
+    assert CaseTheme.objects.get().case_open is None  # stale while they are off
+    schema.ensure(connection)
+    assert CaseTheme.objects.get().case_open is True
+    assert_theme_marks_match()

@@ -253,6 +253,26 @@ def test_the_extended_filter_reads_the_index_of_open_extended_cases_in_the_queue
         assert "case_open_extended_deadline" in shown, (state, shown)
 
 
+@pytest.mark.parametrize("url", ["/cases/?cases=all&theme={theme}", "/cases/?cases=all&theme={theme}&stage=1"])
+def test_the_theme_filter_reads_the_themes_open_cases_from_their_index(url, staff_client, handler):
+    from putright.cases.models import CaseTheme, Theme
+
+    delay, noise = Theme.objects.create(name="Delay"), Theme.objects.create(name="Noise")
+    for i in range(12):
+        case = f.complaint_at("stage1_acknowledged" if i % 3 else "closed", handler=handler)
+        case.themes.set([delay] if i % 2 else [delay, noise], through_defaults=CaseTheme.defaults_for(case))
+    for state in STATES:
+        planted(state)
+        captured = captured_get(staff_client, url.format(theme=delay.pk))
+        paging = captured.matching('SELECT "cases_case"."id" AS "pk" FROM "cases_case"', "ORDER BY", "LIMIT")
+        counting = [(sql, p) for sql, p in captured.matching("COUNT(*)", '"cases_case_themes"')]
+        for sql, params in paging + counting:
+            shown = plan(sql, params, sorting=True)
+            assert "case_theme_open" in shown, (state, shown)
+            assert "SCAN cases_case_themes" not in shown and "Seq Scan on cases_case_themes" not in shown, (state, shown)
+            assert "Seq Scan on cases_case " not in shown + " " and "SCAN cases_case\n" not in shown + "\n", (state, shown)
+
+
 @pytest.mark.parametrize("text, index", [("07700 900 123", "resident_phone_digits"), ("sw1a 1aa", "resident_postcode_key")])
 def test_a_search_by_phone_or_postcode_uses_its_expression_index(text, index, staff_client):
     from putright.residents.models import Resident
