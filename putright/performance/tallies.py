@@ -63,7 +63,7 @@ Key = tuple[str, int, str, dt.date]  # source, stage number, dims (JSON), month
 def _count_span(start: dt.date, end: dt.date, cal) -> dict[Key, Counter]:
     """Every source's counts for the days from start to end, added up by month."""
     from putright.cases.models import Case, CaseTheme, Stage
-    from putright.reports import queries as q
+    from putright.reports.queries import filters as q
     from putright.reports.periods import Period
     from putright.rules.lifecycle import Kind
 
@@ -98,7 +98,7 @@ def _count_span(start: dt.date, end: dt.date, cal) -> dict[Key, Counter]:
     ):
         add("responded", number, (), day, ack_n=ack_n, **dict(zip(q.RESPONSE_KEYS, counts)))
     # Working days from receipt and from acknowledgement to each response, summed by response day
-    # (W(b) - W(a), as queries._working_day_averages sums them).
+    # (W(b) - W(a), as queries.stages._working_day_averages sums them).
     spans = list(
         stages.filter(responded_on__range=(start, end))
         .values_list("number", "responded_on", "requested_on", "acknowledged_on").annotate(n=Count("number"))
@@ -114,7 +114,7 @@ def _count_span(start: dt.date, end: dt.date, cal) -> dict[Key, Counter]:
     late = q._counted_late(STAGES, span, cal)
     for number, _case_id, day in late:
         add("responded", number, (), day, counted_late=1)
-    # CH02 by the case's tenure (queries._within_by_tenure).
+    # CH02 by the case's tenure (queries.stages._within_by_tenure).
     for number, tenure, day, n, within in (
         stages.filter(responded_on__range=(start, end)).values_list("number", "case__tenure", "responded_on")
         .annotate(n=Count("number"), within=q._count(q.RESPONSE_CONDITIONS["within_timescale"]))

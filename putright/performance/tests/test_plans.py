@@ -232,7 +232,7 @@ def test_the_queue_marks_extended_cases_from_the_case_itself_not_from_its_stages
 
 
 def test_withdrawn_complaints_are_counted_from_the_withdrawn_index(handler):
-    from putright.reports.queries import _between
+    from putright.reports.queries.filters import _between
     from putright.reports.periods import reporting_year
 
     f.complaint_at("withdrawn", handler=handler)

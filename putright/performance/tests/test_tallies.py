@@ -17,7 +17,8 @@ from putright.cases.tests import factories as f
 from putright.performance import tallies
 from putright.performance.models import MonthTally, TallyDirtyMonth
 from putright.reports import periods
-from putright.reports.queries import _figures, annual_figures
+from putright.reports.queries import annual_figures
+from putright.reports.queries.figures import _figures
 from putright.reports.tests.histories import complaint, escalate, load, wd
 from putright.rules.lifecycle import State
 
