@@ -179,6 +179,11 @@ class Case(models.Model):
     # triggers (putright.performance.copies), whatever changes a case or renames a resident: never
     # set it here.
     resident_name = models.CharField(max_length=200, null=True, blank=True, editable=False)
+    # True while a stage of the case awaits its response by a date an agreed extension moved (the
+    # queue's "Extended" filter and tag), otherwise empty: read from an index of open extended
+    # cases in the queue's order (performance migration 0007). Kept by database triggers
+    # (putright.performance.copies) whatever changes a stage: never set it here.
+    extended_open = models.BooleanField(null=True, editable=False)
     service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.PROTECT)
     tenure = models.CharField(max_length=4, choices=Tenure.choices, blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="cases", through="CaseTheme")
@@ -274,6 +279,10 @@ class CaseTheme(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE)
     kind = models.CharField(max_length=20)
     received_on = models.DateField()
+    # True while the case is open, otherwise empty: the queue's theme filter reads the theme's
+    # open cases from an index of these rows (performance migration 0008), not every case the
+    # theme was ever given to. Kept by database triggers (putright.performance.copies): never set it.
+    case_open = models.BooleanField(null=True, editable=False)
 
     class Meta:
         db_table = "cases_case_themes"

@@ -43,6 +43,24 @@ def worklist(name: str, now: dt.datetime | None = None) -> QuerySet[HazardReport
     raise KeyError(name)
 
 
+def compiled_counts(now: dt.datetime | None = None):
+    """The worklists' counts ready to run with the queue's others (putright.performance.counting),
+    their SQL compiled once a day: built for a stand-in moment early that day, whose two values
+    in the SQL (the moment and 24 hours after it) are then replaced with `now`'s."""
+    from django.db import connections
+
+    from putright.performance.counting import compiled_once
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    stand_in = timezone.make_aware(dt.datetime.combine(today, dt.time(0, 0, 0, 1)))
+    using = HazardReport.objects.db
+    compiled = compiled_once(("hazards", using, today), lambda: {f"hazard:{k}": q for k, q in worklists(stand_in).items()})
+    adapt = connections[using].ops.adapt_datetimefield_value
+    day = dt.timedelta(hours=24)
+    return compiled.bound({adapt(stand_in): adapt(now), adapt(stand_in + day): adapt(now + day)})
+
+
 def counts(now: dt.datetime | None = None) -> dict[str, int]:
     from putright.performance.counting import count_each
 

@@ -10,6 +10,18 @@ stale: a case logged, imported or given another resident, a resident renamed or 
 stale model instance saved, SQL typed by hand. They are listed with the tallies' triggers
 (`triggers.trigger_names`), so migrations take them off and put them back the same way, and
 `refill()` then corrects any copy that went stale meanwhile.
+
+`cases_case.extended_open` is TRUE while a stage of the case awaits its response by a date an
+agreed extension moved (`queue_table.extended_stages`), and empty otherwise. The queue's
+"Extended" filter read every open case to find the few thousand of them (10-20 ms of SQL at a
+million cases); with the mark on the case, an index of open extended cases in the queue's order
+(performance migration 0007) gives a page by reading 25 entries, and its total by counting them.
+Triggers on the stages set it; one on the case puts it right if a save writes it back stale.
+
+`cases_case_themes.case_open` is TRUE while the row's case is open, and empty otherwise: the
+queue's theme filter reads the theme's few thousand open cases from an index of these rows
+(performance migration 0008), where it visited every open case (or every case the theme was ever
+given to) to look its themes up.
 """
 
 from __future__ import annotations
@@ -24,9 +36,104 @@ TRIGGERS = [
 ]
 FUNCTIONS = ["copy_resident_name_case", "copy_resident_name_resident"]
 
+#: TRUE if the case has a stage awaiting its response by an extended date, else NULL (the same
+#: test as the partial index stage_open_extended, so each probe is one of its entries).
+EXTENDED_OF = ("(SELECT TRUE FROM cases_stage WHERE case_id = {case} AND responded_on IS NULL "
+               "AND NOT (respond_by = code_respond_by) LIMIT 1)")
+EXTENDED_TRIGGERS = [
+    ("copy_extended_stage_insert", "cases_stage"),
+    ("copy_extended_stage_update", "cases_stage"),
+    ("copy_extended_stage_delete", "cases_stage"),
+    ("copy_extended_case_insert", "cases_case"),
+    ("copy_extended_case_update", "cases_case"),
+]
+EXTENDED_FUNCTIONS = ["copy_extended_stage", "copy_extended_case"]
+TRIGGERS += EXTENDED_TRIGGERS
+FUNCTIONS += EXTENDED_FUNCTIONS
+
+OPEN_OF = "(SELECT TRUE FROM cases_case WHERE id = {case} AND is_open)"
+THEME_TRIGGERS = [
+    ("copy_case_open_theme_insert", "cases_case_themes"),
+    ("copy_case_open_theme_update", "cases_case_themes"),
+    ("copy_case_open_case_update", "cases_case"),
+]
+THEME_FUNCTIONS = ["copy_case_open_theme", "copy_case_open_case"]
+TRIGGERS += THEME_TRIGGERS
+FUNCTIONS += THEME_FUNCTIONS
+
+
+def _theme_sqlite() -> list[str]:
+    theme_insert, theme_update, case_update = (name for name, _ in THEME_TRIGGERS)
+    fix = (f"WHEN NEW.case_open IS NOT {OPEN_OF.format(case='NEW.case_id')} "
+           f"BEGIN UPDATE cases_case_themes SET case_open = {OPEN_OF.format(case='NEW.case_id')} WHERE id = NEW.id; END")
+    return [
+        f"CREATE TRIGGER {theme_insert} AFTER INSERT ON cases_case_themes FOR EACH ROW {fix}",
+        f"CREATE TRIGGER {theme_update} AFTER UPDATE OF case_id, case_open ON cases_case_themes FOR EACH ROW {fix}",
+        f"CREATE TRIGGER {case_update} AFTER UPDATE OF is_open ON cases_case FOR EACH ROW WHEN NEW.is_open IS NOT OLD.is_open "
+        f"BEGIN UPDATE cases_case_themes SET case_open = {OPEN_OF.format(case='NEW.id')} WHERE case_id = NEW.id; END",
+    ]
+
+
+def _theme_postgresql() -> list[str]:
+    theme_insert, theme_update, case_update = (name for name, _ in THEME_TRIGGERS)
+    theme_function, case_function = THEME_FUNCTIONS
+    return [
+        f"CREATE OR REPLACE FUNCTION {theme_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"NEW.case_open := {OPEN_OF.format(case='NEW.case_id')}; RETURN NEW; END $$",
+        f"CREATE OR REPLACE FUNCTION {case_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"UPDATE cases_case_themes SET case_open = CASE WHEN NEW.is_open THEN TRUE END "
+        f"WHERE case_id = NEW.id AND case_open IS DISTINCT FROM (CASE WHEN NEW.is_open THEN TRUE END); RETURN NULL; END $$",
+        *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in THEME_TRIGGERS),
+        f"CREATE TRIGGER {theme_insert} BEFORE INSERT ON cases_case_themes FOR EACH ROW EXECUTE FUNCTION {theme_function}()",
+        f"CREATE TRIGGER {theme_update} BEFORE UPDATE OF case_id, case_open ON cases_case_themes FOR EACH ROW "
+        f"EXECUTE FUNCTION {theme_function}()",
+        f"CREATE TRIGGER {case_update} AFTER UPDATE OF is_open ON cases_case FOR EACH ROW "
+        f"WHEN (NEW.is_open IS DISTINCT FROM OLD.is_open) EXECUTE FUNCTION {case_function}()",
+    ]
+
+
+def _set_extended(case: str, differs: str) -> str:
+    extended = EXTENDED_OF.format(case=case)
+    return f"UPDATE cases_case SET extended_open = {extended} WHERE id = {case} AND extended_open {differs} {extended}"
+
+
+def _extended_sqlite() -> list[str]:
+    stage_insert, stage_update, stage_delete, case_insert, case_update = (name for name, _ in EXTENDED_TRIGGERS)
+    new, old = _set_extended("NEW.case_id", "IS NOT"), _set_extended("OLD.case_id", "IS NOT")
+    fix = f"WHEN NEW.extended_open IS NOT {EXTENDED_OF.format(case='NEW.id')} BEGIN {_set_extended('NEW.id', 'IS NOT')}; END"
+    return [
+        f"CREATE TRIGGER {stage_insert} AFTER INSERT ON cases_stage FOR EACH ROW BEGIN {new}; END",
+        f"CREATE TRIGGER {stage_update} AFTER UPDATE OF case_id, responded_on, respond_by, code_respond_by ON cases_stage "
+        f"FOR EACH ROW BEGIN {new}; {old}; END",
+        f"CREATE TRIGGER {stage_delete} AFTER DELETE ON cases_stage FOR EACH ROW BEGIN {old}; END",
+        f"CREATE TRIGGER {case_insert} AFTER INSERT ON cases_case FOR EACH ROW {fix}",
+        # A save from a model instance writes the column back as it read it: put it right again.
+        f"CREATE TRIGGER {case_update} AFTER UPDATE OF extended_open ON cases_case FOR EACH ROW {fix}",
+    ]
+
+
+def _extended_postgresql() -> list[str]:
+    stage_insert, stage_update, stage_delete, case_insert, case_update = (name for name, _ in EXTENDED_TRIGGERS)
+    stage_function, case_function = EXTENDED_FUNCTIONS
+    return [
+        f"CREATE OR REPLACE FUNCTION {stage_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP <> 'INSERT' THEN {_set_extended('OLD.case_id', 'IS DISTINCT FROM')}; END IF; "
+        f"IF TG_OP <> 'DELETE' THEN {_set_extended('NEW.case_id', 'IS DISTINCT FROM')}; END IF; "
+        f"RETURN NULL; END $$",
+        f"CREATE OR REPLACE FUNCTION {case_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"NEW.extended_open := {EXTENDED_OF.format(case='NEW.id')}; RETURN NEW; END $$",
+        *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in EXTENDED_TRIGGERS),
+        f"CREATE TRIGGER {stage_insert} AFTER INSERT ON cases_stage FOR EACH ROW EXECUTE FUNCTION {stage_function}()",
+        f"CREATE TRIGGER {stage_update} AFTER UPDATE OF case_id, responded_on, respond_by, code_respond_by ON cases_stage "
+        f"FOR EACH ROW EXECUTE FUNCTION {stage_function}()",
+        f"CREATE TRIGGER {stage_delete} AFTER DELETE ON cases_stage FOR EACH ROW EXECUTE FUNCTION {stage_function}()",
+        f"CREATE TRIGGER {case_insert} BEFORE INSERT ON cases_case FOR EACH ROW EXECUTE FUNCTION {case_function}()",
+        f"CREATE TRIGGER {case_update} BEFORE UPDATE OF extended_open ON cases_case FOR EACH ROW EXECUTE FUNCTION {case_function}()",
+    ]
+
 
 def sqlite_statements() -> list[str]:
-    insert, update, renamed = (name for name, _ in TRIGGERS)
+    insert, update, renamed = (name for name, _ in TRIGGERS[:3])
     return [
         *(f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS),
         f"CREATE TRIGGER {insert} AFTER INSERT ON cases_case FOR EACH ROW "
@@ -39,12 +146,14 @@ def sqlite_statements() -> list[str]:
         f"CREATE TRIGGER {renamed} AFTER UPDATE OF name ON residents_resident FOR EACH ROW "
         f"WHEN NEW.name IS NOT OLD.name "
         f"BEGIN UPDATE cases_case SET resident_name = NEW.name WHERE resident_id = NEW.id; END",
+        *_extended_sqlite(),
+        *_theme_sqlite(),
     ]
 
 
 def postgresql_statements() -> list[str]:
-    insert, update, renamed = (name for name, _ in TRIGGERS)
-    case_function, resident_function = FUNCTIONS
+    insert, update, renamed = (name for name, _ in TRIGGERS[:3])
+    case_function, resident_function = FUNCTIONS[:2]
     return [
         f"CREATE OR REPLACE FUNCTION {case_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         f"NEW.resident_name := {NAME_OF.format(row='NEW')}; RETURN NEW; END $$",
@@ -57,6 +166,8 @@ def postgresql_statements() -> list[str]:
         f"EXECUTE FUNCTION {case_function}()",
         f"CREATE TRIGGER {renamed} AFTER UPDATE OF name ON residents_resident FOR EACH ROW "
         f"WHEN (NEW.name IS DISTINCT FROM OLD.name) EXECUTE FUNCTION {resident_function}()",
+        *_extended_postgresql(),
+        *_theme_postgresql(),
     ]
 
 
@@ -78,12 +189,33 @@ def refill_sql(vendor: str) -> str:
             f"WHERE resident_name {differs} {NAME_OF.format(row='cases_case')}")
 
 
+#: The cases with a stage awaiting its response by an extended date (from stage_open_extended).
+EXTENDED_CASES = "SELECT case_id FROM cases_stage WHERE responded_on IS NULL AND NOT (respond_by = code_respond_by)"
+#: The extended marks made right: set where missing, emptied where no longer true. Set-based from
+#: the few extended stages, not a probe per case (a second or so at a million cases each migrate).
+EXTENDED_REFILL = [
+    f"UPDATE cases_case SET extended_open = TRUE WHERE id IN ({EXTENDED_CASES}) AND extended_open IS NOT TRUE",
+    f"UPDATE cases_case SET extended_open = NULL WHERE extended_open IS NOT NULL AND (extended_open IS NOT TRUE OR id NOT IN ({EXTENDED_CASES}))",
+]
+
+OPEN_CASES = "SELECT id FROM cases_case WHERE is_open"
+#: The themes' open marks made right, set-based (a scan of the case themes, each migrate).
+THEME_REFILL = [
+    f"UPDATE cases_case_themes SET case_open = TRUE WHERE case_id IN ({OPEN_CASES}) AND case_open IS NOT TRUE",
+    f"UPDATE cases_case_themes SET case_open = NULL WHERE case_open IS NOT NULL AND (case_open IS NOT TRUE OR case_id NOT IN ({OPEN_CASES}))",
+]
+
+
 def refill(connection) -> int:
     if connection.vendor not in ("sqlite", "postgresql"):
         return 0
     with connection.cursor() as cursor:
         cursor.execute(refill_sql(connection.vendor))
-        return cursor.rowcount
+        changed = cursor.rowcount
+        for sql in [*EXTENDED_REFILL, *THEME_REFILL]:
+            cursor.execute(sql)
+            changed += cursor.rowcount
+        return changed
 
 
 def drop(apps, schema_editor):

@@ -1,16 +1,118 @@
-"""Several COUNTs in one round trip to the database.
+"""Several COUNTs in one round trip to the database, and their SQL written once.
 
 A page that shows a handful of small counts from different tables (the queue's worklist
 banners: Ombudsman orders, reviews, hazards) made one query each. Each count here is the same
 SQL as ``queryset.count()`` would send, as a scalar subquery of one SELECT, so the database does
 the same work and the page makes one query instead of ten.
+
+Building and compiling the querysets of those counts (about fifteen on the queue) cost more of the
+queue page's time than the database spent answering them (issue 19: 3-7 ms a request). Their SQL
+depends only on a few inputs (the day, the user, the scope), so `compiled_once` keeps the
+compiled SQL per process under a key naming those inputs, and a request only binds parameters.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Callable
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Counts ready to run: for each name, its SQL, its parameters and whether it is a queryset's
+    rows to count (or a count already, kept by triggers); None: it counts nothing."""
+
+    using: str
+    parts: dict[str, tuple[str, tuple, bool] | None] = field(default_factory=dict)
+
+    def bound(self, values: dict) -> Compiled:
+        """The same counts with each parameter found in `values` replaced by its value there."""
+        if not values:
+            return self
+        parts = {name: None if part is None else (part[0], tuple(values.get(p, p) if _hashable(p) else p for p in part[1]), part[2])
+                 for name, part in self.parts.items()}
+        return Compiled(self.using, parts)
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def compile_counts(querysets: dict[str, QuerySet]) -> Compiled:
+    """The SQL of ``queryset.count()`` for each queryset (all on one database). A value may also
+    be a count kept by triggers (`putright.performance.casecounts.Kept`)."""
+    from putright.performance.casecounts import Kept
+
+    using = next((qs.db for qs in querysets.values() if not isinstance(qs, Kept)), "default")
+    parts: dict[str, tuple[str, tuple, bool] | None] = {}
+    for name, qs in querysets.items():
+        if isinstance(qs, Kept):  # a count kept by triggers: its rows added up
+            sql, params = qs.as_sql()
+            parts[name] = (sql, tuple(params), False)
+            continue
+        if qs.db != using:
+            raise ValueError("count_each: every queryset must use the same database")
+        if qs.query.is_sliced:
+            raise ValueError(f"count_each: {name} is sliced; count the whole queryset")
+        try:
+            sql, params = qs.order_by().values("pk").query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:  # .none(), or a filter that can match nothing
+            parts[name] = None
+            continue
+        parts[name] = (sql, tuple(params), True)
+    return Compiled(using, parts)
+
+
+def run(*compiled: Compiled) -> dict[str, int]:
+    """``{name: count}`` for every count of every `Compiled`, in one query. A count whose SQL and
+    parameters are the same as an earlier one's is counted once (the queue's total is often one
+    of its deadline counts)."""
+    usings = {c.using for c in compiled if any(part is not None and part[2] for part in c.parts.values())}
+    if len(usings) > 1:
+        raise ValueError("count_each: every queryset must use the same database")
+    connection = connections[usings.pop() if usings else (compiled[0].using if compiled else "default")]
+    sqls, params, empty = [], [], set()
+    same: dict[str, str] = {}  # name -> the earlier name with the very same query
+    seen: dict[tuple, str] = {}
+    order: list[str] = []
+    for c in compiled:
+        for name, part in c.parts.items():
+            if name in order:
+                raise ValueError(f"count_each: {name} is counted twice")
+            order.append(name)
+            if part is None:
+                empty.add(name)
+                continue
+            sql, part_params, of_queryset = part
+            key = (sql, part_params) if all(_hashable(p) for p in part_params) else None
+            if key is not None and key in seen:
+                same[name] = seen[key]
+                continue
+            if key is not None:
+                seen[key] = name
+            if of_queryset:  # a queryset's rows, counted
+                sql = f"(SELECT COUNT(*) FROM ({sql}) {connection.ops.quote_name(f'counted_{len(sqls)}')})"
+            sqls.append(sql)
+            params.extend(part_params)
+    row = []
+    if sqls:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(sqls), params)
+            row = list(cursor.fetchone())
+    counted = iter(row)
+    out: dict[str, int] = {}
+    for name in order:
+        out[name] = 0 if name in empty else out[same[name]] if name in same else int(next(counted))
+    return out
 
 
 def count_each(querysets: dict[str, QuerySet]) -> dict[str, int]:
@@ -18,42 +120,33 @@ def count_each(querysets: dict[str, QuerySet]) -> dict[str, int]:
     value may also be a count kept by triggers (`putright.performance.casecounts.Kept`)."""
     if not querysets:
         return {}
-    from putright.performance.casecounts import Kept
+    return run(compile_counts(querysets))
 
-    using = next((qs.db for qs in querysets.values() if not isinstance(qs, Kept)), "default")
-    connection = connections[using]
-    parts, params, empty = [], [], set()
-    same: dict[str, str] = {}  # name -> the earlier name with the very same query (counted once)
-    seen: dict[tuple, str] = {}
-    for i, (name, qs) in enumerate(querysets.items()):
-        if isinstance(qs, Kept):  # a count kept by triggers: its rows added up
-            sql, inner_params = qs.as_sql()
-            parts.append(sql)
-            params.extend(inner_params)
-            continue
-        if qs.db != using:
-            raise ValueError("count_each: every queryset must use the same database")
-        if qs.query.is_sliced:
-            raise ValueError(f"count_each: {name} is sliced; count the whole queryset")
-        try:
-            sql, inner_params = qs.order_by().values("pk").query.get_compiler(using=using).as_sql()
-        except EmptyResultSet:  # .none(), or a filter that can match nothing
-            empty.add(name)
-            continue
-        key = (sql, tuple(inner_params))
-        if key in seen:  # the queue's total is often one of its deadline counts
-            same[name] = seen[key]
-            continue
-        seen[key] = name
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) {connection.ops.quote_name(f'counted_{i}')})")
-        params.extend(inner_params)
-    row = []
-    if parts:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(parts), params)
-            row = list(cursor.fetchone())
-    counted = iter(row)
-    out: dict[str, int] = {}
-    for name in querysets:
-        out[name] = 0 if name in empty else out[same[name]] if name in same else int(next(counted))
-    return out
+
+#: Compiled counts by key, most recently used last; a key names a day, so old ones fall out.
+_compiled: OrderedDict[tuple, Compiled] = OrderedDict()
+KEEP = 256
+
+
+def compiled_once(key: tuple, build: Callable[[], dict[str, QuerySet]]) -> Compiled:
+    """``compile_counts(build())``, built and compiled once per process for each `key`.
+
+    The key must name everything the querysets' SQL and parameters depend on (the day, the
+    user, the dates a calendar gives, the database alias): two calls with the same key must build
+    the same SQL with the same parameters. A parameter that changes every request (the moment
+    now) is built from a stand-in and replaced with `Compiled.bound`. Tests compare what is kept
+    with what a fresh build gives (test_counting.py)."""
+    kept = _compiled.get(key)
+    if kept is not None:
+        _compiled.move_to_end(key)
+        return kept
+    kept = compile_counts(build())
+    _compiled[key] = kept
+    while len(_compiled) > KEEP:
+        _compiled.popitem(last=False)
+    return kept
+
+
+def forget() -> None:
+    """Drop every kept compilation (tests; nothing else needs to: the keys name their inputs)."""
+    _compiled.clear()

@@ -8,11 +8,12 @@ reference or UPRN (putright.cases.search); a reference that names one case opens
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, Window
+from django.db import connections
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q, Value, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from putright.accounts.models import User
@@ -21,13 +22,12 @@ from putright.cases.calendar import landlord_calendar
 from putright.accounts.models import Role
 from putright.cases import search
 from putright.cases.models import Case, ServiceArea, Stage, Theme
-from putright.hazards.queries import worklists as hazard_worklists
+from putright.hazards.queries import compiled_counts as hazard_counts_compiled
 from putright.ombudsman.views import review_counts, review_querysets
 from putright.cases import worklists
 from putright.cases.views import queue_table
-from putright.cases.views.queue_table import extended_stages
 from putright.performance.casecounts import Kept
-from putright.performance.counting import count_each
+from putright.performance.counting import compile_counts, compiled_once, run
 from putright.rules import lifecycle
 from putright.rules.due import soon_until
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
@@ -144,8 +144,8 @@ def filtered_cases(user, data, today, cal):
     Each filter of open cases is answered from a small partial index of open cases
     (case_open_deadline, and case_open_{handler,kind,state,area}_deadline) or from the few stages
     extended and not yet answered (stage_open_extended), and the total is a COUNT over the same
-    index; only the theme filter still visits every open case (one probe of the (case, theme)
-    index each). Measured with benchmarks/queue.py on a million cases.
+    index; a theme's open cases come from the index of open case themes (case_theme_open).
+    Measured with benchmarks/queue.py on a million cases.
     """
     qs = with_columns(Case.objects.all())
     state = data.get("state")
@@ -172,9 +172,9 @@ def filtered_cases(user, data, today, cal):
             # Most cases are closed: start from the theme's cases.
             qs = qs.filter(themes=data["theme"])
         else:
-            # Open cases are few: start from them and look each one's theme up in the
-            # (case, theme) index, rather than visiting every case the theme was ever given to.
-            qs = qs.filter(Exists(Case.themes.through.objects.filter(case_id=OuterRef("pk"), theme=data["theme"])))
+            # The theme's open cases, from the index of case themes whose case is open (the mark
+            # kept by triggers: putright.performance.copies), not every open case looked up.
+            qs = qs.filter(pk__in=Case.themes.through.objects.filter(theme=data["theme"], case_open=True).values("case_id"))
     if data.get("handler"):
         qs = qs.filter(handler=data["handler"])
     due = data.get("due")
@@ -185,8 +185,9 @@ def filtered_cases(user, data, today, cal):
     elif due == "soon":
         qs = qs.filter(is_open=True, next_deadline_by__gte=today, next_deadline_by__lte=soon_until(today, cal))
     elif due == "extended":
-        # The cases of the few extended, unanswered stages, not an EXISTS run for every open case.
-        qs = qs.filter(is_open=True, pk__in=extended_stages().values("case_id"))
+        # Marked on the case by triggers (putright.performance.copies) and read from the index of
+        # open extended cases, where looking for them read every open case.
+        qs = qs.filter(is_open=True, extended_open=True)
     return qs.order_by(*ordering(data.get("sort") or DEFAULT_SORT))
 
 
@@ -222,6 +223,28 @@ def due_querysets(user, scope: str, today, cal) -> dict:
     }
 
 
+def page_counts(user, data, cases, today, cal) -> dict[str, int]:
+    """Every count the page shows, in one query: the total, the deadline counts and the worklist
+    banners (Ombudsman and reviews, hazards), each the same COUNT as on its own.
+
+    Only the total's SQL is built each request: the other counts depend on the day, the scope
+    (and the user, for their own cases) and the dates the landlord's calendar gives, so their
+    SQL is compiled once per process for each (putright.performance.counting.compiled_once)."""
+    scope = data["cases"]
+    soon = soon_until(today, cal)
+    handler = user if scope == "mine" else None
+
+    def build() -> dict:
+        return {
+            **{f"due:{k}": q for k, q in due_querysets(user, scope, today, cal).items()},
+            **{f"review:{k}": q for k, q in review_querysets(today).items()},
+            **{f"worklist:{k}": q for k, q in worklists.querysets(today, cal, handler=handler).items()},
+        }
+
+    fixed = compiled_once(("queue", Case.objects.db, scope, handler.pk if handler else None, today, soon), build)
+    return run(compile_counts({"total": kept_total(data) or cases}), fixed, hazard_counts_compiled())
+
+
 class CountedPaginator(Paginator):
     """A Paginator told its count (worked out with the page's other counts, in one query)."""
 
@@ -248,14 +271,22 @@ def _scoped_data(request, form) -> dict:
     return data
 
 
-def _choices_in_one_query(form) -> None:
-    """The service areas, themes and handlers the filters offer, read in one query (a UNION, each
-    part numbered in its own order) instead of one each, and set on the form's fields."""
-    fields = {name: form.fields[name] for name in ("service_area", "theme", "handler")}
+#: The filters' options, as (value, start of the tag, end of the tag), by field; the service areas',
+#: themes' and handlers' kept with the rows they were made from.
+_options: dict = {}
+
+
+def _choices_sql(form) -> tuple[str, tuple]:
+    """The one query (a UNION, each part numbered in its own order) that reads the service areas,
+    themes and handlers the filters offer: built and compiled once per process."""
+    using = form.fields["theme"].queryset.db
+    kept = _options.get(("sql", using))
+    if kept is not None:
+        return kept
     text = CharField()
     parts = []
-    for position, (name, field) in enumerate(fields.items()):
-        qs = field.queryset
+    for position, name in enumerate(CHOSEN):
+        qs = form.fields[name].queryset
         order = qs.query.order_by or qs.model._meta.ordering
         numbered = Window(RowNumber(), order_by=[F(o[1:]).desc() if o.startswith("-") else F(o) for o in order])
         if name == "handler":
@@ -264,28 +295,54 @@ def _choices_in_one_query(form) -> None:
         else:
             parts.append(qs.order_by().values_list(
                 Value(position), numbered, "pk", "name", Value("", output_field=text), Value("", output_field=text)))
-    rows = sorted(parts[0].union(*parts[1:], all=True), key=lambda r: (r[0], r[1]))
-    for position, (name, field) in enumerate(fields.items()):
+    sql, params = parts[0].union(*parts[1:], all=True).query.get_compiler(using=using).as_sql()
+    _options[("sql", using)] = kept = (sql, tuple(params))
+    return kept
+
+
+#: The filters whose options are rows of the database.
+CHOSEN = ("service_area", "theme", "handler")
+
+
+def _pieces(choices) -> tuple:
+    return tuple(("%s" % (value,), format_html('<option value="{}"', value), format_html(">{}</option>", label)) for value, label in choices)
+
+
+def _chosen_options(form) -> dict[str, tuple]:
+    """The service areas, themes and handlers the filters offer, read fresh in one query every
+    time; written out as options only when they differ from the last ones read."""
+    sql, params = _choices_sql(form)
+    with connections[form.fields["theme"].queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = tuple(sorted((tuple(r) for r in cursor.fetchall()), key=lambda r: (r[0], r[1])))
+    kept = _options.get("chosen")
+    if kept is not None and kept[0] == rows:
+        return kept[1]
+    chosen = {}
+    for position, name in enumerate(CHOSEN):
         options = []
         for _, _, pk, first, last, username in (r for r in rows if r[0] == position):
             label = first if name != "handler" else (f"{first} {last}".strip() or username)
             options.append((pk, label))
-        field.choices = [("", field.empty_label), *options]
+        chosen[name] = _pieces([("", form.fields[name].empty_label), *options])
+    _options["chosen"] = (rows, chosen)
+    return chosen
 
 
 def _filters(form) -> list[dict]:
     """The filter form's selects, their options written out here: a template loop over every
-    option of every field cost more than the rest of the page."""
-    _choices_in_one_query(form)
+    option of every field cost more than the rest of the page, and so did writing each option
+    out again every request (the tags are kept; only "selected" is placed per request)."""
+    chosen = _chosen_options(form)
     filters = []
     for field in form:
         if field.name in ("q", "cases"):
             continue
+        pieces = chosen.get(field.name) or _options.get(("fixed", field.name))
+        if pieces is None:
+            pieces = _options[("fixed", field.name)] = _pieces(field.field.choices)
         current = "%s" % (field.value(),)
-        options = format_html_join(
-            "\n        ", '<option value="{}"{}>{}</option>',
-            ((value, mark_safe(" selected") if "%s" % (value,) == current else "", label) for value, label in field.field.choices),
-        )
+        options = mark_safe("\n        ".join(f"{start} selected{end}" if value == current else start + end for value, start, end in pieces))
         filters.append({"id": field.auto_id, "name": field.html_name, "label": field.label, "options": options})
     return filters
 
@@ -331,15 +388,7 @@ def queue(request):
     # million cases: 190 ms of SQL down to 80 ms on SQLite).
     # Every count the page shows in one query: the total, the deadline counts and the worklist
     # banners (Ombudsman and reviews, hazards), each the same COUNT as on its own.
-    reviews = review_querysets(today)
-    hazards = hazard_worklists()
-    counted = count_each({
-        "total": kept_total(data) or cases,
-        **{f"due:{k}": q for k, q in due_querysets(request.user, data["cases"], today, cal).items()},
-        **{f"review:{k}": q for k, q in reviews.items()},
-        **{f"hazard:{k}": q for k, q in hazards.items()},
-        **{f"worklist:{k}": q for k, q in worklists.querysets(today, cal, handler=request.user if data["cases"] == "mine" else None).items()},
-    })
+    counted = page_counts(request.user, data, cases, today, cal)
     worklist = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("worklist:")}
     counts = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("due:")}
     page = CountedPaginator(cases.values_list("pk", flat=True), PAGE_SIZE, count=counted["total"]).get_page(request.GET.get("page"))
@@ -365,7 +414,7 @@ def queue(request):
             "form": form, "filters": _filters(form), "page": page, "rows": rows_html, "query": query.urlencode(), "today": today,
             "mine": data["cases"] == "mine", "scope_links": scope_links, "counts": counts, "due_links": due_links, "worklist": worklist,
             "sort": data["sort"], "columns": _columns(query, data["sort"]), "searching": text,
-            "review_counts": review_counts(today, {k: counted[f"review:{k}"] for k in reviews}),
-            "hazard_counts": {k: counted[f"hazard:{k}"] for k in hazards},
+            "review_counts": review_counts(today, {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("review:")}),
+            "hazard_counts": {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("hazard:")},
         },
     )

@@ -28,7 +28,7 @@ from putright.triage.staff import reads_as_dissatisfied
 #: What a row shows, read with `.values()`: no model instances.
 FIELDS = (
     "pk", "reference", "received_on", "kind", "state", "is_open", "next_deadline_by",
-    "reads_as_complaint", "complaint_words", "description",
+    "reads_as_complaint", "complaint_words", "description", "extended_open",
     "resident__name", "service_area__name", "handler__first_name", "handler__last_name", "handler__username",
 )
 
@@ -56,15 +56,15 @@ def load(ids: list[int]) -> list[SimpleNamespace]:
     """The page's cases, in the order of `ids`, each a namespace of FIELDS, `extended` and
     `complaint_raised` (as `mark_extended` sets them): one query.
 
-    Each mark is an EXISTS for the row's own id: a probe of the extended stages' index by
-    (responded_on, case_id), and of the index of complaints raised from a request. Only for the
-    page's 25 rows, never in the query that pages through the queue (test_plans.py)."""
+    Whether a case is extended is marked on it (`Case.extended_open`, kept by triggers);
+    whether a complaint was raised from it is an EXISTS for the row's own id, a probe of the index
+    of complaints raised from a request. Only for the page's 25 rows, never in the query that
+    pages through the queue (test_plans.py)."""
     if not ids:
         return []
-    extended = Exists(extended_stages().filter(case_id=OuterRef("pk")))
     raised = Exists(Case.objects.filter(from_service_request_id=OuterRef("pk")))
-    rows = Case.objects.filter(pk__in=ids).order_by().annotate(extended=extended, complaint_raised=raised)
-    found = {row["pk"]: SimpleNamespace(**row) for row in rows.values(*FIELDS, "extended", "complaint_raised")}
+    rows = Case.objects.filter(pk__in=ids).order_by().annotate(complaint_raised=raised)
+    found = {row["pk"]: SimpleNamespace(**row, extended=bool(row["extended_open"])) for row in rows.values(*FIELDS, "complaint_raised")}
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -115,3 +115,17 @@ def test_the_same_count_asked_twice_is_counted_once(handler, resident):
         counted = count_each({"total": Case.objects.filter(is_open=True), "open": Case.objects.filter(is_open=True), "all": Case.objects.all()})
     assert counted == {"total": 1, "open": 1, "all": 1}
     assert captured.captured_queries[0]["sql"].count("COUNT(*)") == 2
+
+
+def test_the_filters_options_are_read_fresh_each_time_though_written_out_once(staff_client, handler):
+    theme = Theme.objects.create(name="Delay")
+    area = ServiceArea.objects.create(name="Repairs")
+    _, html = queries_of(staff_client, f"/cases/?cases=all&theme={theme.pk}")
+    assert f'<option value="{theme.pk}" selected>Delay</option>' in html
+    assert f'<option value="{area.pk}">Repairs</option>' in html
+    # Changed without a signal (as another process would): the next page shows it.
+    Theme.objects.filter(pk=theme.pk).update(name="Delays & waits")
+    ServiceArea.objects.create(name="Lettings")
+    _, html = queries_of(staff_client, "/cases/?cases=all")
+    assert f'<option value="{theme.pk}">Delays &amp; waits</option>' in html
+    assert ">Lettings</option>" in html and f'<option value="{theme.pk}" selected>' not in html

@@ -70,3 +70,26 @@ def test_the_hourly_job_analyses_tables_that_grew_and_only_those(monkeypatch):
     assert table in statistics._sqlite_stale_tables()
     statistics.refresh_if_stale()
     assert analysed_rows(table) == 8
+
+
+def flushed_statistics() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")  # this connection's writes, counted now
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hourly_job_vacuums_case_tables_much_changed_since_their_last_vacuum_on_postgresql(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's visibility map; SQLite has none")
+    monkeypatch.setattr(statistics, "CHANGED_ROWS", 100)
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM cases_case")
+    flushed_statistics()
+    assert table not in statistics._postgresql_unvacuumed()
+    load([complaint(f"IMP-{i}", D(2025, 6, 2)) for i in range(150)])
+    flushed_statistics()
+    assert table in statistics._postgresql_unvacuumed()
+    assert statistics.refresh_if_stale()["analysed"] >= 1
+    flushed_statistics()
+    assert table not in statistics._postgresql_unvacuumed()
