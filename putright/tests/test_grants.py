@@ -147,6 +147,7 @@ GRANTS: dict[str, set[str]] = {
     "privacy:step": CASEWORK,
     "privacy:new": CASEWORK,
     "privacy:download": set(),
+    "privacy:retention": MANAGERS,
     # Hazards (Awaab's Law): read by all staff, worked by casework roles; residents report online.
     "hazards:worklist": STAFF,
     "hazards:detail": STAFF,
