@@ -8,13 +8,9 @@ reference or UPRN (putright.cases.search); a reference that names one case opens
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db import connections
-from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from putright.accounts.models import User
 from putright.cases.access import staff_view
@@ -25,7 +21,7 @@ from putright.cases.models import Case, ServiceArea, Stage, Theme
 from putright.hazards.queries import compiled_counts as hazard_counts_compiled
 from putright.ombudsman.views import review_counts, review_querysets
 from putright.cases import worklists
-from putright.cases.views import queue_table
+from putright.cases.views import queue_filters, queue_table
 from putright.performance.casecounts import Kept
 from putright.performance.counting import compile_counts, compiled_once, run
 from putright.rules import lifecycle
@@ -273,80 +269,6 @@ def _scoped_data(request, form) -> dict:
 
 #: The filters' options, as (value, start of the tag, end of the tag), by field; the service areas',
 #: themes' and handlers' kept with the rows they were made from.
-_options: dict = {}
-
-
-def _choices_sql(form) -> tuple[str, tuple]:
-    """The one query (a UNION, each part numbered in its own order) that reads the service areas,
-    themes and handlers the filters offer: built and compiled once per process."""
-    using = form.fields["theme"].queryset.db
-    kept = _options.get(("sql", using))
-    if kept is not None:
-        return kept
-    text = CharField()
-    parts = []
-    for position, name in enumerate(CHOSEN):
-        qs = form.fields[name].queryset
-        order = qs.query.order_by or qs.model._meta.ordering
-        numbered = Window(RowNumber(), order_by=[F(o[1:]).desc() if o.startswith("-") else F(o) for o in order])
-        if name == "handler":
-            parts.append(qs.order_by().values_list(
-                Value(position), numbered, "pk", "first_name", "last_name", "username"))
-        else:
-            parts.append(qs.order_by().values_list(
-                Value(position), numbered, "pk", "name", Value("", output_field=text), Value("", output_field=text)))
-    sql, params = parts[0].union(*parts[1:], all=True).query.get_compiler(using=using).as_sql()
-    _options[("sql", using)] = kept = (sql, tuple(params))
-    return kept
-
-
-#: The filters whose options are rows of the database.
-CHOSEN = ("service_area", "theme", "handler")
-
-
-def _pieces(choices) -> tuple:
-    return tuple(("%s" % (value,), format_html('<option value="{}"', value), format_html(">{}</option>", label)) for value, label in choices)
-
-
-def _chosen_options(form) -> dict[str, tuple]:
-    """The service areas, themes and handlers the filters offer, read fresh in one query every
-    time; written out as options only when they differ from the last ones read."""
-    sql, params = _choices_sql(form)
-    with connections[form.fields["theme"].queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = tuple(sorted((tuple(r) for r in cursor.fetchall()), key=lambda r: (r[0], r[1])))
-    kept = _options.get("chosen")
-    if kept is not None and kept[0] == rows:
-        return kept[1]
-    chosen = {}
-    for position, name in enumerate(CHOSEN):
-        options = []
-        for _, _, pk, first, last, username in (r for r in rows if r[0] == position):
-            label = first if name != "handler" else (f"{first} {last}".strip() or username)
-            options.append((pk, label))
-        chosen[name] = _pieces([("", form.fields[name].empty_label), *options])
-    _options["chosen"] = (rows, chosen)
-    return chosen
-
-
-def _filters(form) -> list[dict]:
-    """The filter form's selects, their options written out here: a template loop over every
-    option of every field cost more than the rest of the page, and so did writing each option
-    out again every request (the tags are kept; only "selected" is placed per request)."""
-    chosen = _chosen_options(form)
-    filters = []
-    for field in form:
-        if field.name in ("q", "cases"):
-            continue
-        pieces = chosen.get(field.name) or _options.get(("fixed", field.name))
-        if pieces is None:
-            pieces = _options[("fixed", field.name)] = _pieces(field.field.choices)
-        current = "%s" % (field.value(),)
-        options = mark_safe("\n        ".join(f"{start} selected{end}" if value == current else start + end for value, start, end in pieces))
-        filters.append({"id": field.auto_id, "name": field.html_name, "label": field.label, "options": options})
-    return filters
-
-
 COLUMNS = [
     ("reference", "Case"), ("received", "Received"), ("resident", "Resident"), (None, "What"),
     ("state", "Where it is"), ("handler", "Handler"), ("deadline", "Next deadline"),
@@ -411,7 +333,7 @@ def queue(request):
         request,
         "cases/queue.html",
         {
-            "form": form, "filters": _filters(form), "page": page, "rows": rows_html, "query": query.urlencode(), "today": today,
+            "form": form, "filters": queue_filters.written_out(form), "page": page, "rows": rows_html, "query": query.urlencode(), "today": today,
             "mine": data["cases"] == "mine", "scope_links": scope_links, "counts": counts, "due_links": due_links, "worklist": worklist,
             "sort": data["sort"], "columns": _columns(query, data["sort"]), "searching": text,
             "review_counts": review_counts(today, {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("review:")}),

@@ -1,0 +1,85 @@
+"""The queue's filter selects, written out in Python (putright.cases.views.queue).
+
+The service areas, themes and handlers they offer are read fresh in one query every request (a
+renamed theme or a new handler shows at once); the query is compiled once per process, and the
+options' HTML is written again only when the rows read differ from the last ones.
+"""
+
+from django.db import connections
+from django.db.models import CharField, F, Value, Window
+from django.db.models.functions import RowNumber
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+_options: dict = {}
+
+
+def _choices_sql(form) -> tuple[str, tuple]:
+    """The one query (a UNION, each part numbered in its own order) that reads the service areas,
+    themes and handlers the filters offer: built and compiled once per process."""
+    using = form.fields["theme"].queryset.db
+    kept = _options.get(("sql", using))
+    if kept is not None:
+        return kept
+    text = CharField()
+    parts = []
+    for position, name in enumerate(CHOSEN):
+        qs = form.fields[name].queryset
+        order = qs.query.order_by or qs.model._meta.ordering
+        numbered = Window(RowNumber(), order_by=[F(o[1:]).desc() if o.startswith("-") else F(o) for o in order])
+        if name == "handler":
+            parts.append(qs.order_by().values_list(
+                Value(position), numbered, "pk", "first_name", "last_name", "username"))
+        else:
+            parts.append(qs.order_by().values_list(
+                Value(position), numbered, "pk", "name", Value("", output_field=text), Value("", output_field=text)))
+    sql, params = parts[0].union(*parts[1:], all=True).query.get_compiler(using=using).as_sql()
+    _options[("sql", using)] = kept = (sql, tuple(params))
+    return kept
+
+
+#: The filters whose options are rows of the database.
+CHOSEN = ("service_area", "theme", "handler")
+
+
+def _pieces(choices) -> tuple:
+    return tuple(("%s" % (value,), format_html('<option value="{}"', value), format_html(">{}</option>", label)) for value, label in choices)
+
+
+def _chosen_options(form) -> dict[str, tuple]:
+    """The service areas, themes and handlers the filters offer, read fresh in one query every
+    time; written out as options only when they differ from the last ones read."""
+    sql, params = _choices_sql(form)
+    with connections[form.fields["theme"].queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = tuple(sorted((tuple(r) for r in cursor.fetchall()), key=lambda r: (r[0], r[1])))
+    kept = _options.get("chosen")
+    if kept is not None and kept[0] == rows:
+        return kept[1]
+    chosen = {}
+    for position, name in enumerate(CHOSEN):
+        options = []
+        for _, _, pk, first, last, username in (r for r in rows if r[0] == position):
+            label = first if name != "handler" else (f"{first} {last}".strip() or username)
+            options.append((pk, label))
+        chosen[name] = _pieces([("", form.fields[name].empty_label), *options])
+    _options["chosen"] = (rows, chosen)
+    return chosen
+
+
+def written_out(form) -> list[dict]:
+    """The filter form's selects, their options written out here: a template loop over every
+    option of every field cost more than the rest of the page, and so did writing each option
+    out again every request (the tags are kept; only "selected" is placed per request)."""
+    chosen = _chosen_options(form)
+    filters = []
+    for field in form:
+        if field.name in ("q", "cases"):
+            continue
+        pieces = chosen.get(field.name) or _options.get(("fixed", field.name))
+        if pieces is None:
+            pieces = _options[("fixed", field.name)] = _pieces(field.field.choices)
+        current = "%s" % (field.value(),)
+        options = mark_safe("\n        ".join(f"{start} selected{end}" if value == current else start + end for value, start, end in pieces))
+        filters.append({"id": field.auto_id, "name": field.html_name, "label": field.label, "options": options})
+    return filters
