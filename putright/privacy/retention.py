@@ -21,16 +21,14 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from putright.cases.models import Case
-from putright.ombudsman.models import OmbudsmanCase
 from putright.portal.models import DraftFile
 
-from . import linked
-from .due import Due, add_years, cursor_from_json, cursor_of, cursor_to_json, explain_holds, is_held, iter_candidates, page, to_due
-from .models import Hold, RetentionRun, RetentionSchedule, Why
+from .due import FIELDS, Due, add_years, cursor_from_json, cursor_of, cursor_to_json, explain_holds, is_held, iter_candidates, page, to_due, with_holds
+from .models import RetentionRun, RetentionSchedule, Why
 
 __all__ = ["Due", "add_years", "due", "ended_on", "holds_on", "iter_due", "run_once"]
 
@@ -46,18 +44,19 @@ def ended_on(case: Case) -> dt.date | None:
 
 
 def holds_on(case: Case) -> list[str]:
-    """Why this case must be kept now, in plain English (empty: nothing holds it)."""
-    reasons = []
-    ombudsman = OmbudsmanCase.objects.filter(closed_on__isnull=True).filter(
-        Q(case=case) | (Q(resident_id=case.resident_id) if case.resident_id else Q(pk__in=[]))
-    )
-    if ombudsman.exists():
-        reasons.append("an Ombudsman case is open")
-    if linked.open_hazards(case):
-        reasons.append("an Awaab's Law hazard report is open")
-    for hold in Hold.objects.current().filter(case=case):
-        reasons.append(f"{hold.get_reason_display().lower()} (hold placed {hold.placed_on:%-d %B %Y})")
-    return reasons
+    """Why this case must be kept now, in plain English (empty: nothing holds it): an open
+    Ombudsman case, an open hazard report or a current hold, found and worded as the retention
+    pages find and word them (`due.with_holds`, `due.explain_holds`). Links to other cases are the
+    retention schedule's own concern and not asked here."""
+    today = timezone.localdate()
+    schedule = RetentionSchedule.load()
+    flagged = with_holds(Case.objects.filter(pk=case.pk).only(*FIELDS), today, schedule).first()
+    if flagged is None:
+        return []
+    flagged.held_by_links = []
+    item = Due(flagged, None, None, [])
+    explain_holds([item], today, schedule)
+    return item.held
 
 
 def iter_due(today: dt.date | None = None, *, held: bool | None = None, size: int = 500) -> Iterator[Due]:
