@@ -84,40 +84,51 @@ def rebuild(connection=None) -> None:
         return
     if agree(connection):
         return
-    count = f"INSERT INTO {TABLE} (state, is_open, delta) SELECT state, is_open, COUNT(*) FROM cases_case GROUP BY state, is_open"
+    count_again(connection, TABLE, "state, is_open", "SELECT state, is_open, COUNT(*) FROM cases_case GROUP BY state, is_open")
+
+
+def count_again(connection, table: str, keys: str, live: str) -> None:
+    """Replace the rows of `table` with `live`'s (its `keys` and a count each): one snapshot."""
+    count = f"INSERT INTO {table} ({keys}, delta) {live}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement, one snapshot: a change committed meanwhile keeps its own row.
-            cursor.execute(f"WITH gone AS (DELETE FROM {TABLE}) {count}")
+            cursor.execute(f"WITH gone AS (DELETE FROM {table}) {count}")
         else:  # SQLite: one writer at a time
             with transaction.atomic(using=connection.alias):
-                cursor.execute(f"DELETE FROM {TABLE}")
+                cursor.execute(f"DELETE FROM {table}")
                 cursor.execute(count)
 
 
 def compact(connection=None) -> dict:
     """Fold each state's rows into one (the worker's `case_counts` job, every minute)."""
-    connection = connection or default_connection
+    return fold(connection or default_connection, TABLE, "state, is_open")
+
+
+def fold(connection, table: str, keys: str) -> dict:
+    """Fold the +1/-1 rows of `table` into one row for each value of its `keys` (dropping those
+    that add up to nothing); rows added meanwhile stay as they are."""
     if connection.vendor not in ("sqlite", "postgresql"):
         return {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The rows summed are exactly the rows deleted; rows added meanwhile stay.
             cursor.execute(
-                f"WITH gone AS (DELETE FROM {TABLE} RETURNING state, is_open, delta) "
-                f"INSERT INTO {TABLE} (state, is_open, delta) SELECT state, is_open, SUM(delta) FROM gone "
-                f"GROUP BY state, is_open HAVING SUM(delta) <> 0"
+                f"WITH gone AS (DELETE FROM {table} RETURNING {keys}, delta) "
+                f"INSERT INTO {table} ({keys}, delta) SELECT {keys}, SUM(delta) FROM gone "
+                f"GROUP BY {keys} HAVING SUM(delta) <> 0"
             )
             return {"rows": cursor.rowcount}
         with transaction.atomic(using=connection.alias):
-            cursor.execute(f"SELECT MAX(id) FROM {TABLE}")
+            cursor.execute(f"SELECT MAX(id) FROM {table}")
             last = cursor.fetchone()[0]
             if last is None:
                 return {"rows": 0}
-            cursor.execute(f"SELECT state, is_open, SUM(delta) FROM {TABLE} WHERE id <= %s GROUP BY state, is_open", [last])
-            sums = [row for row in cursor.fetchall() if row[2]]
-            cursor.execute(f"DELETE FROM {TABLE} WHERE id <= %s", [last])
-            cursor.executemany(f"INSERT INTO {TABLE} (state, is_open, delta) VALUES (%s, %s, %s)", sums)
+            cursor.execute(f"SELECT {keys}, SUM(delta) FROM {table} WHERE id <= %s GROUP BY {keys}", [last])
+            sums = [row for row in cursor.fetchall() if row[-1]]
+            cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last])
+            marks = ", ".join(["%s"] * (keys.count(",") + 2))
+            cursor.executemany(f"INSERT INTO {table} ({keys}, delta) VALUES ({marks})", sums)
             return {"rows": len(sums)}
 
 

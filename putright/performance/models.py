@@ -46,3 +46,17 @@ class CaseCount(models.Model):
     state = models.CharField(max_length=30)
     is_open = models.BooleanField()
     delta = models.BigIntegerField()
+
+
+class DeadlineCount(models.Model):
+    """A change to the number of open cases whose next deadline falls on a day: +1 or -1 a row,
+    written by database triggers on cases_case (putright.performance.deadlinecounts), folded into
+    one row a day by the worker. The number of open cases due on a day is the sum of its rows.
+    Derived data, never edited."""
+
+    day = models.DateField()
+    delta = models.BigIntegerField()
+
+    class Meta:
+        # The deadline counts add up a range of days: read from the index alone.
+        indexes = [models.Index(fields=["day", "delta"], name="deadline_count_day")]

@@ -68,7 +68,7 @@ def missing_triggers(connection) -> set[str]:
 def ensure(connection, *, indexes: bool = True) -> dict:
     """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
     missing."""
-    from putright.performance import casecounts, copies, triggers
+    from putright.performance import casecounts, copies, deadlinecounts, triggers
     from putright.performance.models import TallyState
 
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -88,6 +88,7 @@ def ensure(connection, *, indexes: bool = True) -> dict:
         triggers.create_on(connection)
         copies.refill(connection)  # cases changed while the triggers were off keep a stale copy
         casecounts.rebuild(connection)  # and went uncounted
+        deadlinecounts.rebuild(connection)
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
     if made or lost:
         log.info("made the plain-SQL indexes and triggers that were missing", extra={"indexes": made, "triggers": sorted(lost)})
@@ -104,9 +105,11 @@ def after_migrate(sender, using="default", plan=None, **kwargs):
     if not plan and not done.get("triggers") and "performance_casecount" in connection.introspection.table_names():
         # A flush (or a migrate with nothing to do): on SQLite a flush deletes the cases row by
         # row, the triggers counting each removal, and may have emptied the counts first.
-        from putright.performance import casecounts
+        from putright.performance import casecounts, deadlinecounts
 
         casecounts.rebuild(connection)
+        if "performance_deadlinecount" in connection.introspection.table_names():
+            deadlinecounts.rebuild(connection)
     if plan and connection.vendor == "sqlite":
         # Migrations may have made indexes: a new index without statistics loses to any other
         # in SQLite's plans (the worklist counts read every open case). Sampled: milliseconds.
@@ -137,7 +140,7 @@ def before_migrate(sender, using="default", plan=None, **kwargs):
 def drop_trigger_functions(connection) -> None:
     """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
     the functions again)."""
-    from putright.performance import casecounts, copies
+    from putright.performance import casecounts, copies, deadlinecounts
     from putright.performance.triggers import WATCHED
 
     if connection.vendor != "postgresql":
@@ -145,5 +148,5 @@ def drop_trigger_functions(connection) -> None:
     with connection.cursor() as cursor:
         for table in WATCHED:
             cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")
-        for function in [*copies.FUNCTIONS, casecounts.FUNCTION]:
+        for function in [*copies.FUNCTIONS, casecounts.FUNCTION, deadlinecounts.FUNCTION]:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")

@@ -23,10 +23,11 @@ WATCHED = {
 
 def trigger_names() -> list[str]:
     """The tallies' triggers, and those keeping the copied columns (putright.performance.copies)."""
-    from putright.performance import casecounts, copies
+    from putright.performance import casecounts, copies, deadlinecounts
 
     tallies = [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
-    return tallies + [n for n, _ in copies.TRIGGERS] + [n for n, _ in casecounts.TRIGGERS]
+    return (tallies + [n for n, _ in copies.TRIGGERS] + [n for n, _ in casecounts.TRIGGERS]
+            + [n for n, _ in deadlinecounts.TRIGGERS])
 
 
 def _case_dates(case_id: str) -> str:
@@ -101,9 +102,9 @@ def drop_statements(vendor: str) -> list[str]:
             out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if vendor == "postgresql" else ""))
         if vendor == "postgresql":
             out.append(f"DROP FUNCTION IF EXISTS tally_{table}_mark()")
-    from putright.performance import casecounts, copies
+    from putright.performance import casecounts, copies, deadlinecounts
 
-    return out + copies.drop_statements(vendor) + casecounts.drop_statements(vendor)
+    return out + copies.drop_statements(vendor) + casecounts.drop_statements(vendor) + deadlinecounts.drop_statements(vendor)
 
 
 def statements(vendor: str) -> list[str]:
@@ -118,11 +119,11 @@ def create(apps, schema_editor):
 def create_on(connection) -> None:
     """The same, and the triggers of the copied columns and the case counts (putright.performance
     .copies, .casecounts), outside a migration: putright.performance.schema puts lost triggers back."""
-    from putright.performance import casecounts, copies
+    from putright.performance import casecounts, copies, deadlinecounts
 
     vendor = connection.vendor
     with connection.cursor() as cursor:
-        for sql in statements(vendor) + copies.statements(vendor) + casecounts.statements(vendor):
+        for sql in statements(vendor) + copies.statements(vendor) + casecounts.statements(vendor) + deadlinecounts.statements(vendor):
             cursor.execute(sql)
 
 

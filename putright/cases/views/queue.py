@@ -23,6 +23,7 @@ from putright.ombudsman.views import review_counts, review_querysets
 from putright.cases import worklists
 from putright.cases.views import queue_filters, queue_table
 from putright.performance.casecounts import Kept
+from putright.performance.deadlinecounts import KeptByDeadline
 from putright.performance.counting import compile_counts, compiled_once, run
 from putright.rules import lifecycle
 from putright.rules.due import soon_until
@@ -191,12 +192,16 @@ def filtered_cases(user, data, today, cal):
 NARROWING = ("q", "kind", "stage", "service_area", "theme", "handler", "due")
 
 
-def kept_total(data) -> Kept | None:
-    """The total of a queue filtered by state alone, everyone's cases: read from the counts kept
-    by state (putright.performance.casecounts) instead of counting up to a million cases."""
-    if data.get("cases") != "all" or any(data.get(name) for name in NARROWING):
+def kept_total(data, today, cal) -> Kept | None:
+    """The total of a queue filtered by state alone, or by overdue, due today or due soon alone,
+    everyone's cases: read from the counts kept by state (putright.performance.casecounts) or by
+    deadline day (.deadlinecounts) instead of counting up to a million cases."""
+    if data.get("cases") != "all" or any(data.get(name) for name in NARROWING if name != "due"):
         return None
-    state = data.get("state")
+    state, due = data.get("state"), data.get("due")
+    if due:
+        # The deadline filters count open cases whatever "Any" state says (filtered_cases).
+        return kept_due(today, cal).get(due) if state in ("", "all", None) else None
     if state == "all":
         return Kept(None)
     if state:
@@ -204,12 +209,28 @@ def kept_total(data) -> Kept | None:
     return Kept(open=True)
 
 
+def kept_due(today, cal) -> dict[str, KeptByDeadline]:
+    """Everyone's open cases overdue, due today and due soon (as the count and as the filter
+    ask it: the filter includes today), from the counts kept by deadline day."""
+    soon = soon_until(today, cal)
+    return {
+        "overdue": KeptByDeadline(before=today),
+        "today": KeptByDeadline(since=today, until=today),
+        "soon": KeptByDeadline(since=today, until=soon),
+        "soon:count": KeptByDeadline(after=today, until=soon),
+    }
+
+
 def due_querysets(user, scope: str, today, cal) -> dict:
-    """The open cases (the user's own, or everyone's) overdue, due today and due soon: COUNTs over
-    the partial indexes of open cases."""
-    open_cases = Case.objects.filter(is_open=True, next_deadline_by__isnull=False)
-    if scope == "mine":
-        open_cases = open_cases.filter(handler=user)
+    """The open cases (the user's own, or everyone's) overdue, due today and due soon: everyone's
+    added up from the counts kept by deadline day (putright.performance.deadlinecounts), the
+    user's own COUNTed over the small partial index of their open cases."""
+    if scope != "mine":
+        kept = kept_due(today, cal)
+        # The same objects as a page with that filter alone reads its total from (kept_total), so
+        # count_each adds them up once.
+        return {"overdue": kept["overdue"], "today": kept["today"], "soon": kept["soon:count"]}
+    open_cases = Case.objects.filter(is_open=True, next_deadline_by__isnull=False, handler=user)
     return {
         # As the "overdue" and "due today" filters ask it, so a page with that filter alone
         # counts its total and this once (count_each counts the same query once).
@@ -238,7 +259,7 @@ def page_counts(user, data, cases, today, cal) -> dict[str, int]:
         }
 
     fixed = compiled_once(("queue", Case.objects.db, scope, handler.pk if handler else None, today, soon), build)
-    return run(compile_counts({"total": kept_total(data) or cases}), fixed, hazard_counts_compiled())
+    return run(compile_counts({"total": kept_total(data, today, cal) or cases}), fixed, hazard_counts_compiled())
 
 
 class CountedPaginator(Paginator):
