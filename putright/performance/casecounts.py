@@ -87,17 +87,17 @@ def rebuild(connection=None) -> None:
     count_again(connection, TABLE, "state, is_open", "SELECT state, is_open, COUNT(*) FROM cases_case GROUP BY state, is_open")
 
 
-def count_again(connection, table: str, keys: str, live: str) -> None:
+def count_again(connection, table: str, keys: str, live: str, params=()) -> None:
     """Replace the rows of `table` with `live`'s (its `keys` and a count each): one snapshot."""
     count = f"INSERT INTO {table} ({keys}, delta) {live}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement, one snapshot: a change committed meanwhile keeps its own row.
-            cursor.execute(f"WITH gone AS (DELETE FROM {table}) {count}")
+            cursor.execute(f"WITH gone AS (DELETE FROM {table}) {count}", list(params))
         else:  # SQLite: one writer at a time
             with transaction.atomic(using=connection.alias):
                 cursor.execute(f"DELETE FROM {table}")
-                cursor.execute(count)
+                cursor.execute(count, list(params))
 
 
 def compact(connection=None) -> dict:
@@ -105,18 +105,26 @@ def compact(connection=None) -> dict:
     return fold(connection or default_connection, TABLE, "state, is_open")
 
 
-def fold(connection, table: str, keys: str) -> dict:
+def fold(connection, table: str, keys: str, values: str | None = None, params=()) -> dict:
     """Fold the +1/-1 rows of `table` into one row for each value of its `keys` (dropping those
-    that add up to nothing); rows added meanwhile stay as they are."""
+    that add up to nothing); rows added meanwhile stay as they are. `values`: what each row is
+    folded under, if not its keys themselves (SQL for each key, with `params`)."""
     if connection.vendor not in ("sqlite", "postgresql"):
         return {}
+    values = values or keys
+    by = ", ".join(str(n + 1) for n in range(keys.count(",") + 1))
     with connection.cursor() as cursor:
+        # Already one row a key: write nothing (a table rewritten every minute is a table to vacuum).
+        cursor.execute(f"SELECT 1 FROM (SELECT {values}, COUNT(*) AS n, SUM(delta) AS total FROM {table} GROUP BY {by}) AS kept "
+                       f"WHERE n > 1 OR total = 0 LIMIT 1", list(params))
+        if cursor.fetchone() is None:
+            return {"rows": 0}
         if connection.vendor == "postgresql":
             # The rows summed are exactly the rows deleted; rows added meanwhile stay.
             cursor.execute(
                 f"WITH gone AS (DELETE FROM {table} RETURNING {keys}, delta) "
-                f"INSERT INTO {table} ({keys}, delta) SELECT {keys}, SUM(delta) FROM gone "
-                f"GROUP BY {keys} HAVING SUM(delta) <> 0"
+                f"INSERT INTO {table} ({keys}, delta) SELECT {values}, SUM(delta) FROM gone "
+                f"GROUP BY {by} HAVING SUM(delta) <> 0", list(params)
             )
             return {"rows": cursor.rowcount}
         with transaction.atomic(using=connection.alias):
@@ -124,7 +132,7 @@ def fold(connection, table: str, keys: str) -> dict:
             last = cursor.fetchone()[0]
             if last is None:
                 return {"rows": 0}
-            cursor.execute(f"SELECT {keys}, SUM(delta) FROM {table} WHERE id <= %s GROUP BY {keys}", [last])
+            cursor.execute(f"SELECT {values}, SUM(delta) FROM {table} WHERE id <= %s GROUP BY {by}", [*params, last])
             sums = [row for row in cursor.fetchall() if row[-1]]
             cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last])
             marks = ", ".join(["%s"] * (keys.count(",") + 2))

@@ -28,6 +28,7 @@ from putright.reports.tests.histories import load
 from putright.rules.lifecycle import State
 
 pytestmark = pytest.mark.django_db
+SINCE = f.TODAY - deadlinecounts.FOLD_AFTER
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +42,8 @@ def assert_counts_agree() -> None:
     open_cases = Case.objects.filter(is_open=True, next_deadline_by__isnull=False)
     days = set(open_cases.values_list("next_deadline_by", flat=True)) | {f.TODAY}
     days |= {d + dt.timedelta(days=n) for d in days for n in (-1, 1)}
+    # Days over a year ago are folded into one (deadlinecounts.FOLD_AFTER): only "before" a later day reads them.
+    days = {d for d in days if d >= SINCE}
     kept, live = {}, {}
     for day in sorted(days):
         until = day + dt.timedelta(days=3)
@@ -60,10 +63,16 @@ def assert_counts_agree() -> None:
                      "soon:count": open_cases.filter(next_deadline_by__gt=f.TODAY, next_deadline_by__lte=soon).count()}
 
 
+def kept_rows_once_folded() -> int:
+    """One row a day for the days since a year ago, and one for all the days before."""
+    days = set(Case.objects.filter(is_open=True, next_deadline_by__isnull=False).values_list("next_deadline_by", flat=True))
+    return len({d for d in days if d >= SINCE}) + any(d < SINCE for d in days)
+
+
 def test_an_import_and_every_step_of_the_service_path_keep_them_true(handler, other_handler, manager, resident):
     load([r for r in history(5, 30) if dt.date.fromisoformat(max(v for k, v in r.items() if k.endswith("_on") and v)) <= f.TODAY])
-    days = Case.objects.filter(is_open=True, next_deadline_by__isnull=False).values("next_deadline_by").distinct().count()
-    assert days and DeadlineCount.objects.count() == days  # the import's rows folded, one a day
+    assert Case.objects.filter(is_open=True, next_deadline_by__lt=SINCE).exists()  # some folded into one row
+    assert DeadlineCount.objects.count() == kept_rows_once_folded()  # the import's rows folded
     assert_counts_agree()
     for state in ("stage1_logged", "stage1_acknowledged", "stage1_responded", "stage2_requested", "stage2_acknowledged",
                   "stage2_responded", "closed", "withdrawn", "refused"):
@@ -76,8 +85,7 @@ def test_an_import_and_every_step_of_the_service_path_keep_them_true(handler, ot
     f.log_compliment()
     assert_counts_agree()
     deadlinecounts.compact()
-    assert DeadlineCount.objects.count() == Case.objects.filter(is_open=True, next_deadline_by__isnull=False).values(
-        "next_deadline_by").distinct().count()
+    assert DeadlineCount.objects.count() == kept_rows_once_folded()
     assert_counts_agree()
 
 
@@ -96,6 +104,33 @@ def test_an_extension_moves_the_case_to_its_new_day_and_closing_takes_it_off(han
     assert not Case.objects.get(pk=case.pk).is_open
     assert count_each({"all": KeptByDeadline(since=dt.date.min, until=dt.date.max)}) == {"all": 0}
     assert_counts_agree()
+
+
+def test_days_over_a_year_ago_are_folded_into_one_and_the_counts_stay_exact(handler):
+    cases = [f.complaint_at("stage1_acknowledged", handler=handler) for _ in range(4)]
+    long_ago = [f.TODAY - dt.timedelta(days=n) for n in (400, 800, 2000)]
+    for case, day in zip(cases, long_ago):
+        Case.objects.filter(pk=case.pk).update(next_deadline_by=day)
+    deadlinecounts.compact()
+    assert DeadlineCount.objects.filter(day__lt=SINCE).count() == 1  # the three days as one
+    assert DeadlineCount.objects.get(day__lt=SINCE).day == deadlinecounts.LONG_AGO
+    assert_counts_agree()
+    assert count_each({"overdue": KeptByDeadline(before=f.TODAY)})["overdue"] == Case.objects.filter(
+        is_open=True, next_deadline_by__lt=f.TODAY).count()
+    # One of them closed, one moved to today, one to the day after the fold: each -1 on its own day.
+    Case.objects.filter(pk=cases[0].pk).update(is_open=False)
+    Case.objects.filter(pk=cases[1].pk).update(next_deadline_by=f.TODAY)
+    Case.objects.filter(pk=cases[2].pk).update(next_deadline_by=SINCE)
+    assert_counts_agree()
+    deadlinecounts.compact()
+    assert not DeadlineCount.objects.filter(day__lt=SINCE).exists()  # they added up to nothing
+    assert_counts_agree()
+    # A clock more than a year behind the fold's cannot read the folded row: it counts them again.
+    Case.objects.filter(pk=cases[2].pk).update(next_deadline_by=long_ago[2])
+    deadlinecounts.compact()
+    earlier = long_ago[2] + dt.timedelta(days=10)
+    assert not deadlinecounts.agree(today=earlier)
+    assert deadlinecounts.agree()
 
 
 def test_changes_outside_the_service_path_keep_them_true(handler):
