@@ -68,7 +68,7 @@ def missing_triggers(connection) -> set[str]:
 def ensure(connection, *, indexes: bool = True) -> dict:
     """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
     missing."""
-    from putright.performance import casecounts, copies, deadlinecounts, triggers
+    from putright.performance import casecounts, copies, deadlinecounts, stagemarks, triggers
     from putright.performance.models import TallyState
 
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -87,6 +87,7 @@ def ensure(connection, *, indexes: bool = True) -> dict:
     if lost:
         triggers.create_on(connection)
         copies.refill(connection)  # cases changed while the triggers were off keep a stale copy
+        stagemarks.refill(connection)
         casecounts.rebuild(connection)  # and went uncounted
         deadlinecounts.rebuild(connection)
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
@@ -140,7 +141,7 @@ def before_migrate(sender, using="default", plan=None, **kwargs):
 def drop_trigger_functions(connection) -> None:
     """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
     the functions again)."""
-    from putright.performance import casecounts, copies, deadlinecounts
+    from putright.performance import casecounts, copies, deadlinecounts, stagemarks
     from putright.performance.triggers import WATCHED
 
     if connection.vendor != "postgresql":
@@ -148,5 +149,5 @@ def drop_trigger_functions(connection) -> None:
     with connection.cursor() as cursor:
         for table in WATCHED:
             cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")
-        for function in [*copies.FUNCTIONS, casecounts.FUNCTION, deadlinecounts.FUNCTION]:
+        for function in [*copies.FUNCTIONS, casecounts.FUNCTION, deadlinecounts.FUNCTION, *stagemarks.FUNCTIONS]:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")
