@@ -98,7 +98,7 @@ def test_a_run_killed_half_way_leaves_nothing_half_done_and_is_carried_on(today,
     def killed(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch, "_scrub_timeline", killed)
+    monkeypatch.setattr(batch, "rewrite_events_of", killed)
     with pytest.raises(KeyboardInterrupt):
         run_once(apply=True, batch=2)
     # The batch under way rolled back whole: not a row of it changed, the run's place unchanged.
