@@ -23,10 +23,13 @@ import json
 import re
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
 from putright.cases.models import Case, ReferenceCounter
+from putright.performance import names
 from putright.performance.compiled import Compiled
 from putright.residents.models import Resident, phone_digits, postcode_key
 
@@ -134,8 +137,12 @@ class AmongIds(Func):
         return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
 
 
-#: The tests a search can make of residents, in the order they are asked.
-EMAIL, TENANCY, UPRN, PHONE_TEST, POSTCODE_TEST, NAME = "email", "tenancy", "uprn", "phone", "postcode", "name"
+#: The tests a search can make of residents, in the order they are asked. NAME_SCAN: part of a
+#: name of two letters, or with a LIKE wildcard or escape in it (%, _ or \\), which SQLite's
+#: trigram table cannot answer from its index: every name is read.
+EMAIL, TENANCY, UPRN, PHONE_TEST, POSTCODE_TEST, NAME, NAME_SCAN = "email", "tenancy", "uprn", "phone", "postcode", "name", "name_scan"
+#: SQLite: residents whose name has the text in it, from the names' trigrams (FTS5 folds case).
+NAME_TRIGRAMS = f"SELECT rowid FROM {names.TABLE} WHERE name LIKE '%%' || %s || '%%' LIMIT {MAX_RESIDENTS}"
 #: Phone variants asked in one test (fewer are repeated to fill it): a number has at most four.
 PHONE_SLOTS = 4
 
@@ -160,8 +167,12 @@ def _tests_query(tests: tuple[str, ...]):
                 parts.append(residents.annotate(k=AsIndexed(phone_digits(), output_field=CharField())).filter(k__in=phones))
             elif test == POSTCODE_TEST:
                 parts.append(residents.annotate(k=AsIndexed(postcode_key(), output_field=CharField())).filter(k=values.pop(0)))
-            elif test == NAME:
-                # As name__icontains, with the text a value of the SQL (escaped there, not in Python).
+            elif test == NAME and connection.vendor == "sqlite":
+                # From the names' trigrams (performance.names), not every name read.
+                parts.append(residents.filter(pk__in=RawSQL(NAME_TRIGRAMS, [values.pop(0)])))
+            elif test in (NAME, NAME_SCAN):
+                # As name__icontains, with the text a value of the SQL (escaped there, not in
+                # Python); on PostgreSQL answered from the trigram index of UPPER(name).
                 parts.append(residents.annotate(k=Upper("name")).filter(k__contains=Upper(Value(values.pop(0), output_field=CharField()))))
         ids = [part.values_list("pk", flat=True) for part in parts]
         return ids[0].union(*ids[1:], all=True)[:MAX_RESIDENTS]
@@ -195,7 +206,8 @@ def matching_residents(query: Query) -> list[int]:
     # A name has no digits: a postcode or reference typed in is not looked for in every name
     # (the one search that reads the whole residents table).
     if not phones and len(text) >= 2 and "@" not in text and not any(ch.isdigit() for ch in text):
-        tests.append(NAME)
+        # Trigrams need three letters; FTS5 cannot use them for a LIKE with an ESCAPE clause.
+        tests.append(NAME_SCAN if len(text) < 3 or any(ch in text for ch in "%_\\") else NAME)
         values.append(text)
     key = tuple(tests)
     compiled = _QUERIES.get(key)

@@ -326,3 +326,16 @@ def test_a_search_finds_its_residents_cases_by_the_resident_index_whatever_their
             shown = plan(sql, params, sorting=True)
             assert "resident_id" in shown, (state, shown)
             assert "SCAN cases_case\n" not in shown + "\n" and "Seq Scan on cases_case " not in shown + " ", (state, shown)
+
+
+def test_a_search_by_part_of_a_name_reads_the_names_trigrams_not_every_resident(staff_client):
+    from putright.performance import names
+    from putright.residents.models import Resident
+
+    for i in range(20):
+        Resident.objects.create(name=f"Resident {i} Smith" if i % 4 else f"Resident {i} Jones")
+    captured = captured_get(staff_client, "/cases/?q=mith")
+    (sql, params), = captured.matching('FROM "residents_resident"', "UNION ALL")
+    shown = plan(sql, params)
+    assert names.TABLE in shown, shown  # SQLite's FTS5 table, PostgreSQL's GIN index: the same name
+    assert "SCAN residents_resident\n" not in shown + "\n" and "Seq Scan on residents_resident" not in shown, shown
