@@ -15,6 +15,12 @@ answers: both databases read every resident's name (at 200,000 residents 50-70 m
   cannot use the index for a LIKE with an ESCAPE clause, so text with `%`, `_` or `\\` in it
   reads every name instead (search.py).
 
+A name changed or a resident removed (anonymising included) leaves its old trigrams in SQLite's
+FTS5 segments, marked deleted, until the segments are merged: the worker's hourly
+`name_trigrams` job merges them (`purge`: 0.3 s at 200,000 names after changes, nothing to do
+otherwise), so an anonymised name does not outlive its row there by more than an hour.
+(PostgreSQL's GIN index loses dead entries when the table is vacuumed, as the table does.)
+
 `ensure` (called by `schema.ensure` after every migrate) puts back the table, triggers or index
 if missing and then copies every name again: a migration that rebuilds the residents table on
 SQLite drops its triggers, and renames made meanwhile would otherwise be missed.
@@ -88,3 +94,17 @@ def drop(connection) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+
+
+def purge() -> dict:
+    """The worker's hourly job (SQLite): merge the trigram table's segments, dropping the entries
+    of names changed or removed since. Idempotent and safe to stop: a merge commits at once."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return {"merged": False}
+    with connection.cursor() as cursor:
+        if TABLE in _sqlite_missing(cursor):
+            return {"merged": False}
+        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
+    return {"merged": True}
