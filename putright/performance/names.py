@@ -36,6 +36,9 @@ log = logging.getLogger("putright.performance")
 
 TABLE = "resident_name_trigrams"
 PG_INDEX = "resident_name_trigrams"
+#: SQLite: the FTS5 index's own storage, whose bytes depend on the order names were written in and
+#: on merges, not only on the names (`{TABLE}_content` holds the names themselves).
+INDEX_TABLES = (f"{TABLE}_data", f"{TABLE}_idx")
 
 #: SQLite: the triggers keeping the copy (name, SQL).
 TRIGGERS = [
