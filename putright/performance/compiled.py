@@ -25,6 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -142,20 +144,13 @@ class Compiled:
             converted.append(row)
         return converted
 
-    def _fetch(self, values) -> tuple[str, _Plan, list]:
-        alias, plan, params = self._params(values)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            rows = cursor.fetchall()
-        return alias, plan, self._convert(alias, plan, rows)
-
     def rows(self, *values) -> list[tuple]:
         """The rows of a values_list query, as tuples."""
-        return self._as_rows(*self._fetch(values))
+        return together((self, "rows", values))[0]
 
     def models(self, *values) -> list:
         """Model instances, with what select_related joins in, as the ORM makes them."""
-        return self._as_models(*self._fetch(values))
+        return together((self, "models", values))[0]
 
     @staticmethod
     def _as_rows(alias: str, plan: _Plan, rows: list) -> list[tuple]:
@@ -180,38 +175,99 @@ class Compiled:
         return out
 
 
-def together(*calls: tuple["Compiled", str, tuple]) -> list:
-    """Several compiled queries at once, each given as (query, "models" or "rows", its values):
-    their results in the same order. On PostgreSQL they go in one pipeline, one round trip for
-    all (psycopg's pipeline mode); on SQLite, in the same process, one after another."""
-    prepared = [(query, how, *query._params(values)) for query, how, values in calls]
-    aliases = {alias for _q, _h, alias, _p, _params in prepared}
+@dataclass(frozen=True)
+class Write:
+    """A statement that changes something, sent with the reads in `together` (the case page's
+    record of being read): plain SQL and its parameters, no rows."""
+
+    sql: str
+    params: tuple
+    using: str = "default"
+
+
+#: Answers asked for ahead (`answered`), by (query, how, values): each a list of results not yet taken.
+_answers: ContextVar[dict | None] = ContextVar("compiled_answers", default=None)
+
+
+def _take(query: "Compiled", how: str, values: tuple):
+    kept = _answers.get()
+    if kept:
+        waiting = kept.get((query, how, values))
+        if waiting:
+            return True, waiting.pop(0)
+    return False, None
+
+
+def together(*calls) -> list:
+    """Several compiled queries at once, each given as (query, "models" or "rows", its values),
+    or a `Write`: their results in the same order (None for a write). On PostgreSQL they go in
+    one pipeline, one round trip for all (psycopg's pipeline mode), run in the order given and
+    committed together (a write and the reads after it succeed or fail as one); on SQLite, one
+    after another. A query `answered` already asked with the same values is not asked again."""
+    out: list = [None] * len(calls)
+    prepared = []  # (position, query or None, how, alias, plan, sql, params)
+    for i, call in enumerate(calls):
+        if isinstance(call, Write):
+            prepared.append((i, None, None, call.using, None, call.sql, list(call.params)))
+            continue
+        query, how, values = call
+        values = tuple(values)
+        found, answer = _take(query, how, values)
+        if found:
+            out[i] = answer
+            continue
+        alias, plan, params = query._params(values)
+        prepared.append((i, query, how, alias, plan, plan.sql, params))
+    aliases = {alias for _i, _q, _h, alias, _p, _s, _params in prepared}
     fetched = []
-    if len(aliases) == 1 and connections[next(iter(aliases))].vendor == "postgresql":
+    if len(prepared) > 1 and len(aliases) == 1 and connections[next(iter(aliases))].vendor == "postgresql":
         connection = connections[next(iter(aliases))]
         connection.ensure_connection()
         cursors = []
         try:
-            with connection.connection.pipeline() as pipeline:
-                for _query, _how, _alias, plan, params in prepared:
+            # Leaving the block sends the statements and a Sync, and reads every result: one round
+            # trip (a sync() inside it as well would be a second).
+            with connection.connection.pipeline():
+                for _i, _query, _how, _alias, _plan, sql, params in prepared:
                     cursor = connection.cursor()
                     cursors.append(cursor)
-                    cursor.execute(plan.sql, params)
-                pipeline.sync()
-                fetched = [cursor.fetchall() for cursor in cursors]
+                    cursor.execute(sql, params)
+            fetched = [None if query is None else cursor.fetchall() for cursor, (_i, query, *_rest) in zip(cursors, prepared)]
         finally:
             for cursor in cursors:
                 cursor.close()
     else:
-        for _query, _how, alias, plan, params in prepared:
+        for _i, query, _how, alias, _plan, sql, params in prepared:
             with connections[alias].cursor() as cursor:
-                cursor.execute(plan.sql, params)
-                fetched.append(cursor.fetchall())
-    out = []
-    for (query, how, alias, plan, _params), rows in zip(prepared, fetched):
+                cursor.execute(sql, params)
+                fetched.append(None if query is None else cursor.fetchall())
+    for (i, query, how, alias, plan, _sql, _params), rows in zip(prepared, fetched):
+        if query is None:
+            continue
         rows = query._convert(alias, plan, rows)
-        out.append(query._as_models(alias, plan, rows) if how == "models" else query._as_rows(alias, plan, rows))
+        out[i] = query._as_models(alias, plan, rows) if how == "models" else query._as_rows(alias, plan, rows)
     return out
+
+
+@contextmanager
+def answered(*calls):
+    """Ask these (as `together` takes them) now, in one round trip, and for the rest of the block
+    let each query's next ask with the same values (`rows`, `models`, `together`) take its answer
+    instead of going to the database. For a page whose parts each ask their own question (the
+    case page's template tags): the page gathers them without the parts changing. Each answer is
+    taken once; an ask with other values, or a second one, goes to the database as before.
+    Yields the results, in order."""
+    results = together(*calls)
+    kept: dict = {}
+    for call, result in zip(calls, results):
+        if not isinstance(call, Write):
+            query, how, values = call
+            kept.setdefault((query, how, tuple(values)), []).append(result)
+    token = _answers.set(kept)
+    try:
+        yield results
+    finally:
+        _answers.reset(token)
 
 
 def attach(instance, relation: str, objects: list) -> None:
