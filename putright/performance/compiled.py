@@ -1,23 +1,32 @@
-"""Queries the ORM writes once, run again with other values (docs/performance.md, "The case page").
+"""SQL the ORM writes once per process, run again with other values: the one way PutRight keeps
+compiled queries (docs/performance.md, "Compiled queries").
 
 At a million cases a page's SQL takes microseconds; what costs is the ORM building and compiling
 each query on every request, about half a millisecond apiece (more on PostgreSQL), ten times the
-database's own time. A page that asks the same questions of every case (the case page asks about
-twenty) can have the ORM write each question's SQL once per database and keep it:
+database's own time. So a query a page asks on every request is built once with *stand-in*
+values, its SQL and parameters are kept under a key naming everything else they depend on
+(`once`), and each run puts the real values where the stand-ins were (`bind`). Only SQL is ever
+kept, never a row or a count. Two shapes use it:
 
-    STAGES = Compiled(lambda case_id: Stage.objects.filter(case_id=case_id).order_by("number"))
-    STAGES.models(case.pk)       # Stage instances, as list(queryset) gives them
-    ROWS.rows(case.pk)           # tuples, as list(queryset.values_list(...)) gives them
+- `Compiled`, a query with arguments (the case page's): the key is the query and the database,
+  the stand-ins are sentinels of each argument's type (an int, a str or a date), and the rows
+  come back as the ORM gives them:
 
-The function is called once per database with stand-in values (each argument a sentinel of its
-type: an int, a str or a date) to get the SQL; each run puts the real values where the
-sentinels were. The rows go through the same converters and the models through the same
-`from_db` and select_related populators as the ORM's own iterables, so what comes back is what
-`list(queryset)` returns (`performance/tests/test_compiled.py` holds every compiled query of the
-case page to it). Only the SQL is kept, never a row: nothing read is cached.
+      STAGES = Compiled(lambda case_id: Stage.objects.filter(case_id=case_id).order_by("number"))
+      STAGES.models(case.pk)       # Stage instances, as list(queryset) gives them
+      ROWS.rows(case.pk)           # tuples, as list(queryset.values_list(...)) gives them
 
-A query's shape must not depend on its values (no `__in` a list of varying length, no branch on
-a value): the function is called once. Prefetching and `.only()`/`.defer()` are not supported.
+  The rows go through the same converters and the models through the same `from_db` and
+  select_related populators as the ORM's own iterables, so what comes back is what
+  `list(queryset)` returns (`performance/tests/test_compiled.py`). Its shape must not depend
+  on its values (no `__in` a list of varying length, no branch on a value): the function is
+  called once. Prefetching and `.only()`/`.defer()` are not supported.
+- `counting.compiled_once(key, build)`, a set of counts (the queue's): the caller's key names
+  the day, the user, the scope; a value that changes every request (the moment now) is built
+  from a stand-in and bound with `Counts.bound`.
+
+On PostgreSQL compiled queries are also prepared by the server, and several go in one round trip
+(`together`, `answered`).
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -40,10 +50,55 @@ _STR = "\x00putright-compiled-{}"
 _DATE = dt.date(1001, 1, 1)
 
 
+#: Compiled SQL by key, most recently used last: one store for every page. A key names a day
+#: where the SQL depends on it, so old ones fall out.
+_kept: OrderedDict = OrderedDict()
+_kept_lock = threading.Lock()
+KEEP = 256
+
+
+def once(key: tuple, build: Callable[[], Any]) -> Any:
+    """`build()` (what a query's SQL was compiled into), called once per process for each `key`.
+    Two calls with the same key must compile the same SQL with the same parameters: the key
+    names everything they depend on other than the stand-ins `bind` replaces."""
+    with _kept_lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
+            return kept
+    kept = build()
+    with _kept_lock:
+        _kept[key] = kept
+        while len(_kept) > KEEP:
+            _kept.popitem(last=False)
+    return kept
+
+
+def forget() -> None:
+    """Drop every kept compilation (tests; nothing else needs to: the keys name their inputs)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def bind(params, values: dict) -> list:
+    """The parameters of SQL compiled with stand-ins, each stand-in found in `values` replaced by
+    its value there (as the database adapter takes it) and every other parameter as it was."""
+    return [values.get(p, p) if hashable(p) else p for p in params]
+
+
+def hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 @dataclass
 class _Plan:
     sql: str
-    slots: list[tuple[str, Any]]  # ("value", i) for the i-th argument, ("const", x) for a constant
+    params: list  # as compiled, the stand-ins adapted for the database among them
+    stand_ins: list  # each argument's stand-in, adapted as in params
     converters: list
     select: list
     klass_info: dict | None
@@ -59,9 +114,7 @@ class Compiled:
         date), int for each when not given."""
         self.build = build
         self.kinds = kinds or (int,) * len(inspect.signature(build).parameters)
-        self._plans: dict[str, _Plan] = {}
         self._model = None
-        self._lock = threading.Lock()
 
     def _sentinels(self) -> list:
         out = []
@@ -77,57 +130,37 @@ class Compiled:
         return out
 
     def _plan(self) -> tuple[str, _Plan]:
-        if self._model is not None:
+        if self._model is not None:  # its database known: the kept SQL, or compiled again
             alias = router.db_for_read(self._model)
-            plan = self._plans.get(alias)
-            if plan is not None:
-                return alias, plan
-        sentinels = self._sentinels()
-        queryset = self.build(*sentinels)
+            return alias, once((self, alias), lambda: self._compile(self.build(*self._sentinels())))
+        queryset = self.build(*self._sentinels())
+        self._model = queryset.model
+        return queryset.db, once((self, queryset.db), lambda: self._compile(queryset))
+
+    def _adapt(self, connection, values) -> list:
+        return [connection.ops.adapt_datefield_value(v) if kind is dt.date else v for v, kind in zip(values, self.kinds)]
+
+    def _compile(self, queryset) -> _Plan:
         alias = queryset.db
-        connection = connections[alias]
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        adapted = {}
-        for i, (sentinel, kind) in enumerate(zip(sentinels, self.kinds)):
-            adapted[sentinel] = i
-            if kind is dt.date:
-                adapted[connection.ops.adapt_datefield_value(sentinel)] = i
-        slots, found = [], set()
-        for param in params:
-            if isinstance(param, (int, str, dt.date)) and param in adapted:
-                slots.append(("value", adapted[param]))
-                found.add(adapted[param])
-            else:
-                slots.append(("const", param))
-        if len(found) != len(sentinels):
+        stand_ins = self._adapt(connections[alias], self._sentinels())
+        if any(s not in params for s in stand_ins):
             raise ValueError("A compiled query must use each of its arguments as a value of the SQL.")
         columns = compiler.col_count
         fields = [s[0] for s in compiler.select[:columns]]
-        plan = _Plan(
-            sql=sql, slots=slots,
+        return _Plan(
+            sql=sql, params=list(params), stand_ins=stand_ins,
             converters=list(compiler.get_converters(fields).items()),
             select=compiler.select, klass_info=compiler.klass_info,
             annotation_col_map=compiler.annotation_col_map, columns=columns,
         )
-        with self._lock:
-            self._plans[alias] = plan
-            self._model = queryset.model
-        return alias, plan
 
     def _params(self, values) -> tuple[str, _Plan, list]:
         if len(values) != len(self.kinds):
             raise TypeError(f"This compiled query takes {len(self.kinds)} values, not {len(values)}.")
         alias, plan = self._plan()
-        connection = connections[alias]
-        params = []
-        for what, x in plan.slots:
-            if what == "const":
-                params.append(x)
-            else:
-                value = values[x]
-                params.append(connection.ops.adapt_datefield_value(value) if self.kinds[x] is dt.date else value)
-        return alias, plan, params
+        return alias, plan, bind(plan.params, dict(zip(plan.stand_ins, self._adapt(connections[alias], values))))
 
     def _convert(self, alias: str, plan: _Plan, rows: list) -> list:
         if not plan.converters:
