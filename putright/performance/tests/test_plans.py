@@ -157,7 +157,7 @@ def test_viewed_by_reads_the_case_s_own_reads_not_the_whole_access_log(staff_cli
     """The case page's "Viewed by" groups the case's last 500 reads. Asked as "reads whose id is
     among those 500", PostgreSQL hashed the 500 and read the whole access log against them (a
     sequential scan of every read ever recorded); asked for the case's reads among them, both
-    databases start from the case's index."""
+    databases start from the case's index; the last 500 are numbered over the case's own reads."""
     from putright.audit import record_read
 
     case = f.log_complaint(handler=handler)
@@ -169,6 +169,8 @@ def test_viewed_by_reads_the_case_s_own_reads_not_the_whole_access_log(staff_cli
     assert '"audit_readevent"."case_id" = ' in outer, sql
     shown = plan(sql, params, sorting=True)
     assert "SCAN audit_readevent\n" not in shown + "\n" and "Seq Scan on audit_readevent" not in shown, shown
+    # Nor the log backward by time (the index on `at`), as "ORDER BY at DESC LIMIT 500" was read.
+    assert "audit_readevent_at_" not in shown, shown
 
 
 @pytest.mark.parametrize("url", ["/cases/?cases=all", "/cases/?cases=all&state=all", "/cases/?cases=all&due=overdue",
