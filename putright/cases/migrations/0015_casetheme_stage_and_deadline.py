@@ -1,0 +1,23 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """Nullable columns without a default: ALTER TABLE ADD COLUMN on SQLite, no rebuild; filled
+    for the open cases' themes, and indexed, by performance migration 0010."""
+
+    dependencies = [
+        ("cases", "0014_merge_retention_and_queue_marks"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="casetheme",
+            name="case_stage",
+            field=models.SmallIntegerField(editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="casetheme",
+            name="case_deadline",
+            field=models.DateField(editable=False, null=True),
+        ),
+    ]
