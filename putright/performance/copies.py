@@ -21,7 +21,10 @@ Triggers on the stages set it; one on the case puts it right if a save writes it
 `cases_case_themes.case_open` is TRUE while the row's case is open, and empty otherwise: the
 queue's theme filter reads the theme's few thousand open cases from an index of these rows
 (performance migration 0008), where it visited every open case (or every case the theme was ever
-given to) to look its themes up.
+given to) to look its themes up. The same rows also carry, while the case is open, its stage,
+next deadline and handler (and, always, the date it was received): a page of a theme (and a stage,
+and a handler) by deadline is then 25 entries of an index of them in the queue's order
+(performance migration 0010), where each of the theme's open cases was looked up and all sorted.
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ TRIGGERS += THEME_TRIGGERS
 FUNCTIONS += THEME_FUNCTIONS
 
 #: The theme rows' copies of their case's place in the queue: its stage (1 or 2; empty outside a
-#: stage) and next deadline while it is open, empty once closed; and the date it was received.
+#: stage), next deadline and handler while it is open, empty once closed; and the date it was
+#: received.
 STAGE_STATES = {
     1: ["stage1_logged", "stage1_acknowledged", "stage1_responded"],
     2: ["stage2_requested", "stage2_acknowledged", "stage2_responded"],
@@ -70,15 +74,17 @@ STAGE_STATES = {
 
 
 def order_of(case: str, *, named: bool = False) -> str:
-    """The copies (case_stage, case_deadline, received_on) from the case row `case` (c, NEW)."""
+    """The copies (ORDER_COLUMNS) from the case row `case` (c, NEW)."""
     stages = " ".join(f"WHEN {case}.state IN ({', '.join(repr(s) for s in states)}) THEN {stage}"
                       for stage, states in STAGE_STATES.items())
-    stage, deadline, received = (" AS case_stage", " AS case_deadline", " AS received_on") if named else ("", "", "")
+    stage, deadline, handler, received = ((" AS case_stage", " AS case_deadline", " AS case_handler", " AS received_on")
+                                          if named else ("", "", "", ""))
     return (f"CASE WHEN {case}.is_open THEN CASE {stages} END END{stage}, "
-            f"CASE WHEN {case}.is_open THEN {case}.next_deadline_by END{deadline}, {case}.received_on{received}")
+            f"CASE WHEN {case}.is_open THEN {case}.next_deadline_by END{deadline}, "
+            f"CASE WHEN {case}.is_open THEN {case}.handler_id END{handler}, {case}.received_on{received}")
 
 
-ORDER_COLUMNS = "case_stage, case_deadline, received_on"
+ORDER_COLUMNS = "case_stage, case_deadline, case_handler, received_on"
 ORDER_TRIGGERS = [
     ("copy_theme_order_theme_insert", "cases_case_themes"),
     ("copy_theme_order_theme_update", "cases_case_themes"),
@@ -88,7 +94,7 @@ ORDER_FUNCTIONS = ["copy_theme_order_theme", "copy_theme_order_case"]
 TRIGGERS += ORDER_TRIGGERS
 FUNCTIONS += ORDER_FUNCTIONS
 #: What a change to the case must touch its theme rows for (the columns the copies are made of).
-ORDER_SOURCES = ["state", "is_open", "next_deadline_by", "received_on"]
+ORDER_SOURCES = ["state", "is_open", "next_deadline_by", "handler_id", "received_on"]
 
 
 def _order_differs(row: str, case: str, differs: str) -> str:
@@ -120,7 +126,7 @@ def _order_postgresql() -> list[str]:
         f"CREATE OR REPLACE FUNCTION {theme_function}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE copied record; BEGIN "
         f"SELECT {order_of('c', named=True)} INTO copied FROM cases_case c WHERE c.id = NEW.case_id; "
         f"IF FOUND THEN NEW.case_stage := copied.case_stage; NEW.case_deadline := copied.case_deadline; "
-        f"NEW.received_on := copied.received_on; END IF; "
+        f"NEW.case_handler := copied.case_handler; NEW.received_on := copied.received_on; END IF; "
         f"RETURN NEW; END $$",
         f"CREATE OR REPLACE FUNCTION {case_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         f"UPDATE cases_case_themes SET ({ORDER_COLUMNS}) = ({order_of('NEW')}) "
@@ -287,8 +293,8 @@ ORDER_REFILL = [
     f"UPDATE cases_case_themes SET ({ORDER_COLUMNS}) = (SELECT {order_of('c')} FROM cases_case c WHERE c.id = cases_case_themes.case_id) "
     f"WHERE case_id IN ({OPEN_CASES}) AND EXISTS (SELECT 1 FROM cases_case c WHERE c.id = cases_case_themes.case_id "
     f"AND {_order_differs('cases_case_themes', 'c', '{differs}')})",
-    "UPDATE cases_case_themes SET case_stage = NULL, case_deadline = NULL "
-    "WHERE (case_stage IS NOT NULL OR case_deadline IS NOT NULL) AND case_open IS NULL",
+    "UPDATE cases_case_themes SET case_stage = NULL, case_deadline = NULL, case_handler = NULL "
+    "WHERE (case_stage IS NOT NULL OR case_deadline IS NOT NULL OR case_handler IS NOT NULL) AND case_open IS NULL",
 ]
 
 

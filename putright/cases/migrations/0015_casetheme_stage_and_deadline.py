@@ -20,4 +20,9 @@ class Migration(migrations.Migration):
             name="case_deadline",
             field=models.DateField(editable=False, null=True),
         ),
+        migrations.AddField(
+            model_name="casetheme",
+            name="case_handler",
+            field=models.IntegerField(editable=False, null=True),
+        ),
     ]
