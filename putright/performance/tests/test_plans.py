@@ -305,8 +305,8 @@ def test_a_page_of_a_theme_by_deadline_reads_the_theme_rows_index_in_order(url, 
             assert meant in shown, (state, shown)
             assert "cases_case " not in shown + " " and "cases_case\n" not in shown + "\n", (state, shown)
             assert "TEMP B-TREE" not in shown and "Sort" not in shown, (state, shown)
-            if connection.vendor == "postgresql":  # no theme row read either (SQLite reads none, measured, but does not say so)
-                assert "Index Only Scan" in shown, (state, shown)
+            if connection.vendor == "postgresql" and "LIMIT" in sql:  # no theme row read either (SQLite reads none, but does not
+                assert "Index Only Scan" in shown, (state, shown)  # say so; PostgreSQL may count tiny tables by bitmap)
 
 
 @pytest.mark.parametrize("url", ["/cases/?cases=all&theme={theme}&sort=resident", "/cases/?cases=all&theme={theme}&stage=1&sort=-received"])
