@@ -194,17 +194,26 @@ NARROWING = ("q", "kind", "stage", "service_area", "theme", "handler", "due")
 #: The order of the theme rows' index (performance migration 0010): the deadline sort's terms,
 #: on the case's copies (putright.performance.copies).
 THEME_ORDER = [ExpressionWrapper(Q(case_deadline__isnull=True), output_field=BooleanField()).asc(), "case_deadline", "received_on", "case_id"]
+#: The sorts a theme's rows are paged in, each its index's order (the sort's terms in `SORTS`, on
+#: the theme rows): by deadline, and by date received either way (case_theme_open_received).
+THEME_SORTS = {
+    "deadline": THEME_ORDER,
+    "received": ["received_on", "case_id"],
+    "-received": [F("received_on").desc(), F("case_id").desc()],
+}
 
 
 def theme_rows(user, data):
-    """The open cases of a theme (and a stage, and a handler or the user's own), by deadline: the
-    theme's case rows from an index of open case themes in the queue's order
-    (case_theme_open_deadline, case_theme_open_stage_deadline, case_theme_open_handler_deadline),
-    each with its case's stage, deadline and handler copied by triggers. A page reads 25 index
-    entries and the total counts one range of it, where the cases' own query looked up each of the
-    theme's open cases and sorted them all. None for any other filter or sort: `filtered_cases`
-    answers those (the theme's open cases looked up by id)."""
-    if not data.get("theme") or data.get("state") or data.get("sort", DEFAULT_SORT) != DEFAULT_SORT:
+    """The open cases of a theme (and a stage, and a handler or the user's own), by deadline or by
+    date received: the theme's case rows from an index of open case themes in that order
+    (case_theme_open_deadline, case_theme_open_stage_deadline, case_theme_open_handler_deadline,
+    case_theme_open_received), each with its case's stage, deadline and handler copied by
+    triggers. A page reads 25 index entries (a few more with a stage or handler by date) and the
+    total counts one range of one, where the cases' own query looked up each of the theme's open
+    cases and sorted them all. None for any other filter or sort: `filtered_cases` answers those
+    (the theme's open cases looked up by id)."""
+    order = THEME_SORTS.get(data.get("sort", DEFAULT_SORT))
+    if not data.get("theme") or data.get("state") or order is None:
         return None
     if any(data.get(name) for name in NARROWING if name not in ("theme", "stage", "handler")):
         return None
@@ -218,7 +227,7 @@ def theme_rows(user, data):
         rows = rows.filter(case_handler=handlers.pop())
     if data.get("stage"):
         rows = rows.filter(case_stage=int(data["stage"]))
-    return rows.order_by(*THEME_ORDER)
+    return rows.order_by(*order)
 
 
 def kept_total(data) -> Kept | None:

@@ -1,5 +1,5 @@
-"""A page of a theme's open cases (and of a theme and a stage) in the queue's deadline order, read
-from an index of the theme rows (putright.performance.copies).
+"""A page of a theme's open cases (and of a theme and a stage, or a handler) in the queue's deadline
+order, or by date received, read from an index of the theme rows (putright.performance.copies).
 
 The case's stage, next deadline and handler while it is open are copied onto each case theme row (cases
 migration 0015, kept by triggers that putright.performance.schema makes after every migrate;
@@ -23,6 +23,8 @@ INDEXES = [
     # hundred at a million cases; a theme's stage 2, a few thousand), never on the table's row.
     ("case_theme_open_stage_deadline", "cases_case_themes", f"theme_id, case_stage, {ORDER}, case_handler", " WHERE case_open"),
     ("case_theme_open_handler_deadline", "cases_case_themes", f"theme_id, case_handler, {ORDER}, case_stage", " WHERE case_open"),
+    # Oldest or newest first (read backwards): a stage or handler tested on the entries.
+    ("case_theme_open_received", "cases_case_themes", "theme_id, received_on, case_id, case_stage, case_handler", " WHERE case_open"),
 ]
 
 

@@ -278,8 +278,10 @@ def test_the_extended_filter_reads_the_index_of_open_extended_cases_in_the_queue
     ("/cases/?cases=mine&theme={theme}", "case_theme_open_handler_deadline", "case_theme_open_handler_deadline"),
     # Either index: each tests the other column on its own entries.
     ("/cases/?cases=mine&theme={theme}&stage=2", "case_theme_open_", "case_theme_open_"),
+    ("/cases/?cases=all&theme={theme}&sort=-received", "case_theme_open_received", "case_theme_open"),
+    ("/cases/?cases=all&theme={theme}&sort=received", "case_theme_open_received", "case_theme_open"),
 ])
-def test_a_page_of_a_theme_by_deadline_reads_the_theme_rows_index_in_order(url, index, counted_from, staff_client, handler, other_handler):
+def test_a_page_of_a_theme_reads_the_theme_rows_index_in_its_order(url, index, counted_from, staff_client, handler, other_handler):
     """Paged and counted from the theme rows' own index in the queue's order: 25 entries a page,
     one range counted; no case looked up, nothing sorted."""
     from putright.cases.models import CaseTheme, Theme
@@ -309,7 +311,7 @@ def test_a_page_of_a_theme_by_deadline_reads_the_theme_rows_index_in_order(url, 
                 assert "Index Only Scan" in shown, (state, shown)  # say so; PostgreSQL may count tiny tables by bitmap)
 
 
-@pytest.mark.parametrize("url", ["/cases/?cases=all&theme={theme}&sort=resident", "/cases/?cases=all&theme={theme}&stage=1&sort=-received"])
+@pytest.mark.parametrize("url", ["/cases/?cases=all&theme={theme}&sort=resident", "/cases/?cases=all&theme={theme}&stage=1&sort=-reference"])
 def test_the_theme_filter_reads_the_themes_open_cases_from_their_index(url, staff_client, handler):
     from putright.cases.models import CaseTheme, Theme
 

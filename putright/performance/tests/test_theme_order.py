@@ -143,9 +143,10 @@ def test_copies_gone_stale_while_the_triggers_were_off_are_put_right(handler):
     assert_theme_copies_match()
 
 
+@pytest.mark.parametrize("sort", ["deadline", "-received", "received"])
 @pytest.mark.parametrize("stage", ["", "1", "2"])
 @pytest.mark.parametrize("scope", ["all", "mine"])
-def test_a_theme_page_shows_the_cases_the_cases_own_query_gives_in_its_order(scope, stage, handler, other_handler, staff_client):
+def test_a_theme_page_shows_the_cases_the_cases_own_query_gives_in_its_order(scope, stage, sort, handler, other_handler, staff_client):
     """The theme rows' order against the cases' own query (the way every other page of the queue,
     and the theme page before, is answered), page by page, with deadlines shared and missing."""
     delay = Theme.objects.create(name="Delay")
@@ -157,13 +158,13 @@ def test_a_theme_page_shows_the_cases_the_cases_own_query_gives_in_its_order(sco
         give(case, delay)
     for _ in range(2):
         give(f.log_service_request(), delay)  # open, outside a stage
-    data = {"cases": scope, "theme": delay, "stage": stage, "sort": "deadline"}
+    data = {"cases": scope, "theme": delay, "stage": stage, "sort": sort}
     live = list(filtered_cases(handler, data, f.TODAY, landlord_calendar()).values_list("pk", flat=True))
     assert len(live) > PAGE_SIZE if not stage and scope == "all" else len(live) >= 3
     assert list(theme_rows(handler, data).values_list("case_id", flat=True)) == live
     shown = []
     for page in range(1, (len(live) + PAGE_SIZE - 1) // PAGE_SIZE + 1):
-        response = staff_client.get(f"/cases/?cases={scope}&theme={delay.pk}&stage={stage}&page={page}")
+        response = staff_client.get(f"/cases/?cases={scope}&theme={delay.pk}&stage={stage}&sort={sort}&page={page}")
         assert response.context["page"].paginator.count == len(live)
         shown += [row.pk for row in response.context["page"].object_list]
     assert shown == live
@@ -174,6 +175,8 @@ def test_other_sorts_and_filters_of_a_theme_are_answered_as_before(handler, othe
     base = {"cases": "all", "theme": delay, "sort": "deadline"}
     for same in ({}, {"stage": "2"}, {"cases": "mine"}, {"handler": other_handler}, {"cases": "mine", "handler": handler}):
         assert theme_rows(handler, {**base, **same}) is not None, same
-    for other in ({"sort": "resident"}, {"sort": "-deadline"}, {"state": "stage1_logged"}, {"state": "all"}, {"due": "overdue"},
+    for same in ({"sort": "received"}, {"sort": "-received", "stage": "1", "cases": "mine"}):
+        assert theme_rows(handler, {**base, **same}) is not None, same
+    for other in ({"sort": "resident"}, {"sort": "-deadline"}, {"sort": "reference"}, {"state": "stage1_logged"}, {"state": "all"}, {"due": "overdue"},
                   {"kind": "complaint"}, {"q": "Patel"}, {"cases": "mine", "handler": other_handler}):
         assert theme_rows(handler, {**base, **other}) is None, other
