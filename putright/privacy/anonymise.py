@@ -31,12 +31,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.utils import timezone
 
 from putright.cases.models import Case
-from putright.notifications.models import Outbox
 from putright.ombudsman.models import (
     Determination,
     DeterminationFinding,
@@ -45,11 +43,9 @@ from putright.ombudsman.models import (
     OmbudsmanEvent,
     Order,
 )
-from putright.portal.models import AccessToken, SignInCode
-from putright.residents.models import ContactChannel, Format, Representative, Resident, ResidentEvent, Restriction
+from putright.residents.models import Resident
 
-from . import linked
-from .models import AnonymisedCase, AnonymisedResident, DataRequest
+from .models import AnonymisedCase, AnonymisedResident
 from .scrub import REMOVED, address_needles, scrub_data
 
 
@@ -123,13 +119,6 @@ def _scrub_ombudsman(cases: models.QuerySet, counts: Counter) -> None:
     _scrub_events(OmbudsmanEvent.objects.filter(ombudsman_case__in=cases), counts, "ombudsman events", with_actor_label=False)
 
 
-def _outbox_for(emails: list[str]) -> models.QuerySet:
-    q = models.Q(pk__in=[])
-    for email in emails:
-        q |= models.Q(to__iexact=email) | models.Q(link_for__iexact=email)
-    return Outbox.objects.filter(q)
-
-
 @transaction.atomic
 def anonymise_case(case: Case, *, why: str, actor=None, run=None, now: dt.datetime | None = None, check_holds: bool = True) -> AnonymisedCase:
     """1. check the case may be anonymised (ended, not already, no hold); 2. replace its free text,
@@ -158,6 +147,7 @@ def anonymise_batch(cases: list[Case], *, today: dt.date, why: str, run, now: dt
     anonymised since it was listed is skipped. `reached` (kind, received_on, id) is saved on the run in
     the same transaction, so a run killed half-way carries on from what it committed."""
     from .batch import anonymise_cases
+    from .batch_residents import anonymise_residents
     from .due import candidates, cursor_to_json, is_held, link_holds, with_holds
     from .models import RetentionRun, RetentionSchedule
 
@@ -170,12 +160,7 @@ def anonymise_batch(cases: list[Case], *, today: dt.date, why: str, run, now: dt
             still_due = [c for c in link_holds(fresh, today, schedule) if not is_held(c)]
         anonymise_cases(still_due, why=why, run=run, now=now)
         residents = {case.resident_id for case in still_due if case.resident_id}
-        done = []
-        for resident in Resident.objects.filter(pk__in=residents).prefetch_related("representatives").order_by("pk"):
-            if resident_is_done(resident):
-                emails = [e for e in [resident.email] + [r.email for r in resident.representatives.all()] if e]
-                done.append((anonymise_resident(resident, why=why, now=now, sessions=False), emails))
-        delete_sessions_for(done)
+        anonymise_residents(list(residents_done(residents).select_for_update(of=("self",))), why=why, now=now)
         if reached is not None:
             RetentionRun.objects.filter(pk=run.pk).update(reached=cursor_to_json(reached))
     return len(still_due)
@@ -195,73 +180,29 @@ def resident_is_done(resident: Resident) -> bool:
     return not OmbudsmanCase.objects.filter(resident=resident, closed_on__isnull=True).exists()
 
 
+def residents_done(ids) -> models.QuerySet:
+    """The residents among `ids` not anonymised yet whose every case is anonymised and who have
+    no open Ombudsman case (`resident_is_done` for many, in one query), in order of id, with
+    their representatives."""
+    unfinished = Case.objects.filter(resident=models.OuterRef("pk"), anonymisation__isnull=True)
+    ombudsman = OmbudsmanCase.objects.filter(resident=models.OuterRef("pk"), closed_on__isnull=True)
+    return (
+        Resident.objects.filter(pk__in=ids, anonymisation__isnull=True)
+        .filter(~models.Exists(unfinished), ~models.Exists(ombudsman))
+        .prefetch_related("representatives").order_by("pk")
+    )
+
+
 @transaction.atomic
-def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.datetime | None = None, sessions: bool = True) -> AnonymisedResident:
-    """The resident's record, representatives, safeguards, portal links and sessions. Their cases
-    must be anonymised first (`anonymise_case` calls this when the last one is)."""
-    now = now or timezone.now()
+def anonymise_resident(resident: Resident, *, why: str, actor=None, now: dt.datetime | None = None) -> AnonymisedResident:
+    """The resident's record, representatives, safeguards, portal links and sessions: a batch of
+    one (batch_residents.py). Their cases must be anonymised first (`anonymise_case` calls this
+    when the last one is)."""
+    from .batch_residents import anonymise_residents
+
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if AnonymisedResident.objects.filter(resident=resident).exists():
         raise CannotAnonymise("This resident's record has already been anonymised.")
     if not resident_is_done(resident):
         raise CannotAnonymise("This resident still has cases (or an open Ombudsman case) that are not anonymised.")
-    counts: Counter = Counter()
-    emails = [e for e in [resident.email] + [r.email for r in resident.representatives.all()] if e]
-
-    Resident.objects.filter(pk=resident.pk).update(
-        name=f"Anonymised resident {resident.pk}", email="", phone="", address="", postcode="", tenancy_reference="",
-        language="", contact_notes="", preferred_channel=ContactChannel.LETTER, preferred_format=Format.STANDARD,
-    )
-    counts["adjustments"] += resident.adjustments.all().delete()[0]
-    counts["representatives"] += Representative.objects.filter(resident=resident).update(
-        name=REMOVED, relationship="", email="", phone="", address=""
-    )
-    _scrub_text_fields(
-        Restriction.objects.filter(resident=resident),
-        ("reasons", "evidence", "restricted", "equality_considerations", "end_reason"), counts, "restrictions",
-    )
-    _scrub_events(ResidentEvent.objects.filter(resident=resident), counts, "resident events")
-    _scrub_text_fields(DataRequest.objects.filter(resident=resident), ("details", "extension_reason", "outcome_reason"), counts, "data protection requests")
-    _scrub_ombudsman(OmbudsmanCase.objects.filter(resident=resident), counts)
-    linked.scrub_for_resident(resident, emails, counts, _scrub_text_fields, _scrub_events)
-    counts["emails"] += _outbox_for(emails).delete()[0]
-    lowered = [e.lower() for e in emails]
-    counts["portal links"] += AccessToken.objects.filter(email__in=lowered).delete()[0]
-    counts["sign-in codes"] += SignInCode.objects.filter(email__in=lowered).delete()[0]
-    if sessions:  # a batch reads the sessions once for all its residents (delete_sessions_for)
-        counts["sessions"] += delete_sessions_mentioning(emails)
-    return AnonymisedResident.objects.create(resident=resident, anonymised_at=now, why=why, by=actor, counts=dict(counts))
-
-
-def delete_sessions_for(done: list[tuple[AnonymisedResident, list[str]]]) -> None:
-    """delete_sessions_mentioning for many residents just anonymised (each with the addresses they
-    had), reading every session once, not once per resident; each deletion counted on its
-    resident's record."""
-    needles = {record.pk: [e.lower() for e in emails] for record, emails in done if emails}
-    if not needles:
-        return
-    doomed: dict[int, list[str]] = {}
-    for session in Session.objects.iterator():
-        text = repr(session.get_decoded()).lower()
-        for pk, found in needles.items():
-            if any(n in text for n in found):
-                doomed.setdefault(pk, []).append(session.pk)
-                break
-    for record, _ in done:
-        if record.pk in doomed:
-            record.counts["sessions"] = Session.objects.filter(pk__in=doomed[record.pk]).delete()[0]
-            AnonymisedResident.objects.filter(pk=record.pk).update(counts=record.counts)
-
-
-def delete_sessions_mentioning(needles: list[str]) -> int:
-    """Delete every session whose decoded data mentions one of `needles` (a signed-in resident, a
-    half-finished complaint, the page after sending one)."""
-    needles = [n.lower() for n in needles if n]
-    if not needles:
-        return 0
-    doomed = []
-    for session in Session.objects.iterator():
-        text = repr(session.get_decoded()).lower()
-        if any(n in text for n in needles):
-            doomed.append(session.pk)
-    return Session.objects.filter(pk__in=doomed).delete()[0]
+    return anonymise_residents([resident], why=why, actor=actor, now=now)[0]

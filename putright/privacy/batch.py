@@ -122,11 +122,12 @@ def _remove_emails(counts: dict[int, Counter], cases: list[Case]) -> None:
         Outbox.objects.filter(pk__in=[pk for pk, _ in reminders]).delete()
 
 
-def _rewrite_events(rows: list[tuple[int, str, str, str | None]]) -> None:
-    """One UPDATE for up to EVENTS_AT_ONCE events: (id, summary, data as JSON, actor label or None
-    to keep it), joined from a VALUES list (SQLite 3.33+ and PostgreSQL both take UPDATE ... FROM,
-    and both name a VALUES list's columns column1, column2, ...)."""
-    table = connection.ops.quote_name(CaseEvent._meta.db_table)
+def _rewrite_events(rows: list[tuple[int, str, str, str | None]], model: type[models.Model] = CaseEvent) -> None:
+    """One UPDATE for up to EVENTS_AT_ONCE events of `model` (the timeline, or a resident's
+    record of safeguards): (id, summary, data as JSON, actor label or None to keep it), joined
+    from a VALUES list (SQLite 3.33+ and PostgreSQL both take UPDATE ... FROM, and both name a
+    VALUES list's columns column1, column2, ...)."""
+    table = connection.ops.quote_name(model._meta.db_table)
     data = "v.column3::jsonb" if connection.vendor == "postgresql" else "v.column3"
     values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
     sql = (
@@ -137,19 +138,20 @@ def _rewrite_events(rows: list[tuple[int, str, str, str | None]]) -> None:
         cursor.execute(sql, [p for row in rows for p in row])
 
 
-def _scrub_timeline(counts: dict[int, Counter], ids: list[int]) -> None:
-    """Every event of the batch's cases rewritten, EVENTS_AT_ONCE to an UPDATE."""
-    events = models.QuerySet(model=CaseEvent).filter(case_id__in=ids).order_by("pk").values_list("pk", "case_id", "kind", "data", "actor_label")
+def rewrite_events_of(model: type[models.Model], owner: str, ids: list[int], counts: dict[int, Counter], label: str) -> None:
+    """Every event of `model` (the timeline, or a resident's record of safeguards) whose `owner`
+    column is one of `ids` rewritten, EVENTS_AT_ONCE to an UPDATE, counted on its owner."""
+    events = models.QuerySet(model=model).filter(**{f"{owner}__in": ids}).order_by("pk").values_list("pk", owner, "kind", "data", "actor_label")
     rows = []
-    for pk, case_id, kind, data, actor_label in events.iterator(chunk_size=2000):
+    for pk, owner_id, kind, data, actor_label in events.iterator(chunk_size=2000):
         actor = REMOVED if actor_label and actor_label != "system" else None
         rows.append((pk, _event_label(kind), json.dumps(scrub_data(data or {})), actor))
-        counts[case_id]["timeline events"] += 1
+        counts[owner_id][label] += 1
         if len(rows) == EVENTS_AT_ONCE:
-            _rewrite_events(rows)
+            _rewrite_events(rows, model)
             rows = []
     if rows:
-        _rewrite_events(rows)
+        _rewrite_events(rows, model)
 
 
 def _redact_learning(counts: dict[int, Counter], cases: list[Case]) -> None:
@@ -204,7 +206,7 @@ def anonymise_cases(cases: list[Case], *, why: str, actor=None, run=None, now: d
     _redact_learning(counts, cases)
     for case_id in HazardReport.objects.filter(case_id__in=ids).order_by().values_list("case_id", flat=True).distinct():
         linked.scrub_hazards(HazardReport.objects.filter(case_id=case_id), counts[case_id], _scrub_text_fields, _scrub_events)
-    _scrub_timeline(counts, ids)
+    rewrite_events_of(CaseEvent, "case_id", ids, counts, "timeline events")
     return AnonymisedCase.objects.bulk_create(
         [AnonymisedCase(case_id=pk, anonymised_at=now, why=why, by=actor, run=run, counts=dict(counts[pk])) for pk in ids]
     )

@@ -98,7 +98,7 @@ def test_a_run_killed_half_way_leaves_nothing_half_done_and_is_carried_on(today,
     def killed(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch, "_scrub_timeline", killed)
+    monkeypatch.setattr(batch, "rewrite_events_of", killed)
     with pytest.raises(KeyboardInterrupt):
         run_once(apply=True, batch=2)
     # The batch under way rolled back whole: not a row of it changed, the run's place unchanged.
@@ -252,3 +252,19 @@ def test_a_page_of_due_cases_is_read_from_the_index_of_cases_not_anonymised(stat
             if cursor.fetchone():
                 cursor.execute("DELETE FROM sqlite_stat1")
                 cursor.execute("ANALYZE sqlite_schema")
+
+
+def test_a_batch_passes_over_a_resident_already_anonymised(today):
+    """A case logged later for a resident already anonymised (the record kept, the details gone)
+    is anonymised in its batch; the resident's record is not made twice and the batch goes on."""
+    from putright.privacy.models import AnonymisedResident
+
+    first, other = old_complaints(2, today, resident=True)
+    assert run_once(apply=True, batch=10)["anonymised"] == 2
+    record = AnonymisedResident.objects.get(resident=first.resident)
+    later = withdrawn(when(2018, 6, 4), when(2018, 7, 2), resident=first.resident, today=today)
+    third = old_complaints(1, today, resident=True)[0]
+    assert run_once(apply=True, batch=10)["anonymised"] == 2
+    assert AnonymisedCase.objects.filter(case__in=[later, third]).count() == 2
+    assert AnonymisedResident.objects.filter(resident=first.resident).get() == record
+    assert AnonymisedResident.objects.filter(resident=third.resident).exists()
