@@ -126,7 +126,9 @@ def _order_postgresql() -> list[str]:
         f"CREATE OR REPLACE FUNCTION {theme_function}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE copied record; BEGIN "
         f"SELECT {order_of('c', named=True)} INTO copied FROM cases_case c WHERE c.id = NEW.case_id; "
         f"IF FOUND THEN NEW.case_stage := copied.case_stage; NEW.case_deadline := copied.case_deadline; "
-        f"NEW.case_handler := copied.case_handler; NEW.received_on := copied.received_on; END IF; "
+        f"NEW.case_handler := copied.case_handler; END IF; "
+        # A row given without its date received stays refused (the reports' copy: CaseTheme.defaults_for).
+        f"IF FOUND AND NEW.received_on IS NOT NULL THEN NEW.received_on := copied.received_on; END IF; "
         f"RETURN NEW; END $$",
         f"CREATE OR REPLACE FUNCTION {case_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         f"UPDATE cases_case_themes SET ({ORDER_COLUMNS}) = ({order_of('NEW')}) "
