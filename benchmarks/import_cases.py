@@ -11,24 +11,32 @@ and 20 themes, received over three years. Each run is a separate process
 
 from __future__ import annotations
 
-import argparse
-import csv
-import datetime as dt
-import os
-import random
-import resource
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
+
+# Run as `python benchmarks/import_cases.py`, this folder comes first on the path and its queue.py
+# hides the standard library's queue module (which Django's thread pools import): move the folder
+# to the end, after the standard library, where queuebench is still found.
+_HERE = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
+sys.path[:] = [p for p in sys.path if p not in ("", _HERE) and not p.endswith("/benchmarks")] + [_HERE]
+
+import argparse  # noqa: E402
+import csv  # noqa: E402
+import datetime as dt  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "putright.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-secret")  # production settings need one (as queue.py)
 import django  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -38,19 +46,8 @@ from putright.cases.interchange import COLUMNS  # noqa: E402
 from putright.rules import deadlines  # noqa: E402
 from putright.rules.calendar import WorkingCalendar  # noqa: E402
 
-SERVICE_AREAS = [
-    "Repairs", "Damp and mould", "Anti-social behaviour", "Rent and service charges", "Lettings",
-    "Estate services", "Gas safety", "Customer service", "Major works", "Leasehold", "Tenancy management",
-    "Grounds maintenance",
-]
-THEMES = [
-    "Communication", "Delay", "Staff conduct", "Missed appointment", "Quality of work", "Noise",
-    "Heating", "Water leak", "Pest control", "Cleaning", "Parking", "Safety", "Accessibility",
-    "Charges", "Record keeping", "Contractor", "Adaptations", "Lift", "Windows", "Security",
-]
-CHANNELS = ["phone", "email", "letter", "in_person", "online", "social_media", "representative", "colleague", ""]
-DECISIONS = ["upheld", "partly_upheld", "not_upheld"]
-REASONS = ["over_12_months", "legal_proceedings", "previously_considered", "other"]
+# The same service areas, themes and choices as the queue benchmark's cases.
+from queuebench.generate import CHANNELS, DECISIONS, REASONS, SERVICE_AREAS, THEMES  # noqa: E402
 
 
 def working_after(cal: WorkingCalendar, day: dt.date, lo: int, hi: int, rng: random.Random) -> dt.date:

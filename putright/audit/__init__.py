@@ -28,3 +28,11 @@ def record_case_reads(actor, cases, *, path: str = "", via: str = "") -> int:
     from putright.audit.recording import record_case_reads as record
 
     return record(actor, cases, path=path, via=via)
+
+
+def case_read_statement(actor, case, *, path: str = ""):
+    """What record_read(actor, "case", case, path=path) writes, as a statement to send with a
+    page's own reads in one round trip (putright.performance.compiled.together): the case page."""
+    from putright.audit.recording import case_read_statement as statement
+
+    return statement(actor, case, path=path)

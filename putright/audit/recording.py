@@ -74,6 +74,20 @@ def record_case_reads(actor, cases, *, path: str = "", via: str = "") -> int:
 _COLUMNS = ("at", "actor_id", "actor_label", "what", "object_id", "label", "case_id", "resident_id", "path")
 
 
+def _insert_sql(connection) -> str:
+    meta, quote = ReadEvent._meta, connection.ops.quote_name
+    return "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(meta.db_table), ", ".join(quote(meta.get_field(c).column) for c in _COLUMNS), ", ".join(["%s"] * len(_COLUMNS)),
+    )
+
+
+def _shared(actor, what: str, via: str, connection) -> tuple:
+    """The columns every row of one reader's reads shares: the moment, the reader, how, what."""
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    at = ReadEvent._meta.get_field("at").get_db_prep_save(timezone.now(), connection)
+    return (at, actor_user.pk if actor_user else None, via[:200], what)
+
+
 def _insert(actor, what: str, rows: list[tuple], *, path: str, via: str) -> int:
     """The reads (object id, label, case id, resident id) in one statement run for each row, in
     one transaction: a model and a bulk_create batch per row cost the events feed more than its
@@ -81,13 +95,22 @@ def _insert(actor, what: str, rows: list[tuple], *, path: str, via: str) -> int:
     if not rows:
         return 0
     connection = connections[router.db_for_write(ReadEvent)]
-    meta, quote = ReadEvent._meta, connection.ops.quote_name
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    at = meta.get_field("at").get_db_prep_save(timezone.now(), connection)
-    shared = (at, actor_user.pk if actor_user else None, via[:200], what)
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(meta.db_table), ", ".join(quote(meta.get_field(c).column) for c in _COLUMNS), ", ".join(["%s"] * len(_COLUMNS)),
-    )
+    shared = _shared(actor, what, via, connection)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.executemany(sql, [(*shared, object_id, label[:300], case_id, resident_id, path[:300]) for object_id, label, case_id, resident_id in rows])
+        cursor.executemany(_insert_sql(connection), [(*shared, object_id, label[:300], case_id, resident_id, path[:300]) for object_id, label, case_id, resident_id in rows])
     return len(rows)
+
+
+def case_read_statement(actor, case, *, path: str = ""):
+    """The record that `actor` read `case` as a statement to send with the page's own queries
+    (putright.performance.compiled.Write): the row `record(actor, "case", case, path=path)`
+    saves, written in the same round trip as the reads that show the case, and committed with
+    them (the case page)."""
+    from putright.performance.compiled import Write
+
+    using = router.db_for_write(ReadEvent)
+    connection = connections[using]
+    actor_label = "" if getattr(actor, "is_authenticated", False) else (str(actor) if actor else "system")
+    at, actor_id, _via, what = _shared(actor, What.CASE, actor_label, connection)
+    row = (at, actor_id, actor_label[:200], what, str(case.pk), _label(What.CASE, case, case)[:300], case.pk, case.resident_id, path[:300])
+    return Write(_insert_sql(connection), row, using)

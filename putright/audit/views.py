@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connections, router
 from django.db.models import Count, Max, Q
 from django.shortcuts import render
 
@@ -40,11 +41,31 @@ VIEWED_BY_MOST = 10  # people listed under "Viewed by"
 
 
 def _viewed_by(case_id: int):
-    recent = ReadEvent.objects.filter(case_id=case_id).order_by("-at", "-id").values("pk")[:500]
+    from django.db.models import F, OuterRef, Subquery, Window
+    from django.db.models.functions import RowNumber
+
+    from putright.accounts.models import User
+
+    # The case's last 500 reads. On PostgreSQL numbered newest first over the case's own reads
+    # (its index): asked as "ORDER BY at DESC LIMIT 500", it walked the whole log backward by
+    # time to find them (22,800 other reads for 500: 3-4 ms at a million cases; test_plans.py).
+    # SQLite reads the case's index in that order and stops at 500 (numbering them all cost it
+    # 2.2 ms instead of 1.3 for a case read 809 times). The SQL is written once per database.
+    recent = ReadEvent.objects.filter(case_id=case_id)
+    if connections[router.db_for_read(ReadEvent)].vendor == "postgresql":
+        recent = recent.annotate(newest=Window(RowNumber(), order_by=[F("at").desc(), F("id").desc()])).filter(newest__lte=500)
+    else:
+        recent = recent.order_by("-at", "-id")[:500]
+    recent = recent.values("pk")
+
+    def reader(field: str):  # the reader's name, looked up for each of the (at most 10) rows shown
+        return Subquery(User.objects.filter(pk=OuterRef("actor_id")).values(field)[:1])
+
     return (
         ReadEvent.objects.filter(case_id=case_id, pk__in=recent)  # the case too: else PostgreSQL may read the whole log
-        .values_list("actor_id", "actor_label", "actor__first_name", "actor__last_name", "actor__username")
+        .values_list("actor_id", "actor_label")
         .annotate(last=Max("at"), last_id=Max("id"), times=Count("id"))
+        .annotate(first_name=reader("first_name"), last_name=reader("last_name"), username=reader("username"))
         .order_by("-last", "-last_id")[:VIEWED_BY_MOST]
     )
 
@@ -63,7 +84,7 @@ def viewed_by(case, limit: int = VIEWED_BY_MOST) -> list[dict]:
         raise ValueError(f"Viewed by lists at most {VIEWED_BY_MOST} people.")
     return [
         {"who": _who(actor_id, label, first, last_name, username), "last": last, "times": times}
-        for actor_id, label, first, last_name, username, last, _last_id, times in VIEWED_BY.rows(case.pk)[:limit]
+        for actor_id, label, last, _last_id, times, first, last_name, username in VIEWED_BY.rows(case.pk)[:limit]
     ]
 
 

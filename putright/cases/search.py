@@ -19,13 +19,18 @@ benchmarks/queue.py.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
-from django.db.models import CharField, Func, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
 from putright.cases.models import Case, ReferenceCounter
+from putright.performance import names
+from putright.performance.compiled import Compiled
 from putright.residents.models import Resident, phone_digits, postcode_key
 
 REFERENCE = re.compile(r"^([A-Z]+)[\s-]*(\d{4})[\s-]+(\d{1,9})$")
@@ -111,30 +116,104 @@ class AsIndexed(Func):
         return sql % tuple("'" + p.replace("'", "''") + "'" for p in params), []
 
 
+class AmongIds(Func):
+    """`column IN ids` with the ids as one parameter, however many: PostgreSQL's `= ANY(array)`,
+    SQLite's `IN (SELECT value FROM json_each(list))`. Both probe the column's index once an id,
+    as an IN list does, and stay one arm of an OR the planners answer index by index; but the
+    ORM prepares, copies and binds one value, not one a resident (a postcode shared by 200
+    residents cost 1.8 ms of Python for each query that repeated the list)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, ids: list[int]):
+        super().__init__(F(column))
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s)", [*params, self.ids]
+        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+
+
+#: The tests a search can make of residents, in the order they are asked. NAME_SCAN: part of a
+#: name of two letters, or with a LIKE wildcard or escape in it (%, _ or \\), which SQLite's
+#: trigram table cannot answer from its index: every name is read.
+EMAIL, TENANCY, UPRN, PHONE_TEST, POSTCODE_TEST, NAME, NAME_SCAN = "email", "tenancy", "uprn", "phone", "postcode", "name", "name_scan"
+#: SQLite: residents whose name has the text in it, from the names' trigrams (FTS5 folds case).
+NAME_TRIGRAMS = f"SELECT rowid FROM {names.TABLE} WHERE name LIKE '%%' || %s || '%%' LIMIT {MAX_RESIDENTS}"
+#: Phone variants asked in one test (fewer are repeated to fill it): a number has at most four.
+PHONE_SLOTS = 4
+
+
+def _tests_query(tests: tuple[str, ...]):
+    """The residents' UNION ALL for these tests, as a function of the values searched for (one
+    each, PHONE_SLOTS for the phone): its SQL is written once per database (Compiled)."""
+
+    def build(*values):
+        residents = Resident.objects.order_by()
+        values = list(values)
+        parts = []
+        for test in tests:
+            if test == EMAIL:
+                parts.append(residents.annotate(k=Upper("email")).filter(k=values.pop(0)))
+            elif test == TENANCY:
+                parts.append(residents.annotate(k=Upper("tenancy_reference")).filter(k=values.pop(0)))
+            elif test == UPRN:
+                parts.append(residents.filter(uprn=values.pop(0)))
+            elif test == PHONE_TEST:
+                phones, values = values[:PHONE_SLOTS], values[PHONE_SLOTS:]
+                parts.append(residents.annotate(k=AsIndexed(phone_digits(), output_field=CharField())).filter(k__in=phones))
+            elif test == POSTCODE_TEST:
+                parts.append(residents.annotate(k=AsIndexed(postcode_key(), output_field=CharField())).filter(k=values.pop(0)))
+            elif test == NAME and connection.vendor == "sqlite":
+                # From the names' trigrams (performance.names), not every name read.
+                parts.append(residents.filter(pk__in=RawSQL(NAME_TRIGRAMS, [values.pop(0)])))
+            elif test in (NAME, NAME_SCAN):
+                # As name__icontains, with the text a value of the SQL (escaped there, not in
+                # Python); on PostgreSQL answered from the trigram index of UPPER(name).
+                parts.append(residents.annotate(k=Upper("name")).filter(k__contains=Upper(Value(values.pop(0), output_field=CharField()))))
+        ids = [part.values_list("pk", flat=True) for part in parts]
+        return ids[0].union(*ids[1:], all=True)[:MAX_RESIDENTS]
+
+    arity = sum(PHONE_SLOTS if test == PHONE_TEST else 1 for test in tests)
+    return Compiled(build, *(str,) * arity)
+
+
+_QUERIES: dict[tuple[str, ...], Compiled] = {}
+
+
 def matching_residents(query: Query) -> list[int]:
     """The ids of residents the text names: by phone, postcode, email, tenancy reference, UPRN or
     name. Each test is its own SELECT on its own index (an OR of them would read every resident),
-    except part of a name, which reads the residents table once; they are sent as one query."""
+    except part of a name, which reads the residents table once; they are sent as one query,
+    whose SQL the ORM writes once for each combination of tests (building and compiling it cost
+    more than the database's time)."""
     text = query.compact
-    residents = Resident.objects.order_by()
-    tests = [
-        residents.annotate(k=Upper("email")).filter(k=text.upper()),
-        residents.annotate(k=Upper("tenancy_reference")).filter(k=text.upper()),
-    ]
+    tests: list[str] = [EMAIL, TENANCY]
+    values: list[str] = [text.upper(), text.upper()]
     if query.digits and query.digits == text:
-        tests.append(residents.filter(uprn=text))
+        tests.append(UPRN)
+        values.append(text)
     phones = phone_variants(query)
     if phones:
-        tests.append(residents.annotate(k=AsIndexed(phone_digits(), output_field=CharField())).filter(k__in=phones))
+        tests.append(PHONE_TEST)
+        values += (phones * PHONE_SLOTS)[:PHONE_SLOTS]
     if POSTCODE.match(query.upper):
-        tests.append(residents.annotate(k=AsIndexed(postcode_key(), output_field=CharField())).filter(k=query.upper.replace(" ", "")))
+        tests.append(POSTCODE_TEST)
+        values.append(query.upper.replace(" ", ""))
     # A name has no digits: a postcode or reference typed in is not looked for in every name
     # (the one search that reads the whole residents table).
     if not phones and len(text) >= 2 and "@" not in text and not any(ch.isdigit() for ch in text):
-        tests.append(residents.filter(name__icontains=text))
-    # One query: the tests as the parts of a UNION ALL, each still planned on its own index.
-    ids = [test.values_list("pk", flat=True) for test in tests]
-    return sorted(set(ids[0].union(*ids[1:], all=True)[:MAX_RESIDENTS]))
+        # Trigrams need three letters; FTS5 cannot use them for a LIKE with an ESCAPE clause.
+        tests.append(NAME_SCAN if len(text) < 3 or any(ch in text for ch in "%_\\") else NAME)
+        values.append(text)
+    key = tuple(tests)
+    compiled = _QUERIES.get(key)
+    if compiled is None:
+        compiled = _QUERIES.setdefault(key, _tests_query(key))
+    return sorted({pk for (pk,) in compiled.rows(*values)})
 
 
 def search_filter(text: str) -> Q | None:
@@ -142,7 +221,9 @@ def search_filter(text: str) -> Q | None:
     query = Query(text)
     if not query.compact:
         return None
-    return Q(reference__in=reference_candidates(query)) | Q(resident_id__in=matching_residents(query))
+    where = Q(reference__in=reference_candidates(query))
+    residents = matching_residents(query)
+    return where | Q(AmongIds("resident_id", residents)) if residents else where
 
 
 def exact_reference(text: str) -> str | None:

@@ -13,7 +13,7 @@ class PerformanceConfig(AppConfig):
 
         from putright.operations import jobs
         from putright.performance import schema
-        from putright.performance import casecounts, statistics, tallies
+        from putright.performance import casecounts, names, statistics, tallies
         from putright.triage import stored
 
         # Cheap (a sample of each index) and only does work when a table grew or shrank a lot.
@@ -25,5 +25,7 @@ class PerformanceConfig(AppConfig):
         jobs.register("report_tallies", tallies.refresh, every=dt.timedelta(minutes=1))
         # The queue's kept counts of cases by state: each state's +1/-1 rows folded into one.
         jobs.register("case_counts", casecounts.compact, every=dt.timedelta(minutes=1))
+        # SQLite: the names' trigram table loses the entries of names changed or removed (performance.names).
+        jobs.register("name_trigrams", names.purge, every=dt.timedelta(hours=1))
         # Service requests imported closed, read by triage in batches (putright.triage.stored).
         jobs.register("triage_backfill", stored.backfill, every=dt.timedelta(minutes=5))

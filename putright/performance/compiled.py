@@ -1,23 +1,32 @@
-"""Queries the ORM writes once, run again with other values (docs/performance.md, "The case page").
+"""SQL the ORM writes once per process, run again with other values: the one way PutRight keeps
+compiled queries (docs/performance.md, "Compiled queries").
 
 At a million cases a page's SQL takes microseconds; what costs is the ORM building and compiling
 each query on every request, about half a millisecond apiece (more on PostgreSQL), ten times the
-database's own time. A page that asks the same questions of every case (the case page asks about
-twenty) can have the ORM write each question's SQL once per database and keep it:
+database's own time. So a query a page asks on every request is built once with *stand-in*
+values, its SQL and parameters are kept under a key naming everything else they depend on
+(`once`), and each run puts the real values where the stand-ins were (`bind`). Only SQL is ever
+kept, never a row or a count. Two shapes use it:
 
-    STAGES = Compiled(lambda case_id: Stage.objects.filter(case_id=case_id).order_by("number"))
-    STAGES.models(case.pk)       # Stage instances, as list(queryset) gives them
-    ROWS.rows(case.pk)           # tuples, as list(queryset.values_list(...)) gives them
+- `Compiled`, a query with arguments (the case page's): the key is the query and the database,
+  the stand-ins are sentinels of each argument's type (an int, a str or a date), and the rows
+  come back as the ORM gives them:
 
-The function is called once per database with stand-in values (each argument a sentinel of its
-type: an int, a str or a date) to get the SQL; each run puts the real values where the
-sentinels were. The rows go through the same converters and the models through the same
-`from_db` and select_related populators as the ORM's own iterables, so what comes back is what
-`list(queryset)` returns (`performance/tests/test_compiled.py` holds every compiled query of the
-case page to it). Only the SQL is kept, never a row: nothing read is cached.
+      STAGES = Compiled(lambda case_id: Stage.objects.filter(case_id=case_id).order_by("number"))
+      STAGES.models(case.pk)       # Stage instances, as list(queryset) gives them
+      ROWS.rows(case.pk)           # tuples, as list(queryset.values_list(...)) gives them
 
-A query's shape must not depend on its values (no `__in` a list of varying length, no branch on
-a value): the function is called once. Prefetching and `.only()`/`.defer()` are not supported.
+  The rows go through the same converters and the models through the same `from_db` and
+  select_related populators as the ORM's own iterables, so what comes back is what
+  `list(queryset)` returns (`performance/tests/test_compiled.py`). Its shape must not depend
+  on its values (no `__in` a list of varying length, no branch on a value): the function is
+  called once. Prefetching and `.only()`/`.defer()` are not supported.
+- `counting.compiled_once(key, build)`, a set of counts (the queue's): the caller's key names
+  the day, the user, the scope; a value that changes every request (the moment now) is built
+  from a stand-in and bound with `Counts.bound`.
+
+On PostgreSQL compiled queries are also prepared by the server, and several go in one round trip
+(`together`, `answered`).
 """
 
 from __future__ import annotations
@@ -25,6 +34,9 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -38,10 +50,55 @@ _STR = "\x00putright-compiled-{}"
 _DATE = dt.date(1001, 1, 1)
 
 
+#: Compiled SQL by key, most recently used last: one store for every page. A key names a day
+#: where the SQL depends on it, so old ones fall out.
+_kept: OrderedDict = OrderedDict()
+_kept_lock = threading.Lock()
+KEEP = 256
+
+
+def once(key: tuple, build: Callable[[], Any]) -> Any:
+    """`build()` (what a query's SQL was compiled into), called once per process for each `key`.
+    Two calls with the same key must compile the same SQL with the same parameters: the key
+    names everything they depend on other than the stand-ins `bind` replaces."""
+    with _kept_lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
+            return kept
+    kept = build()
+    with _kept_lock:
+        _kept[key] = kept
+        while len(_kept) > KEEP:
+            _kept.popitem(last=False)
+    return kept
+
+
+def forget() -> None:
+    """Drop every kept compilation (tests; nothing else needs to: the keys name their inputs)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def bind(params, values: dict) -> list:
+    """The parameters of SQL compiled with stand-ins, each stand-in found in `values` replaced by
+    its value there (as the database adapter takes it) and every other parameter as it was."""
+    return [values.get(p, p) if hashable(p) else p for p in params]
+
+
+def hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 @dataclass
 class _Plan:
     sql: str
-    slots: list[tuple[str, Any]]  # ("value", i) for the i-th argument, ("const", x) for a constant
+    params: list  # as compiled, the stand-ins adapted for the database among them
+    stand_ins: list  # each argument's stand-in, adapted as in params
     converters: list
     select: list
     klass_info: dict | None
@@ -57,9 +114,7 @@ class Compiled:
         date), int for each when not given."""
         self.build = build
         self.kinds = kinds or (int,) * len(inspect.signature(build).parameters)
-        self._plans: dict[str, _Plan] = {}
         self._model = None
-        self._lock = threading.Lock()
 
     def _sentinels(self) -> list:
         out = []
@@ -75,57 +130,37 @@ class Compiled:
         return out
 
     def _plan(self) -> tuple[str, _Plan]:
-        if self._model is not None:
+        if self._model is not None:  # its database known: the kept SQL, or compiled again
             alias = router.db_for_read(self._model)
-            plan = self._plans.get(alias)
-            if plan is not None:
-                return alias, plan
-        sentinels = self._sentinels()
-        queryset = self.build(*sentinels)
+            return alias, once((self, alias), lambda: self._compile(self.build(*self._sentinels())))
+        queryset = self.build(*self._sentinels())
+        self._model = queryset.model
+        return queryset.db, once((self, queryset.db), lambda: self._compile(queryset))
+
+    def _adapt(self, connection, values) -> list:
+        return [connection.ops.adapt_datefield_value(v) if kind is dt.date else v for v, kind in zip(values, self.kinds)]
+
+    def _compile(self, queryset) -> _Plan:
         alias = queryset.db
-        connection = connections[alias]
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        adapted = {}
-        for i, (sentinel, kind) in enumerate(zip(sentinels, self.kinds)):
-            adapted[sentinel] = i
-            if kind is dt.date:
-                adapted[connection.ops.adapt_datefield_value(sentinel)] = i
-        slots, found = [], set()
-        for param in params:
-            if isinstance(param, (int, str, dt.date)) and param in adapted:
-                slots.append(("value", adapted[param]))
-                found.add(adapted[param])
-            else:
-                slots.append(("const", param))
-        if len(found) != len(sentinels):
+        stand_ins = self._adapt(connections[alias], self._sentinels())
+        if any(s not in params for s in stand_ins):
             raise ValueError("A compiled query must use each of its arguments as a value of the SQL.")
         columns = compiler.col_count
         fields = [s[0] for s in compiler.select[:columns]]
-        plan = _Plan(
-            sql=sql, slots=slots,
+        return _Plan(
+            sql=sql, params=list(params), stand_ins=stand_ins,
             converters=list(compiler.get_converters(fields).items()),
             select=compiler.select, klass_info=compiler.klass_info,
             annotation_col_map=compiler.annotation_col_map, columns=columns,
         )
-        with self._lock:
-            self._plans[alias] = plan
-            self._model = queryset.model
-        return alias, plan
 
     def _params(self, values) -> tuple[str, _Plan, list]:
         if len(values) != len(self.kinds):
             raise TypeError(f"This compiled query takes {len(self.kinds)} values, not {len(values)}.")
         alias, plan = self._plan()
-        connection = connections[alias]
-        params = []
-        for what, x in plan.slots:
-            if what == "const":
-                params.append(x)
-            else:
-                value = values[x]
-                params.append(connection.ops.adapt_datefield_value(value) if self.kinds[x] is dt.date else value)
-        return alias, plan, params
+        return alias, plan, bind(plan.params, dict(zip(plan.stand_ins, self._adapt(connections[alias], values))))
 
     def _convert(self, alias: str, plan: _Plan, rows: list) -> list:
         if not plan.converters:
@@ -142,20 +177,13 @@ class Compiled:
             converted.append(row)
         return converted
 
-    def _fetch(self, values) -> tuple[str, _Plan, list]:
-        alias, plan, params = self._params(values)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            rows = cursor.fetchall()
-        return alias, plan, self._convert(alias, plan, rows)
-
     def rows(self, *values) -> list[tuple]:
         """The rows of a values_list query, as tuples."""
-        return self._as_rows(*self._fetch(values))
+        return together((self, "rows", values))[0]
 
     def models(self, *values) -> list:
         """Model instances, with what select_related joins in, as the ORM makes them."""
-        return self._as_models(*self._fetch(values))
+        return together((self, "models", values))[0]
 
     @staticmethod
     def _as_rows(alias: str, plan: _Plan, rows: list) -> list[tuple]:
@@ -180,38 +208,146 @@ class Compiled:
         return out
 
 
-def together(*calls: tuple["Compiled", str, tuple]) -> list:
-    """Several compiled queries at once, each given as (query, "models" or "rows", its values):
-    their results in the same order. On PostgreSQL they go in one pipeline, one round trip for
-    all (psycopg's pipeline mode); on SQLite, in the same process, one after another."""
-    prepared = [(query, how, *query._params(values)) for query, how, values in calls]
-    aliases = {alias for _q, _h, alias, _p, _params in prepared}
+@dataclass(frozen=True)
+class Write:
+    """A statement that changes something, sent with the reads in `together` (the case page's
+    record of being read): plain SQL and its parameters, no rows."""
+
+    sql: str
+    params: tuple
+    using: str = "default"
+
+
+#: Answers asked for ahead (`answered`), by (query, how, values): each a list of results not yet taken.
+_answers: ContextVar[dict | None] = ContextVar("compiled_answers", default=None)
+
+
+def _take(query: "Compiled", how: str, values: tuple):
+    kept = _answers.get()
+    if kept:
+        waiting = kept.get((query, how, values))
+        if waiting:
+            return True, waiting.pop(0)
+    return False, None
+
+
+def _cursor(connection):
+    """A cursor for compiled SQL. On PostgreSQL, one whose statements the server prepares once
+    per connection and then only binds and runs (`_Prepared`), wrapped as Django wraps its own
+    (so the test's and the benchmark's query logs see it); elsewhere Django's own."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django turns psycopg's preparing off (its own cursors bind on the client and never
+        # prepare); `_Prepared` asks for it statement by statement, which needs it on. Nothing
+        # is prepared by count: the threshold is never reached.
+        connection.connection.prepare_threshold = 2**31 - 1
+    prepared, logged = _prepared_classes()
+    raw = prepared(connection.connection)
+    return logged(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+
+
+_CLASSES = None
+
+
+def _prepared_classes():
+    global _CLASSES
+    if _CLASSES is None:
+        import psycopg
+        from django.db.backends.utils import CursorDebugWrapper
+
+        class Prepared(psycopg.Cursor):
+            """Server-side binding, and every statement prepared (psycopg keeps the 100 last
+            used per connection): the server plans a compiled query's SQL once per connection
+            instead of on every request (the case page's ~20 queries: 3.4 ms of planning)."""
+
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(query, params, prepare=True, binary=binary)
+
+        class Logged(CursorDebugWrapper):
+            """Django's query log for such a cursor: the SQL with its values written in, as
+            Django logs its own (it cannot read it back from a server-side cursor)."""
+
+            def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+                if use_last_executed_query and not many:
+                    sql = self.db.ops.compose_sql(sql, params)
+                return super().debug_sql(sql, params, False, many)
+
+        _CLASSES = (Prepared, Logged)
+    return _CLASSES
+
+
+def together(*calls) -> list:
+    """Several compiled queries at once, each given as (query, "models" or "rows", its values),
+    or a `Write`: their results in the same order (None for a write). On PostgreSQL they go in
+    one pipeline, one round trip for all (psycopg's pipeline mode), run in the order given and
+    committed together (a write and the reads after it succeed or fail as one); on SQLite, one
+    after another. A query `answered` already asked with the same values is not asked again."""
+    out: list = [None] * len(calls)
+    prepared = []  # (position, query or None, how, alias, plan, sql, params)
+    for i, call in enumerate(calls):
+        if isinstance(call, Write):
+            prepared.append((i, None, None, call.using, None, call.sql, list(call.params)))
+            continue
+        query, how, values = call
+        values = tuple(values)
+        found, answer = _take(query, how, values)
+        if found:
+            out[i] = answer
+            continue
+        alias, plan, params = query._params(values)
+        prepared.append((i, query, how, alias, plan, plan.sql, params))
+    aliases = {alias for _i, _q, _h, alias, _p, _s, _params in prepared}
     fetched = []
-    if len(aliases) == 1 and connections[next(iter(aliases))].vendor == "postgresql":
+    if len(prepared) > 1 and len(aliases) == 1 and connections[next(iter(aliases))].vendor == "postgresql":
         connection = connections[next(iter(aliases))]
         connection.ensure_connection()
         cursors = []
         try:
-            with connection.connection.pipeline() as pipeline:
-                for _query, _how, _alias, plan, params in prepared:
-                    cursor = connection.cursor()
+            # Leaving the block sends the statements and a Sync, and reads every result: one round
+            # trip (a sync() inside it as well would be a second).
+            with connection.connection.pipeline():
+                for _i, _query, _how, _alias, _plan, sql, params in prepared:
+                    cursor = _cursor(connection)
                     cursors.append(cursor)
-                    cursor.execute(plan.sql, params)
-                pipeline.sync()
-                fetched = [cursor.fetchall() for cursor in cursors]
+                    cursor.execute(sql, params)
+            fetched = [None if query is None else cursor.fetchall() for cursor, (_i, query, *_rest) in zip(cursors, prepared)]
         finally:
             for cursor in cursors:
                 cursor.close()
     else:
-        for _query, _how, alias, plan, params in prepared:
-            with connections[alias].cursor() as cursor:
-                cursor.execute(plan.sql, params)
-                fetched.append(cursor.fetchall())
-    out = []
-    for (query, how, alias, plan, _params), rows in zip(prepared, fetched):
+        for _i, query, _how, alias, _plan, sql, params in prepared:
+            with _cursor(connections[alias]) as cursor:
+                cursor.execute(sql, params)
+                fetched.append(None if query is None else cursor.fetchall())
+    for (i, query, how, alias, plan, _sql, _params), rows in zip(prepared, fetched):
+        if query is None:
+            continue
         rows = query._convert(alias, plan, rows)
-        out.append(query._as_models(alias, plan, rows) if how == "models" else query._as_rows(alias, plan, rows))
+        out[i] = query._as_models(alias, plan, rows) if how == "models" else query._as_rows(alias, plan, rows)
     return out
+
+
+@contextmanager
+def answered(*calls):
+    """Ask these (as `together` takes them) now, in one round trip, and for the rest of the block
+    let each query's next ask with the same values (`rows`, `models`, `together`) take its answer
+    instead of going to the database. For a page whose parts each ask their own question (the
+    case page's template tags): the page gathers them without the parts changing. Each answer is
+    taken once; an ask with other values, or a second one, goes to the database as before.
+    Yields the results, in order."""
+    results = together(*calls)
+    kept: dict = {}
+    for call, result in zip(calls, results):
+        if not isinstance(call, Write):
+            query, how, values = call
+            kept.setdefault((query, how, tuple(values)), []).append(result)
+    token = _answers.set(kept)
+    try:
+        yield results
+    finally:
+        _answers.reset(token)
 
 
 def attach(instance, relation: str, objects: list) -> None:

@@ -8,12 +8,12 @@ the same work and the page makes one query instead of ten.
 Building and compiling the querysets of those counts (about fifteen on the queue) cost more of the
 queue page's time than the database spent answering them (issue 19: 3-7 ms a request). Their SQL
 depends only on a few inputs (the day, the user, the scope), so `compiled_once` keeps the
-compiled SQL per process under a key naming those inputs, and a request only binds parameters.
+compiled SQL per process under a key naming those inputs, and a request only binds parameters:
+PutRight's one way of keeping compiled SQL (putright.performance.compiled: `once`, `bind`).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -21,33 +21,28 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
+from putright.performance import compiled as kept_sql
+
 
 @dataclass(frozen=True)
-class Compiled:
+class Counts:
     """Counts ready to run: for each name, its SQL, its parameters and whether it is a queryset's
     rows to count (or a count already, kept by triggers); None: it counts nothing."""
 
     using: str
     parts: dict[str, tuple[str, tuple, bool] | None] = field(default_factory=dict)
 
-    def bound(self, values: dict) -> Compiled:
-        """The same counts with each parameter found in `values` replaced by its value there."""
+    def bound(self, values: dict) -> Counts:
+        """The same counts with each stand-in parameter found in `values` replaced by its value
+        there (compiled.bind)."""
         if not values:
             return self
-        parts = {name: None if part is None else (part[0], tuple(values.get(p, p) if _hashable(p) else p for p in part[1]), part[2])
+        parts = {name: None if part is None else (part[0], tuple(kept_sql.bind(part[1], values)), part[2])
                  for name, part in self.parts.items()}
-        return Compiled(self.using, parts)
+        return Counts(self.using, parts)
 
 
-def _hashable(value) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
-
-
-def compile_counts(querysets: dict[str, QuerySet]) -> Compiled:
+def compile_counts(querysets: dict[str, QuerySet]) -> Counts:
     """The SQL of ``queryset.count()`` for each queryset (all on one database). A value may also
     be a count kept by triggers (`putright.performance.casecounts.Kept`)."""
     from putright.performance.casecounts import Kept
@@ -69,11 +64,11 @@ def compile_counts(querysets: dict[str, QuerySet]) -> Compiled:
             parts[name] = None
             continue
         parts[name] = (sql, tuple(params), True)
-    return Compiled(using, parts)
+    return Counts(using, parts)
 
 
-def run(*compiled: Compiled) -> dict[str, int]:
-    """``{name: count}`` for every count of every `Compiled`, in one query. A count whose SQL and
+def run(*compiled: Counts) -> dict[str, int]:
+    """``{name: count}`` for every count of every `Counts`, in one query. A count whose SQL and
     parameters are the same as an earlier one's is counted once (the queue's total is often one
     of its deadline counts)."""
     usings = {c.using for c in compiled if any(part is not None and part[2] for part in c.parts.values())}
@@ -93,7 +88,7 @@ def run(*compiled: Compiled) -> dict[str, int]:
                 empty.add(name)
                 continue
             sql, part_params, of_queryset = part
-            key = (sql, part_params) if all(_hashable(p) for p in part_params) else None
+            key = (sql, part_params) if all(kept_sql.hashable(p) for p in part_params) else None
             if key is not None and key in seen:
                 same[name] = seen[key]
                 continue
@@ -123,30 +118,18 @@ def count_each(querysets: dict[str, QuerySet]) -> dict[str, int]:
     return run(compile_counts(querysets))
 
 
-#: Compiled counts by key, most recently used last; a key names a day, so old ones fall out.
-_compiled: OrderedDict[tuple, Compiled] = OrderedDict()
-KEEP = 256
-
-
-def compiled_once(key: tuple, build: Callable[[], dict[str, QuerySet]]) -> Compiled:
-    """``compile_counts(build())``, built and compiled once per process for each `key`.
+def compiled_once(key: tuple, build: Callable[[], dict[str, QuerySet]]) -> Counts:
+    """``compile_counts(build())``, built and compiled once per process for each `key`
+    (compiled.once, the store every compiled query shares).
 
     The key must name everything the querysets' SQL and parameters depend on (the day, the
     user, the dates a calendar gives, the database alias): two calls with the same key must build
     the same SQL with the same parameters. A parameter that changes every request (the moment
-    now) is built from a stand-in and replaced with `Compiled.bound`. Tests compare what is kept
+    now) is built from a stand-in and replaced with `Counts.bound`. Tests compare what is kept
     with what a fresh build gives (test_counting.py)."""
-    kept = _compiled.get(key)
-    if kept is not None:
-        _compiled.move_to_end(key)
-        return kept
-    kept = compile_counts(build())
-    _compiled[key] = kept
-    while len(_compiled) > KEEP:
-        _compiled.popitem(last=False)
-    return kept
+    return kept_sql.once(("counts", *key), lambda: compile_counts(build()))
 
 
 def forget() -> None:
     """Drop every kept compilation (tests; nothing else needs to: the keys name their inputs)."""
-    _compiled.clear()
+    kept_sql.forget()

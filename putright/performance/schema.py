@@ -84,6 +84,10 @@ def ensure(connection, *, indexes: bool = True) -> dict:
             if name not in existing and table in tables:
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns}){where}")
                 made.append(name)
+    if "residents_resident" in tables:
+        from putright.performance import names
+
+        made += names.ensure(connection)  # the names' trigrams (a search by part of a name)
     lost = missing_triggers(connection)
     if lost:
         triggers.create_on(connection)

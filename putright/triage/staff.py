@@ -82,14 +82,18 @@ def reads_as_dissatisfied(case, *, later_messages: bool = True) -> Suggestion | 
 
     The description is read as stored when the request was logged (putright.triage.stored). A
     page showing many cases may set ``case.complaint_raised`` (True/False) for each, from one
-    query, so that this asks nothing of the database."""
+    query, so that this asks nothing of the database; a page that has read the case's
+    correspondence already may set ``case.messages_received``, the (subject, body) of the last
+    three messages received, newest first (the case page)."""
     if case.kind != "service_request" or case.state != "open":
         return None
     found = None
     if later_messages:
-        received = case.correspondence.filter(direction="in").order_by("-occurred_on", "-id")[:3]
-        for c in received:
-            s = suggest(f"{c.subject}. {c.body}")
+        received = getattr(case, "messages_received", None)
+        if received is None:
+            received = case.correspondence.filter(direction="in").order_by("-occurred_on", "-id").values_list("subject", "body")[:3]
+        for subject, body in received:
+            s = suggest(f"{subject}. {body}")
             if s.kind == "complaint":
                 found = s
                 break

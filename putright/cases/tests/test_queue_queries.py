@@ -186,3 +186,62 @@ def test_it_makes_no_more_queries_for_a_service_request_or_a_refused_complaint(s
     # A service request has no stages, so the stages' own lookups (extensions, points) are not run.
     assert request_queries <= base_queries
     assert refused_queries <= base_queries
+
+
+class RoundTrips:
+    """Counts a page's round trips to the database: each statement sent on its own, and each
+    psycopg pipeline (its statements sent together, their results read back at its end). On
+    SQLite, which is in the process, every statement counts as one."""
+
+    def __init__(self, monkeypatch):
+        self.alone = self.pipelines = self.statements = 0
+        self.alone_sql: list[str] = []
+        if connection.vendor == "postgresql":
+            import psycopg
+
+            original = psycopg.Pipeline.__exit__
+
+            def counted_exit(pipeline, *exc):
+                self.pipelines += 1
+                return original(pipeline, *exc)
+
+            monkeypatch.setattr(psycopg.Pipeline, "__exit__", counted_exit)
+            monkeypatch.setattr(psycopg.Pipeline, "sync", lambda pipeline: pytest.fail("a sync() inside a pipeline is a round trip more"))
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements += 1
+        in_pipeline = connection.vendor == "postgresql" and connection.connection.pgconn.pipeline_status != 0  # psycopg.pq.PipelineStatus.OFF
+        if not in_pipeline:
+            self.alone += 1
+            self.alone_sql.append(sql)
+        return execute(sql, params, many, context)
+
+    @property
+    def total(self) -> int:
+        return self.alone + self.pipelines
+
+
+def test_the_case_page_sends_its_queries_in_one_round_trip_after_the_case(staff_client, handler, other_handler, resident, monkeypatch):
+    """On PostgreSQL everything the page asks once it has the case goes in one pipeline, the record
+    of the read included (docs/performance.md, "The case page"); the statements still count as
+    queries above."""
+    from putright.audit.models import ReadEvent
+
+    case = busy_case(handler, other_handler, resident, more=2)
+    staff_client.get(f"/cases/{case.reference}/")  # the second factor and the landlord's name, kept
+    trips = RoundTrips(monkeypatch)
+    before = ReadEvent.objects.filter(case=case).count()
+    with connection.execute_wrapper(trips):
+        response = staff_client.get(f"/cases/{case.reference}/")
+    assert response.status_code == 200
+    assert ReadEvent.objects.filter(case=case).count() == before + 1
+    if connection.vendor == "postgresql":
+        # What comes before the view (the session, the user, their second factor, the landlord's
+        # name for the base template) and the case; then one pipeline of the page's other statements.
+        before_the_view = ("django_session", "accounts_user", "otp_", "cases_landlordsettings")
+        own = [sql for sql in trips.alone_sql if not any(f'FROM "{table}' in sql for table in before_the_view)]
+        assert len(own) == 1 and own[0].startswith('SELECT "cases_case"."id"'), own
+        assert trips.pipelines == 1
+        assert trips.statements - trips.alone >= 19
+    else:
+        assert trips.total == trips.statements

@@ -106,3 +106,24 @@ def test_the_header_of_every_staff_page_has_the_search_box(client, oversight, ca
 def test_the_resident_site_has_no_staff_search(client, cases):
     html = client.get("/").content.decode()
     assert 'role="search"' not in html
+
+
+def test_it_finds_the_cases_of_every_resident_sharing_a_postcode_or_a_name(client, handler, today):
+    neighbours = [Resident.objects.create(name=f"Neighbour {n}", postcode="LS1 4AP") for n in "ABC"]
+    found = {f.log_complaint(resident=r, handler=handler, today=today).reference for r in neighbours}
+    elsewhere = f.log_complaint(resident=Resident.objects.create(name="Someone Else", postcode="LS2 9JT"), handler=handler, today=today)
+    client.force_login(handler)
+    for text in ("ls1 4ap", "LS14AP", "neighbour"):
+        response = client.get(QUEUE, {"q": text})
+        assert references(response) == found, text
+    assert references(client.get(QUEUE, {"q": "someone"})) == {elsewhere.reference}
+
+
+def test_part_of_a_name_is_matched_as_typed_not_as_a_pattern(client, handler, today):
+    """The text is a value of the SQL: a % or _ in it means that character, not "anything"."""
+    plain = f.log_complaint(resident=Resident.objects.create(name="Anna Smith"), handler=handler, today=today)
+    marked = f.log_complaint(resident=Resident.objects.create(name="Anna_Smith 100%"), handler=handler, today=today)
+    client.force_login(handler)
+    assert references(client.get(QUEUE, {"q": "anna_smith"})) == {marked.reference}
+    assert references(client.get(QUEUE, {"q": "a%s"})) == set()
+    assert references(client.get(QUEUE, {"q": "anna"})) == {plain.reference, marked.reference}

@@ -11,17 +11,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from putright.audit import record_read
-from putright.audit.views import viewed_by
+from putright.audit import case_read_statement, record_read
+from putright.audit.views import VIEWED_BY, viewed_by
 from putright.cases.access import get_case_for_staff, require_change, require_manage, staff_view
-from putright.cases.calendar import landlord_calendar
+from putright.cases.calendar import CLOSURE_DAYS, landlord_calendar
 from putright.cases.forms import actions as forms
 from putright.cases.forms import respond
-from putright.cases.views.case_lists import correspondence_html, timeline_html
+from putright.cases.views import case_reads
+from putright.cases.views.case_lists import CORRESPONDENCE, TIMELINE, correspondence_html, messages_received, timeline_html
 from putright.cases.views.case_panels import record_html
-from putright.cases.views.case_reads import read_case
-from putright.hazards.queries import prefetch_reports
-from putright.performance.compiled import Compiled
+from putright.hazards.queries import for_case_call, prefetch_reports
+from putright.letters.templatetags.letters import CASE_LETTERS
+from putright.ombudsman.templatetags.ombudsman_tags import CASE_OMBUDSMAN
+from putright.performance.compiled import Compiled, answered
+from putright.residents.templatetags.safeguards import CURRENT as RESTRICTIONS
 from putright.cases.models import (
     ActionUpdate, Attachment, Case, DecisionPoint, Extension, OutstandingAction, Refusal, Remedy, Stage,
 )
@@ -129,13 +132,37 @@ LINKED = Compiled(
 )
 
 
-def _linked_cases(case: Case) -> dict[str, list[str]]:
-    """The references of the cases this one links to and from (LINKED). The page needs only
-    their references, not three whole cases joined in."""
+def _linked_call(case: Case) -> tuple:
+    return LINKED, "rows", (case.pk, case.from_service_request_id or 0, case.related_to_id or 0)
+
+
+def _linked_cases(rows: list[tuple]) -> dict[str, list[str]]:
+    """The references of the cases this one links to and from (LINKED's rows). The page needs
+    only their references, not three whole cases joined in."""
     found: dict[str, list[str]] = {"raised": [], "linked": [], "about": [], "related_to": []}
-    for link, reference, _received, _id in LINKED.rows(case.pk, case.from_service_request_id or 0, case.related_to_id or 0):
+    for link, reference, _received, _id in rows:
         found[link].append(reference)
     return found
+
+
+def _page_calls(request, case: Case, today) -> list:
+    """Everything the case page asks once it has the case and its relations, for `answered`: the
+    record of this read (before "Viewed by", which lists it), and each panel's and template
+    tag's own question with the values it will ask with."""
+    calls = [
+        case_read_statement(request.user, case, path=request.path),
+        _linked_call(case),
+        for_case_call(case),
+        (CLOSURE_DAYS, "rows", ()),
+        (TIMELINE, "rows", (case.pk,)),
+        (CORRESPONDENCE, "rows", (case.pk,)),
+        (VIEWED_BY, "rows", (case.pk,)),
+        (CASE_OMBUDSMAN, "rows", (case.pk,)),
+        (CASE_LETTERS, "models", (case.pk,)),
+    ]
+    if case.resident_id is not None:
+        calls.append((RESTRICTIONS, "models", (case.resident_id, today)))
+    return calls
 
 
 def _stage_rows(case: Case, today, cal):
@@ -155,12 +182,24 @@ def _stage_rows(case: Case, today, cal):
 
 @staff_view
 def detail(request, reference):
-    case = get_case_for_staff(request.user, reference, read=read_case)
-    record_read(request.user, "case", case, path=request.path)
-    links = _linked_cases(case)
-    case.complaint_raised = bool(links["raised"])  # for the dissatisfaction notice (putright.triage)
-    prefetch_reports(case)  # the hazards section and the letters offered both list them
+    case = get_case_for_staff(request.user, reference, read=case_reads.find_case)
     today = timezone.localdate()
+    # Reading the case is recorded in the same round trip as the reads that show it, and committed
+    # with them: a page that fails to record shows nothing (audit.case_read_statement).
+    # On PostgreSQL everything goes to the database in one round trip (performance.compiled);
+    # each part of the page then takes its answer.
+    relations = case_reads.relation_calls(case)
+    with answered(*relations, *_page_calls(request, case, today)) as found:
+        case_reads.keep_relations(case, found[: len(relations)])
+        return _detail(request, case, today)
+
+
+def _detail(request, case: Case, today):
+    links = _linked_cases(LINKED.rows(*_linked_call(case)[2]))
+    correspondence = CORRESPONDENCE.rows(case.pk)
+    case.complaint_raised = bool(links["raised"])  # for the dissatisfaction notice (putright.triage)
+    case.messages_received = messages_received(correspondence)  # and what it reads
+    prefetch_reports(case)  # the hazards section and the letters offered both list them
     cal = landlord_calendar()
     resident = case.resident
     adjustments = [a for a in resident.adjustments.all() if a.ended_on is None] if resident else []
@@ -179,7 +218,7 @@ def detail(request, reference):
         "linked": links["linked"],
         "about_request": links["about"][0] if links["about"] else None,
         "related_to": links["related_to"][0] if links["related_to"] else None,
-        "correspondence": correspondence_html(case),
+        "correspondence": correspondence_html(case, correspondence),
         "today": today,
         "viewed_by": viewed_by(case),
     }

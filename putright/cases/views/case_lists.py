@@ -68,10 +68,25 @@ def timeline_html(case: Case) -> SafeString:
     return format_html('<ol class="putright-timeline" reversed>\n{}\n</ol>', items)
 
 
-def correspondence_html(case: Case) -> SafeString:
+def messages_received(rows: list[tuple]) -> list[tuple[str, str]]:
+    """The (subject, body) of the last three messages received from CORRESPONDENCE's rows, newest
+    first, as putright.triage reads them (`case.messages_received`)."""
+    found = []
+    for _id, group in groupby(rows, key=lambda row: row[0]):
+        _, direction, _who, _on, _internal, subject, body = next(group)[:7]
+        if direction == "in":
+            found.append((subject, body))
+            if len(found) == 3:
+                break
+    return found
+
+
+def correspondence_html(case: Case, rows: list[tuple] | None = None) -> SafeString:
     """Letters, emails, calls and notes, newest first, each with its attachments to download; an
-    empty string when there are none (the page then shows no heading)."""
-    rows = CORRESPONDENCE.rows(case.pk)
+    empty string when there are none (the page then shows no heading). `rows`: CORRESPONDENCE's
+    for the case, when read already."""
+    if rows is None:
+        rows = CORRESPONDENCE.rows(case.pk)
     items = []
     for _id, group in groupby(rows, key=lambda row: row[0]):
         group = list(group)

@@ -2,8 +2,8 @@
 
 The case with its people, then one query per relation it lists (themes, the resident's
 adjustments, stages with their extensions and decision points, remedies, actions with their
-updates, refusals), each kept on the case as prefetch_related would keep it, so the template and
-the rules read `case.stages.all()` and the rest without a query. Each is a `Compiled` query
+updates, refusals), sent together, each kept on the case as prefetch_related would keep it, so
+the template and the rules read `case.stages.all()` and the rest without a query. Each is a `Compiled` query
 (putright/performance/compiled.py): on every request only its values change, and the ORM's half
 a millisecond of building and compiling per query is spent once per process.
 
@@ -45,23 +45,32 @@ def _children(parents: list, relation: str, children: list, key: str) -> None:
         attach(parent, relation, by_parent.get(parent.pk, []))
 
 
-def read_case(reference: str) -> Case | None:
-    """The case with everything its page lists, or None when no case has that reference.
-    Only for the staff case page, after its access check (cases.access)."""
+def find_case(reference: str) -> Case | None:
+    """The case with its people, or None when no case has that reference (one query)."""
     found = CASE.models(reference)
-    if not found:
-        return None
-    case = found[0]
-    # Everything else by the case's id, in two round trips on PostgreSQL
-    # (performance.compiled.together): what hangs under stages and actions only when there are any.
-    themes, adjustments, stages, remedies, actions, refusals = together(
+    return found[0] if found else None
+
+
+def relation_calls(case: Case) -> list[tuple]:
+    """The questions of everything the page lists about `case`, by its id, for
+    `performance.compiled.together`: asked all at once (one round trip on PostgreSQL), even those
+    under stages and actions a case may not have, since asking costs the round trip, not the query."""
+    return [
         (THEMES, "models", (case.pk,)),
         (ADJUSTMENTS, "models", (case.resident_id or 0,)),
         (STAGES, "models", (case.pk,)),
         (REMEDIES, "models", (case.pk,)),
         (ACTIONS, "models", (case.pk,)),
         (REFUSALS, "models", (case.pk,)),
-    )
+        (EXTENSIONS, "models", (case.pk,)),
+        (POINTS, "models", (case.pk,)),
+        (UPDATES, "models", (case.pk,)),
+    ]
+
+
+def keep_relations(case: Case, found: list) -> Case:
+    """Keep the answers to `relation_calls(case)` (in its order) on the case, as prefetch_related would."""
+    themes, adjustments, stages, remedies, actions, refusals, extensions, points, updates = found
     attach(case, "themes", themes)
     if case.resident is not None:
         attach(case.resident, "adjustments", adjustments)
@@ -69,15 +78,17 @@ def read_case(reference: str) -> Case | None:
     attach(case, "remedies", remedies)
     attach(case, "actions", actions)
     attach(case, "refusals", refusals)
-    below = []  # a service request has no stages, and most cases no actions: nothing to ask
-    if stages:
-        below += [(EXTENSIONS, "models", (case.pk,)), (POINTS, "models", (case.pk,))]
-    if actions:
-        below += [(UPDATES, "models", (case.pk,))]
-    found = iter(together(*below) if below else [])
-    if stages:
-        _children(stages, "extensions", next(found), "stage_id")
-        _children(stages, "points", next(found), "stage_id")
-    if actions:
-        _children(actions, "updates", next(found), "action_id")
+    _children(stages, "extensions", extensions, "stage_id")
+    _children(stages, "points", points, "stage_id")
+    _children(actions, "updates", updates, "action_id")
     return case
+
+
+def read_case(reference: str) -> Case | None:
+    """The case with everything its page lists, or None when no case has that reference: two
+    round trips on PostgreSQL (the case, then every relation together). Only for a staff page,
+    after its access check (cases.access)."""
+    case = find_case(reference)
+    if case is None:
+        return None
+    return keep_relations(case, together(*relation_calls(case)))

@@ -55,3 +55,43 @@ def test_queries_run_together_give_what_each_gives_alone(handler, resident, othe
     got = together((by_resident, "models", (resident.pk,)), (refs, "rows", (one.reference,)), (by_resident, "models", (other_resident.pk,)))
     assert got == [by_resident.models(resident.pk), refs.rows(one.reference), by_resident.models(other_resident.pk)]
     assert got[0][0].resident == resident and got[1] == [(one.pk, one.received_on)]
+
+
+def test_a_write_sent_together_is_seen_by_the_reads_after_it(handler, resident):
+    from putright.audit import case_read_statement
+    from putright.audit.models import ReadEvent
+    from putright.audit.recording import record
+    from putright.performance.compiled import together
+
+    case = f.log_complaint(handler=handler, actor=handler, resident=resident)
+    reads = Compiled(lambda case_id: ReadEvent.objects.filter(case_id=case_id).order_by("id").values_list("actor_id", "what", "label", "path"))
+    wrote, got = together(case_read_statement(handler, case, path="/here/"), (reads, "rows", (case.pk,)))
+    assert wrote is None
+    assert got == [(handler.pk, "case", case.reference, "/here/")]
+    # The very row record_read saves for the same read.
+    saved = record(handler, "case", case, path="/here/")
+    columns = ("actor_id", "actor_label", "what", "object_id", "label", "case_id", "resident_id", "path")
+    sent, kept = ReadEvent.objects.filter(case=case).order_by("id").values_list(*columns)
+    assert sent == kept and saved.resident_id == resident.pk
+
+
+def test_answers_asked_ahead_are_taken_once_and_only_for_the_same_values(handler, resident, other_resident):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from putright.performance.compiled import answered
+
+    one = f.log_complaint(handler=handler, actor=handler, resident=resident)
+    two = f.log_complaint(handler=handler, actor=handler, resident=other_resident)
+    by_resident = Compiled(lambda resident_id: Case.objects.filter(resident_id=resident_id).order_by("id").values_list("id", flat=False))
+    with CaptureQueriesContext(connection) as asked:
+        with answered((by_resident, "rows", (resident.pk,))) as found:
+            assert found == [[(one.pk,)]]
+            ahead = len(asked)
+            assert by_resident.rows(resident.pk) == [(one.pk,)]  # the answer: no query
+            assert len(asked) == ahead
+            assert by_resident.rows(other_resident.pk) == [(two.pk,)]  # other values: asked
+            assert by_resident.rows(resident.pk) == [(one.pk,)]  # taken already: asked again
+            assert len(asked) == ahead + 2
+        assert by_resident.rows(resident.pk) == [(one.pk,)]  # after the block: asked
+        assert len(asked) == ahead + 3

@@ -1,0 +1,20 @@
+"""The benchmark's report: what the database holds, how long building it took, and a table of
+every page timed, the load average beside each row."""
+
+from __future__ import annotations
+
+
+def print_results(vendor: str, counts: dict, timings: dict[str, float], import_peak: float | None,
+                  results: list[dict], rss: float, rss_before: float, runs: int) -> None:
+    print()
+    print(f"database: {vendor}, {counts['cases']:,} cases ({counts['open']:,} open), {counts['events']:,} timeline events")
+    for step, seconds in timings.items():
+        print(f"  {step:<52} {seconds:8.1f} s")
+    if import_peak is not None:
+        print(f"  peak RSS of an import process            {import_peak:8.0f} MB")
+    print()
+    print("SQL ms: the database's time for the page's queries, to the last row fetched (median of 3); load: 1-minute load average")
+    print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'SQL ms':>8} {'slowest':>8} {'KB':>6} {'load':>5}")
+    for r in results:
+        print(f"{r['page']:<40} {r['median']:>10.1f} {r['p95']:>8.1f} {r['queries']:>8} {r['sql']:>8.1f} {r['slowest']:>8.1f} {r['bytes'] / 1024:>6.0f} {r['load']:>5}")
+    print(f"\npeak RSS of this process: {rss:.0f} MB ({rss_before:.0f} MB before timing; {runs} runs per page)")
