@@ -24,7 +24,7 @@ queue's theme filter reads the theme's few thousand open cases from an index of 
 given to) to look its themes up. The same rows also carry, while the case is open, its stage,
 next deadline and handler (and, always, the date it was received): a page of a theme (and a stage,
 and a handler) by deadline is then 25 entries of an index of them in the queue's order
-(performance migration 0010), where each of the theme's open cases was looked up and all sorted.
+(performance migration 0011), where each of the theme's open cases was looked up and all sorted.
 """
 
 from __future__ import annotations

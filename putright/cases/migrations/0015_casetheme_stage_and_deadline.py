@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     """Nullable columns without a default: ALTER TABLE ADD COLUMN on SQLite, no rebuild; filled
-    for the open cases' themes, and indexed, by performance migration 0010."""
+    for the open cases' themes, and indexed, by performance migration 0011."""
 
     dependencies = [
         ("cases", "0014_merge_retention_and_queue_marks"),

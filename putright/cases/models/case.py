@@ -161,7 +161,7 @@ class CaseTheme(models.Model):
     case_open = models.BooleanField(null=True, editable=False)
     # While the case is open, its stage (1 or 2, empty outside a stage), its next deadline and its
     # handler's id, otherwise empty: a page of a theme (and stage, and handler) in the queue's
-    # deadline order is read from an index of these rows (performance migration 0010). Kept by
+    # deadline order is read from an index of these rows (performance migration 0011). Kept by
     # the same triggers: never set them.
     case_stage = models.SmallIntegerField(null=True, editable=False)
     case_deadline = models.DateField(null=True, editable=False)

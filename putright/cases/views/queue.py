@@ -191,7 +191,7 @@ def filtered_cases(user, data, today, cal):
 NARROWING = ("q", "kind", "stage", "service_area", "theme", "handler", "due")
 
 
-#: The order of the theme rows' index (performance migration 0010): the deadline sort's terms,
+#: The order of the theme rows' index (performance migration 0011): the deadline sort's terms,
 #: on the case's copies (putright.performance.copies).
 THEME_ORDER = [ExpressionWrapper(Q(case_deadline__isnull=True), output_field=BooleanField()).asc(), "case_deadline", "received_on", "case_id"]
 #: The sorts a theme's rows are paged in, each its index's order (the sort's terms in `SORTS`, on

@@ -33,7 +33,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("performance", "0009_received_order"), ("cases", "0015_casetheme_stage_and_deadline")]
+    dependencies = [("performance", "0010_resident_name_trigrams"), ("cases", "0015_casetheme_stage_and_deadline")]
 
     operations = [
         migrations.RunPython(fill, migrations.RunPython.noop),
