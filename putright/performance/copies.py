@@ -21,7 +21,10 @@ Triggers on the stages set it; one on the case puts it right if a save writes it
 `cases_case_themes.case_open` is TRUE while the row's case is open, and empty otherwise: the
 queue's theme filter reads the theme's few thousand open cases from an index of these rows
 (performance migration 0008), where it visited every open case (or every case the theme was ever
-given to) to look its themes up.
+given to) to look its themes up. The same rows also carry, while the case is open, its stage,
+next deadline and handler (and, always, the date it was received): a page of a theme (and a stage,
+and a handler) by deadline is then 25 entries of an index of them in the queue's order
+(performance migration 0013), where each of the theme's open cases was looked up and all sorted.
 """
 
 from __future__ import annotations
@@ -60,6 +63,83 @@ THEME_TRIGGERS = [
 THEME_FUNCTIONS = ["copy_case_open_theme", "copy_case_open_case"]
 TRIGGERS += THEME_TRIGGERS
 FUNCTIONS += THEME_FUNCTIONS
+
+#: The theme rows' copies of their case's place in the queue: its stage (1 or 2; empty outside a
+#: stage), next deadline and handler while it is open, empty once closed; and the date it was
+#: received.
+STAGE_STATES = {
+    1: ["stage1_logged", "stage1_acknowledged", "stage1_responded"],
+    2: ["stage2_requested", "stage2_acknowledged", "stage2_responded"],
+}
+
+
+def order_of(case: str, *, named: bool = False) -> str:
+    """The copies (ORDER_COLUMNS) from the case row `case` (c, NEW)."""
+    stages = " ".join(f"WHEN {case}.state IN ({', '.join(repr(s) for s in states)}) THEN {stage}"
+                      for stage, states in STAGE_STATES.items())
+    stage, deadline, handler, received = ((" AS case_stage", " AS case_deadline", " AS case_handler", " AS received_on")
+                                          if named else ("", "", "", ""))
+    return (f"CASE WHEN {case}.is_open THEN CASE {stages} END END{stage}, "
+            f"CASE WHEN {case}.is_open THEN {case}.next_deadline_by END{deadline}, "
+            f"CASE WHEN {case}.is_open THEN {case}.handler_id END{handler}, {case}.received_on{received}")
+
+
+ORDER_COLUMNS = "case_stage, case_deadline, case_handler, received_on"
+ORDER_TRIGGERS = [
+    ("copy_theme_order_theme_insert", "cases_case_themes"),
+    ("copy_theme_order_theme_update", "cases_case_themes"),
+    ("copy_theme_order_case_update", "cases_case"),
+]
+ORDER_FUNCTIONS = ["copy_theme_order_theme", "copy_theme_order_case"]
+TRIGGERS += ORDER_TRIGGERS
+FUNCTIONS += ORDER_FUNCTIONS
+#: What a change to the case must touch its theme rows for (the columns the copies are made of).
+ORDER_SOURCES = ["state", "is_open", "next_deadline_by", "handler_id", "received_on"]
+
+
+def _order_differs(row: str, case: str, differs: str) -> str:
+    copies = [c.strip() for c in ORDER_COLUMNS.split(",")]
+    return f"({', '.join(f'{row}.{c}' for c in copies)}) {differs} ({order_of(case)})"
+
+
+def _order_sqlite() -> list[str]:
+    theme_insert, theme_update, case_update = (name for name, _ in ORDER_TRIGGERS)
+    fix = (f"WHEN EXISTS (SELECT 1 FROM cases_case c WHERE c.id = NEW.case_id AND {_order_differs('NEW', 'c', 'IS NOT')}) "
+           f"BEGIN UPDATE cases_case_themes SET ({ORDER_COLUMNS}) = (SELECT {order_of('c')} FROM cases_case c WHERE c.id = NEW.case_id) "
+           f"WHERE id = NEW.id; END")
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in ORDER_SOURCES)
+    return [
+        f"CREATE TRIGGER {theme_insert} AFTER INSERT ON cases_case_themes FOR EACH ROW {fix}",
+        # A save from a model instance writes the copies back as it read them: put them right again.
+        f"CREATE TRIGGER {theme_update} AFTER UPDATE OF case_id, {ORDER_COLUMNS} ON cases_case_themes FOR EACH ROW {fix}",
+        f"CREATE TRIGGER {case_update} AFTER UPDATE OF {', '.join(ORDER_SOURCES)} ON cases_case FOR EACH ROW WHEN {changed} "
+        f"BEGIN UPDATE cases_case_themes SET ({ORDER_COLUMNS}) = ({order_of('NEW')}) "
+        f"WHERE case_id = NEW.id AND {_order_differs('cases_case_themes', 'NEW', 'IS NOT')}; END",
+    ]
+
+
+def _order_postgresql() -> list[str]:
+    theme_insert, theme_update, case_update = (name for name, _ in ORDER_TRIGGERS)
+    theme_function, case_function = ORDER_FUNCTIONS
+    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in ORDER_SOURCES)
+    return [
+        f"CREATE OR REPLACE FUNCTION {theme_function}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE copied record; BEGIN "
+        f"SELECT {order_of('c', named=True)} INTO copied FROM cases_case c WHERE c.id = NEW.case_id; "
+        f"IF FOUND THEN NEW.case_stage := copied.case_stage; NEW.case_deadline := copied.case_deadline; "
+        f"NEW.case_handler := copied.case_handler; END IF; "
+        # A row given without its date received stays refused (the reports' copy: CaseTheme.defaults_for).
+        f"IF FOUND AND NEW.received_on IS NOT NULL THEN NEW.received_on := copied.received_on; END IF; "
+        f"RETURN NEW; END $$",
+        f"CREATE OR REPLACE FUNCTION {case_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"UPDATE cases_case_themes SET ({ORDER_COLUMNS}) = ({order_of('NEW')}) "
+        f"WHERE case_id = NEW.id AND {_order_differs('cases_case_themes', 'NEW', 'IS DISTINCT FROM')}; RETURN NULL; END $$",
+        *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in ORDER_TRIGGERS),
+        f"CREATE TRIGGER {theme_insert} BEFORE INSERT ON cases_case_themes FOR EACH ROW EXECUTE FUNCTION {theme_function}()",
+        f"CREATE TRIGGER {theme_update} BEFORE UPDATE OF case_id, {ORDER_COLUMNS} ON cases_case_themes FOR EACH ROW "
+        f"EXECUTE FUNCTION {theme_function}()",
+        f"CREATE TRIGGER {case_update} AFTER UPDATE OF {', '.join(ORDER_SOURCES)} ON cases_case FOR EACH ROW "
+        f"WHEN ({changed}) EXECUTE FUNCTION {case_function}()",
+    ]
 
 
 def _theme_sqlite() -> list[str]:
@@ -148,6 +228,7 @@ def sqlite_statements() -> list[str]:
         f"BEGIN UPDATE cases_case SET resident_name = NEW.name WHERE resident_id = NEW.id; END",
         *_extended_sqlite(),
         *_theme_sqlite(),
+        *_order_sqlite(),
     ]
 
 
@@ -168,6 +249,7 @@ def postgresql_statements() -> list[str]:
         f"WHEN (NEW.name IS DISTINCT FROM OLD.name) EXECUTE FUNCTION {resident_function}()",
         *_extended_postgresql(),
         *_theme_postgresql(),
+        *_order_postgresql(),
     ]
 
 
@@ -205,6 +287,23 @@ THEME_REFILL = [
     f"UPDATE cases_case_themes SET case_open = NULL WHERE case_open IS NOT NULL AND (case_open IS NOT TRUE OR case_id NOT IN ({OPEN_CASES}))",
 ]
 
+#: The theme rows' copies made right, set-based: those of the open cases' rows from their cases
+#: (through the index of open cases), then emptied on the rows of cases closed (a scan of the case
+#: themes, as above, each migrate). A closed case's received_on is not looked at again: nothing
+#: changes it once the case is logged, and the queue reads only the open cases' rows.
+ORDER_REFILL = [
+    f"UPDATE cases_case_themes SET ({ORDER_COLUMNS}) = (SELECT {order_of('c')} FROM cases_case c WHERE c.id = cases_case_themes.case_id) "
+    f"WHERE case_id IN ({OPEN_CASES}) AND EXISTS (SELECT 1 FROM cases_case c WHERE c.id = cases_case_themes.case_id "
+    f"AND {_order_differs('cases_case_themes', 'c', '{differs}')})",
+    "UPDATE cases_case_themes SET case_stage = NULL, case_deadline = NULL, case_handler = NULL "
+    "WHERE (case_stage IS NOT NULL OR case_deadline IS NOT NULL OR case_handler IS NOT NULL) AND case_open IS NULL",
+]
+
+
+def order_refill(vendor: str) -> list[str]:
+    differs = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    return [sql.replace("{differs}", differs) for sql in ORDER_REFILL]
+
 
 def refill(connection) -> int:
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -212,7 +311,7 @@ def refill(connection) -> int:
     with connection.cursor() as cursor:
         cursor.execute(refill_sql(connection.vendor))
         changed = cursor.rowcount
-        for sql in [*EXTENDED_REFILL, *THEME_REFILL]:
+        for sql in [*EXTENDED_REFILL, *THEME_REFILL, *order_refill(connection.vendor)]:
             cursor.execute(sql)
             changed += cursor.rowcount
         return changed

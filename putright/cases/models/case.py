@@ -159,6 +159,13 @@ class CaseTheme(models.Model):
     # open cases from an index of these rows (performance migration 0008), not every case the
     # theme was ever given to. Kept by database triggers (putright.performance.copies): never set it.
     case_open = models.BooleanField(null=True, editable=False)
+    # While the case is open, its stage (1 or 2, empty outside a stage), its next deadline and its
+    # handler's id, otherwise empty: a page of a theme (and stage, and handler) in the queue's
+    # deadline order is read from an index of these rows (performance migration 0013). Kept by
+    # the same triggers: never set them.
+    case_stage = models.SmallIntegerField(null=True, editable=False)
+    case_deadline = models.DateField(null=True, editable=False)
+    case_handler = models.IntegerField(null=True, editable=False)
 
     class Meta:
         db_table = "cases_case_themes"

@@ -20,7 +20,6 @@ from putright.reports import periods
 from putright.reports.queries import annual_figures
 from putright.reports.queries.figures import _figures
 from putright.reports.tests.histories import complaint, escalate, load, wd
-from putright.rules.lifecycle import State
 
 pytestmark = pytest.mark.django_db
 D = dt.date
