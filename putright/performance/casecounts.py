@@ -15,6 +15,8 @@ from __future__ import annotations
 from django.db import connection as default_connection
 from django.db import transaction
 
+from putright.performance import triggers
+
 TABLE = "performance_casecount"
 TRIGGERS = [
     ("count_cases_case_insert", "cases_case"),
@@ -55,13 +57,11 @@ def postgresql_statements() -> list[str]:
 
 
 def drop_statements(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [*(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS), f"DROP FUNCTION IF EXISTS {FUNCTION}()"]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS]
+    return triggers.drop_listed(vendor, TRIGGERS, [FUNCTION])
 
 
 def statements(vendor: str) -> list[str]:
-    return sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
+    return triggers.for_vendor(vendor, sqlite_statements, postgresql_statements)
 
 
 def agree(connection=None) -> bool:

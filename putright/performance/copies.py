@@ -29,6 +29,8 @@ and a handler) by deadline is then 25 entries of an index of them in the queue's
 
 from __future__ import annotations
 
+from putright.performance import triggers
+
 NAME_OF = "(SELECT name FROM residents_resident WHERE id = {row}.resident_id)"
 
 # (name, table) of every trigger here.
@@ -254,14 +256,11 @@ def postgresql_statements() -> list[str]:
 
 
 def drop_statements(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [*(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS),
-                *(f"DROP FUNCTION IF EXISTS {function}()" for function in FUNCTIONS)]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS]
+    return triggers.drop_listed(vendor, TRIGGERS, FUNCTIONS)
 
 
 def statements(vendor: str) -> list[str]:
-    return sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
+    return triggers.for_vendor(vendor, sqlite_statements, postgresql_statements)
 
 
 def refill_sql(vendor: str) -> str:

@@ -23,6 +23,7 @@ import datetime as dt
 from django.db import connection as default_connection
 from django.utils import timezone
 
+from putright.performance import triggers
 from putright.performance.casecounts import Kept, count_again, fold
 
 TABLE = "performance_deadlinecount"
@@ -69,13 +70,11 @@ def postgresql_statements() -> list[str]:
 
 
 def drop_statements(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [*(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS), f"DROP FUNCTION IF EXISTS {FUNCTION}()"]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS]
+    return triggers.drop_listed(vendor, TRIGGERS, [FUNCTION])
 
 
 def statements(vendor: str) -> list[str]:
-    return sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
+    return triggers.for_vendor(vendor, sqlite_statements, postgresql_statements)
 
 
 #: Days more than this long before the day they are folded on are folded into one row dated

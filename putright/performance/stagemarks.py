@@ -13,6 +13,8 @@ stages when the case is opened or closed. `refill()` corrects every mark after a
 
 from __future__ import annotations
 
+from putright.performance import triggers
+
 OPEN_OF = "(SELECT TRUE FROM cases_case WHERE id = {case} AND is_open)"
 TRIGGERS = [
     ("mark_stage_case_open_insert", "cases_stage"),
@@ -66,14 +68,11 @@ def postgresql_statements() -> list[str]:
 
 
 def drop_statements(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [*(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS),
-                *(f"DROP FUNCTION IF EXISTS {function}()" for function in FUNCTIONS)]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS]
+    return triggers.drop_listed(vendor, TRIGGERS, FUNCTIONS)
 
 
 def statements(vendor: str) -> list[str]:
-    return sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
+    return triggers.for_vendor(vendor, sqlite_statements, postgresql_statements)
 
 
 OPEN_CASES = "SELECT id FROM cases_case WHERE is_open"

@@ -109,7 +109,21 @@ def drop_statements(vendor: str) -> list[str]:
 
 
 def statements(vendor: str) -> list[str]:
-    return sqlite_statements() if vendor == "sqlite" else postgresql_statements() if vendor == "postgresql" else []
+    return for_vendor(vendor, sqlite_statements, postgresql_statements)
+
+
+def for_vendor(vendor: str, sqlite, postgresql) -> list[str]:
+    """The statements `sqlite()` or `postgresql()` write for `vendor`; none for another database."""
+    return sqlite() if vendor == "sqlite" else postgresql() if vendor == "postgresql" else []
+
+
+def drop_listed(vendor: str, triggers, functions=()) -> list[str]:
+    """DROP statements for `triggers` ((name, table) pairs) and, on PostgreSQL, the `functions`
+    they call: for the kept counts' and copies' modules, which list their own."""
+    if vendor == "postgresql":
+        return [*(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in triggers),
+                *(f"DROP FUNCTION IF EXISTS {function}()" for function in functions)]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name, _ in triggers]
 
 
 def create(apps, schema_editor):
