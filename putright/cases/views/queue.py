@@ -22,8 +22,7 @@ from putright.hazards.queries import compiled_counts as hazard_counts_compiled
 from putright.ombudsman.views import review_counts, review_querysets
 from putright.cases import worklists
 from putright.cases.views import queue_filters, queue_table
-from putright.performance.casecounts import Kept
-from putright.performance.deadlinecounts import KeptByDeadline
+from putright.cases.views.queue_totals import NARROWING, kept_due, kept_total
 from putright.performance.counting import compile_counts, compiled_once, run
 from putright.rules import lifecycle
 from putright.rules.due import soon_until
@@ -188,10 +187,6 @@ def filtered_cases(user, data, today, cal):
     return qs.order_by(*ordering(data.get("sort") or DEFAULT_SORT))
 
 
-#: Filters that, when all empty, leave only the state (and "All cases") to filter by.
-NARROWING = ("q", "kind", "stage", "service_area", "theme", "handler", "due")
-
-
 #: The order of the theme rows' index (performance migration 0013): the deadline sort's terms,
 #: on the case's copies (putright.performance.copies).
 THEME_ORDER = [ExpressionWrapper(Q(case_deadline__isnull=True), output_field=BooleanField()).asc(), "case_deadline", "received_on", "case_id"]
@@ -229,35 +224,6 @@ def theme_rows(user, data):
     if data.get("stage"):
         rows = rows.filter(case_stage=int(data["stage"]))
     return rows.order_by(*order)
-
-
-def kept_total(data, today, cal) -> Kept | None:
-    """The total of a queue filtered by state alone, or by overdue, due today or due soon alone,
-    everyone's cases: read from the counts kept by state (putright.performance.casecounts) or by
-    deadline day (.deadlinecounts) instead of counting up to a million cases."""
-    if data.get("cases") != "all" or any(data.get(name) for name in NARROWING if name != "due"):
-        return None
-    state, due = data.get("state"), data.get("due")
-    if due:
-        # The deadline filters count open cases whatever "Any" state says (filtered_cases).
-        return kept_due(today, cal).get(due) if state in ("", "all", None) else None
-    if state == "all":
-        return Kept(None)
-    if state:
-        return Kept([state])
-    return Kept(open=True)
-
-
-def kept_due(today, cal) -> dict[str, KeptByDeadline]:
-    """Everyone's open cases overdue, due today and due soon (as the count and as the filter
-    ask it: the filter includes today), from the counts kept by deadline day."""
-    soon = soon_until(today, cal)
-    return {
-        "overdue": KeptByDeadline(before=today),
-        "today": KeptByDeadline(since=today, until=today),
-        "soon": KeptByDeadline(since=today, until=soon),
-        "soon:count": KeptByDeadline(after=today, until=soon),
-    }
 
 
 def due_querysets(user, scope: str, today, cal) -> dict:

@@ -18,7 +18,7 @@ from putright.cases import actions
 from putright.cases.calendar import landlord_calendar
 from putright.cases.models import Case
 from putright.cases.tests import factories as f
-from putright.cases.views.queue import kept_due
+from putright.cases.views.queue_totals import kept_due
 from putright.performance import deadlinecounts, schema
 from putright.performance.counting import count_each
 from putright.performance.deadlinecounts import KeptByDeadline

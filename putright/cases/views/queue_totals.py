@@ -1,0 +1,41 @@
+"""The queue's totals read from counts kept by database triggers, not counted live: by state
+(putright.performance.casecounts) and open cases by deadline day (.deadlinecounts), for
+everyone's cases with no other filter (docs/performance.md, the queue's table)."""
+
+from __future__ import annotations
+
+from putright.performance.casecounts import Kept
+from putright.performance.deadlinecounts import KeptByDeadline
+from putright.rules.due import soon_until
+
+#: Filters that, when all empty, leave only the state (and "All cases") to filter by.
+NARROWING = ("q", "kind", "stage", "service_area", "theme", "handler", "due")
+
+
+def kept_total(data, today, cal) -> Kept | None:
+    """The total of a queue filtered by state alone, or by overdue, due today or due soon alone,
+    everyone's cases: read from the counts kept by state (putright.performance.casecounts) or by
+    deadline day (.deadlinecounts) instead of counting up to a million cases."""
+    if data.get("cases") != "all" or any(data.get(name) for name in NARROWING if name != "due"):
+        return None
+    state, due = data.get("state"), data.get("due")
+    if due:
+        # The deadline filters count open cases whatever "Any" state says (filtered_cases).
+        return kept_due(today, cal).get(due) if state in ("", "all", None) else None
+    if state == "all":
+        return Kept(None)
+    if state:
+        return Kept([state])
+    return Kept(open=True)
+
+
+def kept_due(today, cal) -> dict[str, KeptByDeadline]:
+    """Everyone's open cases overdue, due today and due soon (as the count and as the filter
+    ask it: the filter includes today), from the counts kept by deadline day."""
+    soon = soon_until(today, cal)
+    return {
+        "overdue": KeptByDeadline(before=today),
+        "today": KeptByDeadline(since=today, until=today),
+        "soon": KeptByDeadline(since=today, until=soon),
+        "soon:count": KeptByDeadline(after=today, until=soon),
+    }
