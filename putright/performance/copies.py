@@ -29,7 +29,7 @@ and a handler) by deadline is then 25 entries of an index of them in the queue's
 
 from __future__ import annotations
 
-from putright.performance import triggers
+from putright.performance import stagemarks, triggers
 
 NAME_OF = "(SELECT name FROM residents_resident WHERE id = {row}.resident_id)"
 
@@ -56,7 +56,6 @@ EXTENDED_FUNCTIONS = ["copy_extended_stage", "copy_extended_case"]
 TRIGGERS += EXTENDED_TRIGGERS
 FUNCTIONS += EXTENDED_FUNCTIONS
 
-OPEN_OF = "(SELECT TRUE FROM cases_case WHERE id = {case} AND is_open)"
 THEME_TRIGGERS = [
     ("copy_case_open_theme_insert", "cases_case_themes"),
     ("copy_case_open_theme_update", "cases_case_themes"),
@@ -145,33 +144,12 @@ def _order_postgresql() -> list[str]:
 
 
 def _theme_sqlite() -> list[str]:
-    theme_insert, theme_update, case_update = (name for name, _ in THEME_TRIGGERS)
-    fix = (f"WHEN NEW.case_open IS NOT {OPEN_OF.format(case='NEW.case_id')} "
-           f"BEGIN UPDATE cases_case_themes SET case_open = {OPEN_OF.format(case='NEW.case_id')} WHERE id = NEW.id; END")
-    return [
-        f"CREATE TRIGGER {theme_insert} AFTER INSERT ON cases_case_themes FOR EACH ROW {fix}",
-        f"CREATE TRIGGER {theme_update} AFTER UPDATE OF case_id, case_open ON cases_case_themes FOR EACH ROW {fix}",
-        f"CREATE TRIGGER {case_update} AFTER UPDATE OF is_open ON cases_case FOR EACH ROW WHEN NEW.is_open IS NOT OLD.is_open "
-        f"BEGIN UPDATE cases_case_themes SET case_open = {OPEN_OF.format(case='NEW.id')} WHERE case_id = NEW.id; END",
-    ]
+    # The same mark as a stage's (putright.performance.stagemarks), on the case themes.
+    return stagemarks.open_mark_sqlite("cases_case_themes", THEME_TRIGGERS)
 
 
 def _theme_postgresql() -> list[str]:
-    theme_insert, theme_update, case_update = (name for name, _ in THEME_TRIGGERS)
-    theme_function, case_function = THEME_FUNCTIONS
-    return [
-        f"CREATE OR REPLACE FUNCTION {theme_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"NEW.case_open := {OPEN_OF.format(case='NEW.case_id')}; RETURN NEW; END $$",
-        f"CREATE OR REPLACE FUNCTION {case_function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"UPDATE cases_case_themes SET case_open = CASE WHEN NEW.is_open THEN TRUE END "
-        f"WHERE case_id = NEW.id AND case_open IS DISTINCT FROM (CASE WHEN NEW.is_open THEN TRUE END); RETURN NULL; END $$",
-        *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in THEME_TRIGGERS),
-        f"CREATE TRIGGER {theme_insert} BEFORE INSERT ON cases_case_themes FOR EACH ROW EXECUTE FUNCTION {theme_function}()",
-        f"CREATE TRIGGER {theme_update} BEFORE UPDATE OF case_id, case_open ON cases_case_themes FOR EACH ROW "
-        f"EXECUTE FUNCTION {theme_function}()",
-        f"CREATE TRIGGER {case_update} AFTER UPDATE OF is_open ON cases_case FOR EACH ROW "
-        f"WHEN (NEW.is_open IS DISTINCT FROM OLD.is_open) EXECUTE FUNCTION {case_function}()",
-    ]
+    return stagemarks.open_mark_postgresql("cases_case_themes", THEME_TRIGGERS, THEME_FUNCTIONS)
 
 
 def _set_extended(case: str, differs: str) -> str:

@@ -27,7 +27,7 @@ FUNCTIONS = ["mark_stage_case_open_stage", "mark_stage_case_open_case"]
 def open_mark_sqlite(table: str, triggers: list[tuple[str, str]]) -> list[str]:
     """SQLite triggers keeping `table`.case_open (TRUE while the row's case is open, else empty):
     (row insert, row update, case update) named by `triggers`. Written for any table of a case's
-    rows (the case themes' mark in putright.performance.copies is the same)."""
+    rows: the case themes' mark (putright.performance.copies) is made by these too."""
     row_insert, row_update, case_update = (name for name, _ in triggers)
     fix = (f"WHEN NEW.case_open IS NOT {OPEN_OF.format(case='NEW.case_id')} "
            f"BEGIN UPDATE {table} SET case_open = {OPEN_OF.format(case='NEW.case_id')} WHERE id = NEW.id; END")
