@@ -1,6 +1,6 @@
 """How fast the staff queue and the case page are at scale.
 
-    .venv/bin/python benchmarks/queue.py [--cases 1000000] [--runs 30] [--keep DIR] [--reuse] [--explain]
+    .venv/bin/python benchmarks/queue.py [--cases 1000000] [--runs 30] [--keep DIR] [--reuse] [--explain] [--matrix]
 
 Builds a database of N cases received over the last 10 years with a realistic mix (about 65%
 complaints, 30% service requests, 5% compliments; most closed, about 5% open, of which some are
@@ -26,7 +26,12 @@ then driven through the service path (acknowledged, extended, 40 pieces of corre
 remedies, actions and updates): it is the case with the most events, and the case page timed.
 
 --reuse times an already built database (DIR/bench.sqlite3, or DATABASE_URL) without building.
---explain prints the plan of every query slower than 2 ms. Before timing, PutRight's worker runs
+--explain prints the plan of every query slower than 2 ms.
+--matrix times every filter of the queue crossed with every sort, both ways, on page 1 and the
+middle page (5 runs each unless --runs), instead of the chosen pages, and prints them slowest
+first with how many are over 10 ms and over 20 ms (queuebench/matrix.py); --matrix-only TEXT
+times the filters whose label has TEXT in it; with --explain, the plan of each page's slowest
+query where the page took over 10 ms. Before timing, PutRight's worker runs
 once (`putright worker --once`: statistics, the reports' monthly counts), as it would beside a
 server; --no-worker times the database as the build or upgrade left it.
 The parts live in benchmarks/queuebench/ (generating the cases, building the database, the pages
@@ -79,7 +84,7 @@ from queuebench.timing import UPKEEP_JOBS, SqlClock, explain, load_average, p95,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, help="timed runs a page (30; 5 with --matrix)")
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep it (the SQLite file and nothing else)")
     parser.add_argument("--reuse", action="store_true", help="time the database already built (in DIR, or DATABASE_URL)")
     parser.add_argument("--chunk", type=int, default=100_000, help="rows per imported file")
@@ -87,7 +92,10 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the plan of each query slower than 2 ms")
     parser.add_argument("--no-worker", action="store_true",
                         help="time the pages without first running `putright worker --once` (statistics, report counts)")
+    parser.add_argument("--matrix", action="store_true", help="every filter x every sort, both ways, page 1 and the middle page")
+    parser.add_argument("--matrix-only", metavar="TEXT", help="with --matrix: only the filters whose label has TEXT in it")
     args = parser.parse_args()
+    args.runs = args.runs or (5 if args.matrix else 30)
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="putright-queue-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -128,6 +136,11 @@ def main() -> None:
         if not args.no_worker:
             timings["the worker's statistics, tallies and triage jobs"] = run_worker_once()
         print(f"timing {args.runs} runs per page (load average {load_average()})", flush=True)
+        if args.matrix:
+            from queuebench.matrix import print_matrix, time_matrix
+
+            print_matrix(connection.vendor, counts, time_matrix(args.runs, args.explain, args.matrix_only), args.runs)
+            return
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         results = time_pages(args.runs, args.explain)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

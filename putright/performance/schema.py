@@ -32,6 +32,7 @@ def _indexes() -> list[tuple[str, str, str, str]]:
         ("putright.performance.migrations.0008_open_theme_index", set()),
         ("putright.performance.migrations.0009_received_order", set()),
         ("putright.performance.migrations.0013_theme_deadline_order", set()),
+        ("putright.performance.migrations.0014_open_orders_with_filters", set()),
     ):
         for row in importlib.import_module(module).INDEXES:
             name, table, columns, where = (*row, "")[:4]
