@@ -14,7 +14,9 @@ every index of a kind alike, read every complaint ever received for the open one
 The deadline, resident and received orders' indexes are made again under their names with the
 columns added (they served the same orders before); the others are new. Three more, of every
 case, give "any state, including closed" by state either way and by latest deadline first. No
-table is rebuilt: at a million cases the migration takes NN s on SQLite and NN s on PostgreSQL.
+table is rebuilt: at a million cases (load 4) the eleven indexes took 9.2 s to make on SQLite and
+9.1 s on PostgreSQL, and the whole `putright migrate` 24 s and 37 s (PostgreSQL analyses the case
+table for the statistics below).
 """
 
 from django.db import migrations
@@ -62,6 +64,23 @@ def _back(name: str, table: str, where: str) -> str:
     return f"DROP INDEX IF EXISTS {name}"
 
 
+#: PostgreSQL: a case's state decides whether it is open, and its planner, taking the two as
+#: independent, expected a stage's 19,000 open cases to be 900 (4.5% open times 2% at stage 1) and
+#: sorted them for a page instead of reading the sort's index. Told the dependency, it expects 18,000.
+STATISTICS = "case_state_is_open"
+
+
+def _statistics(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"CREATE STATISTICS IF NOT EXISTS {STATISTICS} (dependencies) ON state, is_open FROM cases_case")
+        schema_editor.execute("ANALYZE cases_case")
+
+
+def _no_statistics(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP STATISTICS IF EXISTS {STATISTICS}")
+
+
 class Migration(migrations.Migration):
     dependencies = [("performance", "0013_theme_deadline_order")]
 
@@ -71,4 +90,4 @@ class Migration(migrations.Migration):
             reverse_sql=_back(name, table, where).split("; "),
         )
         for name, table, columns, where in INDEXES
-    ]
+    ] + [migrations.RunPython(_statistics, _no_statistics)]

@@ -141,3 +141,12 @@ def test_only_open_cases_filtered_on_the_entries_name_an_index(handler):
     if connection.vendor == "sqlite":  # by the handler's name (no index has it): the filter's cases, sorted
         qs = filtered_cases(handler, {"cases": "all", "kind": "complaint", "sort": "-handler"}, f.TODAY, cal)
         assert "INDEXED BY case_open_kind_deadline" in str(qs.values_list("pk")[:25].query)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_postgresql_is_told_a_state_decides_whether_a_case_is_open():
+    """Without it, PostgreSQL took is_open and state as independent, expected a stage's 19,000 open
+    cases to be 900 at a million cases, and sorted them all for each page."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stxkind FROM pg_statistic_ext WHERE stxname = 'case_state_is_open'")
+        assert cursor.fetchall() == [(["d"],)]
