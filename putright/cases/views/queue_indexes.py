@@ -64,8 +64,9 @@ class _Named(BaseTable):
 
     def as_sql(self, compiler, connection):
         sql, params = super().as_sql(compiler, connection)
-        if connection.vendor == "sqlite":
-            sql += f" INDEXED BY {self.paging if compiler.query.is_sliced else self.counting}"
+        named = self.paging if compiler.query.is_sliced else self.counting
+        if named and connection.vendor == "sqlite":
+            sql += f" INDEXED BY {named}"
         return sql, params
 
     def relabeled_clone(self, change_map):
@@ -87,9 +88,11 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
     qs = qs._chain()
     alias = qs.query.get_initial_alias()
     table = _Named(qs.query.alias_map[alias].table_name, alias)
-    # By the handler's name (joined, no index has that order): the filter's own cases, sorted.
+    # By the handler's name (joined, no index has that order): the filter's own cases, sorted
+    # (with no filter, every open case sorted: the planner's choice).
     table.counting = _counted_by(data)
-    table.paging = ORDERS.get(sort, table.counting)
+    filtered = data.get("cases") == "mine" or any(data.get(name) for name in ON_ENTRIES if name != "cases")
+    table.paging = ORDERS.get(sort) or (table.counting if filtered else "")
     if data.get("due") == "extended" and sort == "deadline":
         table.paging = "case_open_extended_deadline"  # the extended cases alone, in that order
     qs.query.alias_map[alias] = table
