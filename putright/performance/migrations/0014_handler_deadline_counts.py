@@ -8,6 +8,10 @@
   (cases migration 0017: nullable columns, no rebuild), filled here set-based (the open cases'
   stages: tens of thousands of rows at a million cases) and indexed for each of the handler's
   worklist counts, partial on the rows that carry a copy.
+- `case_open_handler_deadline_order`: a handler's open cases in the queue's deadline order, so a
+  page of "My cases" (alone or overdue) reads 25 index entries where it read all the handler's
+  open cases (or their overdue ones) and sorted them: at a million cases the page's ids took
+  2.2-2.6 ms on SQLite and 0.8-1.9 ms on PostgreSQL, now 0.05 and 0.03-0.25 ms.
 """
 
 from django.db import migrations, models
@@ -20,7 +24,17 @@ INDEXES = [
      " WHERE next_update_due IS NOT NULL AND responded_on IS NULL AND case_handler IS NOT NULL"),
     ("action_open_handler_due", "cases_outstandingaction", "case_handler, due_by", " WHERE completed_on IS NULL AND case_handler IS NOT NULL"),
     ("remedy_open_handler_due", "cases_remedy", "case_handler, due_by", " WHERE completed_on IS NULL AND case_handler IS NOT NULL"),
+    # The "deadline" sort's terms (`queue.SORTS`, as case_open_deadline_order) after the handler.
+    ("case_open_handler_deadline_order", "cases_case", "handler_id, (next_deadline_by IS NULL), next_deadline_by, received_on, id",
+     " WHERE is_open"),
 ]
+
+
+def analyze(apps, schema_editor):
+    """PostgreSQL: the new expression index's statistics, so the planner weighs it (sampled:
+    a second or two at a million cases). SQLite analyses after every migrate that applied one."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ANALYZE cases_case", params=None)
 
 
 def fill(apps, schema_editor):
@@ -57,6 +71,7 @@ class Migration(migrations.Migration):
             )
             for name, table, columns, where in INDEXES
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop),
         # Going back: the triggers off first (they name the columns the cases migration removes).
         migrations.RunPython(migrations.RunPython.noop, handlercopies.drop),
     ]
