@@ -1,7 +1,7 @@
 """Which index answers a page of the queue's open cases, named on SQLite.
 
 Every sort but the handler's has a partial index of the open cases in its order whose entries
-carry every column the filters test (performance migration 0014): a page of any filter of open
+carry every column the filters test (performance migration 0015): a page of any filter of open
 cases reads it in order, tests the filters on the entries and stops after the page. Each filter
 has a small index of its own (`case_open_*_deadline`, `case_open_extended_deadline`) that
 counts its cases.
@@ -95,5 +95,7 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
     table.paging = ORDERS.get(sort) or (table.counting if filtered else "")
     if data.get("due") == "extended" and sort == "deadline":
         table.paging = "case_open_extended_deadline"  # the extended cases alone, in that order
+    elif (data.get("cases") == "mine" or data.get("handler")) and sort == "deadline":
+        table.paging = "case_open_handler_deadline_order"  # one handler's, in that order (migration 0014)
     qs.query.alias_map[alias] = table
     return qs

@@ -82,7 +82,7 @@ def _no_statistics(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("performance", "0013_theme_deadline_order")]
+    dependencies = [("performance", "0014_handler_deadline_counts")]
 
     operations = [
         migrations.RunSQL(
