@@ -153,4 +153,4 @@ def test_postgresql_is_told_a_state_decides_whether_a_case_is_open():
     cases to be 900 at a million cases, and sorted them all for each page."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT stxkind FROM pg_statistic_ext WHERE stxname = 'case_state_is_open'")
-        assert cursor.fetchall() == [(["d"],)]
+        assert cursor.fetchall() == [(["f"],)]  # functional dependencies
