@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "putright.accounts.middleware.AuthenticationMiddleware",  # Django's, the user read by compiled SQL (issue 19)
     # --- security (issue 14): the second factor, on every page after sign-in (putright/twofactor/) ---
     "putright.twofactor.middleware.KeptOTPMiddleware",  # django_otp's, its check kept a few seconds (issue 19)
     "putright.twofactor.middleware.RequireSecondFactorMiddleware",
