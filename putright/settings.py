@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "putright.accounts.middleware.AuthenticationMiddleware",  # Django's, the user read by compiled SQL (issue 19)
     # --- security (issue 14): the second factor, on every page after sign-in (putright/twofactor/) ---
     "putright.twofactor.middleware.KeptOTPMiddleware",  # django_otp's, its check kept a few seconds (issue 19)
     "putright.twofactor.middleware.RequireSecondFactorMiddleware",
@@ -155,9 +155,13 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Database: SQLite in ./var/ unless DATABASE_URL says otherwise (sqlite:///path or postgres://…).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    # conn_health_checks: a connection kept from before a database restart is checked and replaced
-    # at the start of the next request, instead of failing it (issue 13).
+    # A connection kept from before a database restart is checked and replaced at the start of the
+    # next request, instead of failing it (issue 13): on SQLite by Django's health checks (they
+    # ask nothing of a file); on PostgreSQL without their SELECT 1 a request, by looking at the
+    # socket (putright/operations/kept_connections.py, issue 19).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "putright.sqlite3"}}
     # Each web worker keeps its connection (issue 19), instead of opening one, with the PRAGMAs
