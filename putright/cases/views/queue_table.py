@@ -25,6 +25,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from putright.cases.models import Case, Stage
+from putright.performance import compiled
 from putright.performance.compiled import Read
 from putright.rules.due import due_status
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
@@ -75,9 +76,30 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int) -> Read | No
         ids_sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
     except EmptyResultSet:
         return None
-    rows = _rows(Case.objects.using(ids.db).filter(pk__in=RawSQL(ids_sql, ids_params)).order_by(*order))
-    read = Read.of(rows.values_list(*FIELDS, "complaint_raised"), prepare=True)
-    return replace(read, convert=lambda fetched: _namespaces(read.convert(fetched)))
+    rows = _rows_read(order, ids.db)
+    before, after = rows.sql.split(_PAGE_IDS)
+    taken = before.count("%s")
+    return replace(
+        rows, sql=before + ids_sql + after, params=(*rows.params[:taken], *ids_params, *rows.params[taken:]),
+        convert=lambda fetched: _namespaces(rows.convert(fetched)),
+    )
+
+
+#: Where the page's ids go in the rows' SQL (`_rows_read`).
+_PAGE_IDS = "SELECT putright_page_ids"
+
+
+def _rows_read(order: list, using: str) -> Read:
+    """The rows' statement with `_PAGE_IDS` where the page's ids go: written by the ORM once per
+    process for each order (compiled.once), as it is the same for every filter and page;
+    compiling it cost more than the database spent on it."""
+    key = tuple(term if isinstance(term, str) else (repr(term), term.nulls_first, term.nulls_last) for term in order)
+
+    def build() -> Read:
+        rows = _rows(Case.objects.using(using).filter(pk__in=RawSQL(_PAGE_IDS, ())).order_by(*order))
+        return Read.of(rows.values_list(*FIELDS, "complaint_raised"), prepare=True)
+
+    return compiled.once(("queue rows", using, key), build)
 
 
 def _rows(cases: QuerySet) -> QuerySet:
