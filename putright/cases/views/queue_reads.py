@@ -108,15 +108,15 @@ def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, 
         cal = guessed[1]
     asked = asked_page(number)
     reads = build(cal)
-    ahead = [] if guessed is None else [(calendar.CLOSURE_DAYS, "rows", ())]
-    found = together(*ahead, _counts_call(reads), options, _page_call(reads, asked, size))
-    if ahead:
-        days = tuple(found.pop(0))
-        if days != guessed[0]:  # a closure day added or taken away: again, with the days just read
-            cal = calendar.calendar_of(days)
-            reads = build(cal)
-            found[0], found[2] = together(_counts_call(reads), _page_call(reads, asked, size))
-    counts_rows, options_rows, rows = found
+    # The page's rows first, then the counts: the server runs the statements in this order, and
+    # one it runs while the client reads the answers before it shares the CPU with that (the
+    # rows of "My cases", last: 3.9 ms; first: 0.9, as alone).
+    days = [] if guessed is None else [(calendar.CLOSURE_DAYS, "rows", ())]
+    rows, counts_rows, options_rows, *days = together(_page_call(reads, asked, size), _counts_call(reads), options, *days)
+    if days and tuple(days[0]) != guessed[0]:  # a closure day added or taken away: again, with the days just read
+        cal = calendar.calendar_of(days[0])
+        reads = build(cal)
+        rows, counts_rows = together(_page_call(reads, asked, size), _counts_call(reads))
     counted = reads.counts.answer(counts_rows)
     page = CountedPaginator(reads.paged, size, count=counted["total"]).get_page(number)
     if page.number != asked:  # past the last page (or below the first): the paginator's page
