@@ -98,7 +98,11 @@ def generate(path: Path, rows: int, seed: int = 2025) -> None:
             code = deadlines.timescales(1, received, ack, cal).respond_by.due_on
             respond_by = code
             if rng.random() < 0.12:
-                respond_by = cal.add_working_days(code, rng.randint(3, 14))  # some beyond the cap of 10
+                # Some beyond the Code's cap of 10 working days (6.4), but only on stages answered
+                # by the file: the import refuses such an extension on a stage still awaiting its
+                # response (it must be extended on the case, with its reason).
+                days = rng.randint(3, 14) if reach >= 0.13 else rng.randint(3, 10)
+                respond_by = cal.add_working_days(code, days)
                 row["stage1_extended_to"] = respond_by.isoformat()
             if reach < 0.13:
                 if rng.random() < 0.5:
@@ -127,7 +131,9 @@ def generate(path: Path, rows: int, seed: int = 2025) -> None:
             code2 = deadlines.timescales(2, req, ack2, cal).respond_by.due_on
             respond_by2 = code2
             if rng.random() < 0.15:
-                respond_by2 = cal.add_working_days(code2, rng.randint(5, 25))
+                # The same for stage 2's cap of 20 working days (6.15).
+                days = rng.randint(5, 25) if reach >= 0.88 else rng.randint(5, 20)
+                respond_by2 = cal.add_working_days(code2, days)
                 row["stage2_extended_to"] = respond_by2.isoformat()
             if reach < 0.88:
                 writer.writerow(row)
