@@ -13,7 +13,12 @@ The sum is always exact: `test_deadlinecounts.py` holds it to a live COUNT after
 change. The triggers are listed with the tallies' (so migrations take them off and put them
 back), and `rebuild()` counts again whole when they come back.
 
-"Mine" stays a live COUNT: a handler's open cases are a small partial index (case_open_handler_deadline).
+A handler's own ("My cases", where a handler lands) are kept the same way, by the same triggers, in
+`performance_handlerdeadlinecount` (handler, day, delta): every open case with a handler, on its
+deadline day or on no day (no deadline), so that the handler's open cases are the sum of their
+rows and their overdue, due today and due soon the sum of a range of days. Re-allocating a case
+moves its +1 from one handler's rows to the other's. Everyone's rows are kept apart, so their
+counts still add up a few hundred rows, not one per handler and day (decision 0014).
 """
 
 from __future__ import annotations
@@ -37,19 +42,34 @@ FUNCTION = "count_deadlines_case"
 COUNTED = "{row}.is_open AND {row}.next_deadline_by IS NOT NULL"
 
 
-def _add(row: str, delta: int) -> str:
-    return f"INSERT INTO {TABLE} (day, delta) SELECT {row}.next_deadline_by, {delta} WHERE {COUNTED.format(row=row)}"
+#: A handler's: an open case with a handler is counted for them (on its deadline day, or no day).
+MINE_TABLE = "performance_handlerdeadlinecount"
+MINE_COUNTED = "{row}.is_open AND {row}.handler_id IS NOT NULL"
+#: What moves a case between everyone's days, and between a handler's.
+MOVED = "NEW.is_open {differs} OLD.is_open OR NEW.next_deadline_by {differs} OLD.next_deadline_by"
+REALLOCATED = "NEW.handler_id {differs} OLD.handler_id"
+
+
+def _add(row: str, delta: int, when: str = "") -> str:
+    return (f"INSERT INTO {TABLE} (day, delta) SELECT {row}.next_deadline_by, {delta} "
+            f"WHERE {COUNTED.format(row=row)}{f' AND ({when})' if when else ''}")
+
+
+def _add_mine(row: str, delta: int) -> str:
+    return (f"INSERT INTO {MINE_TABLE} (handler, day, delta) SELECT {row}.handler_id, {row}.next_deadline_by, {delta} "
+            f"WHERE {MINE_COUNTED.format(row=row)}")
 
 
 def sqlite_statements() -> list[str]:
     insert, update, delete = (name for name, _ in TRIGGERS)
+    moved = MOVED.format(differs="IS NOT")
     return [
         *(f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS),
-        f"CREATE TRIGGER {insert} AFTER INSERT ON cases_case FOR EACH ROW BEGIN {_add('NEW', 1)}; END",
-        f"CREATE TRIGGER {update} AFTER UPDATE OF is_open, next_deadline_by ON cases_case FOR EACH ROW "
-        f"WHEN NEW.is_open IS NOT OLD.is_open OR NEW.next_deadline_by IS NOT OLD.next_deadline_by "
-        f"BEGIN {_add('OLD', -1)}; {_add('NEW', 1)}; END",
-        f"CREATE TRIGGER {delete} AFTER DELETE ON cases_case FOR EACH ROW BEGIN {_add('OLD', -1)}; END",
+        f"CREATE TRIGGER {insert} AFTER INSERT ON cases_case FOR EACH ROW BEGIN {_add('NEW', 1)}; {_add_mine('NEW', 1)}; END",
+        f"CREATE TRIGGER {update} AFTER UPDATE OF is_open, next_deadline_by, handler_id ON cases_case FOR EACH ROW "
+        f"WHEN {moved} OR {REALLOCATED.format(differs='IS NOT')} "
+        f"BEGIN {_add('OLD', -1, moved)}; {_add('NEW', 1, moved)}; {_add_mine('OLD', -1)}; {_add_mine('NEW', 1)}; END",
+        f"CREATE TRIGGER {delete} AFTER DELETE ON cases_case FOR EACH ROW BEGIN {_add('OLD', -1)}; {_add_mine('OLD', -1)}; END",
     ]
 
 
@@ -57,14 +77,16 @@ def postgresql_statements() -> list[str]:
     insert, update, delete = (name for name, _ in TRIGGERS)
     return [
         f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF TG_OP = 'INSERT' THEN {_add('NEW', 1)}; "
-        f"ELSIF TG_OP = 'DELETE' THEN {_add('OLD', -1)}; "
-        f"ELSIF NEW.is_open IS DISTINCT FROM OLD.is_open OR NEW.next_deadline_by IS DISTINCT FROM OLD.next_deadline_by THEN "
-        f"{_add('OLD', -1)}; {_add('NEW', 1)}; END IF; "
+        f"IF TG_OP = 'INSERT' THEN {_add('NEW', 1)}; {_add_mine('NEW', 1)}; "
+        f"ELSIF TG_OP = 'DELETE' THEN {_add('OLD', -1)}; {_add_mine('OLD', -1)}; "
+        f"ELSE IF {MOVED.format(differs='IS DISTINCT FROM')} THEN {_add('OLD', -1)}; {_add('NEW', 1)}; END IF; "
+        f"IF {MOVED.format(differs='IS DISTINCT FROM')} OR {REALLOCATED.format(differs='IS DISTINCT FROM')} THEN "
+        f"{_add_mine('OLD', -1)}; {_add_mine('NEW', 1)}; END IF; END IF; "
         f"RETURN NULL; END $$",
         *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS),
         f"CREATE TRIGGER {insert} AFTER INSERT ON cases_case FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
-        f"CREATE TRIGGER {update} AFTER UPDATE OF is_open, next_deadline_by ON cases_case FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
+        f"CREATE TRIGGER {update} AFTER UPDATE OF is_open, next_deadline_by, handler_id ON cases_case FOR EACH ROW "
+        f"EXECUTE FUNCTION {FUNCTION}()",
         f"CREATE TRIGGER {delete} AFTER DELETE ON cases_case FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
     ]
 
@@ -96,23 +118,31 @@ def _since(today: dt.date | None) -> dt.date:
 
 
 LIVE = f"SELECT {_folded('next_deadline_by')}, COUNT(*) FROM cases_case WHERE {COUNTED.format(row='cases_case')} GROUP BY 1"
+#: Each handler's open cases by deadline day (no day: no deadline), from the partial index of open cases by handler.
+LIVE_MINE = (f"SELECT handler_id, {_folded('next_deadline_by')}, COUNT(*) FROM cases_case "
+             f"WHERE {MINE_COUNTED.format(row='cases_case')} GROUP BY 1, 2")
 
 
-def _day(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+def _day(value) -> dt.date | None:
+    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _agree(cursor, live: str, kept: str, params: list) -> bool:
+    cursor.execute(live, params)
+    counted = {(*(row[:-2]), _day(row[-2])): row[-1] for row in cursor.fetchall()}
+    cursor.execute(kept, params)
+    return counted == {(*(row[:-2]), _day(row[-2])): row[-1] for row in cursor.fetchall() if row[-1]}
 
 
 def agree(connection=None, today: dt.date | None = None) -> bool:
     """Whether the kept counts are each day's live COUNT of open cases (one grouped read of the
-    partial index of open cases by deadline), the days over a year ago as one."""
+    partial index of open cases by deadline), the days over a year ago as one; and each handler's
+    the same for their own open cases."""
     connection = connection or default_connection
-    since = _since(today)
+    params = [_since(today), LONG_AGO]
     with connection.cursor() as cursor:
-        cursor.execute(LIVE, [since, LONG_AGO])
-        live = {_day(day): n for day, n in cursor.fetchall()}
-        cursor.execute(f"SELECT {_folded('day')}, SUM(delta) FROM {TABLE} GROUP BY 1", [since, LONG_AGO])
-        kept = {_day(day): n for day, n in cursor.fetchall() if n}
-    return live == kept
+        return (_agree(cursor, LIVE, f"SELECT {_folded('day')}, SUM(delta) FROM {TABLE} GROUP BY 1", params)
+                and _agree(cursor, LIVE_MINE, f"SELECT handler, {_folded('day')}, SUM(delta) FROM {MINE_TABLE} GROUP BY 1, 2", params))
 
 
 def rebuild(connection=None) -> None:
@@ -124,30 +154,44 @@ def rebuild(connection=None) -> None:
         return
     if agree(connection):
         return
-    since = _since(None)
-    count_again(connection, TABLE, "day", LIVE, [since, LONG_AGO])
+    params = [_since(None), LONG_AGO]
+    count_again(connection, TABLE, "day", LIVE, params)
+    count_again(connection, MINE_TABLE, "handler, day", LIVE_MINE, params)
 
 
 def compact(connection=None) -> dict:
     """Fold each day's rows into one, and the days over a year ago into one row (LONG_AGO),
     dropping days that add up to nothing (the worker's `deadline_counts` job, every minute, and
-    after an import)."""
-    return fold(connection or default_connection, TABLE, "day", _folded("day"), [_since(None), LONG_AGO])
+    after an import); each handler's the same."""
+    connection = connection or default_connection
+    params = [_since(None), LONG_AGO]
+    folded = fold(connection, TABLE, "day", _folded("day"), params)
+    mine = fold(connection, MINE_TABLE, "handler, day", f"handler, {_folded('day')}", params)
+    return {"rows": folded.get("rows", 0), "handler_rows": mine.get("rows", 0)} if folded or mine else {}
 
 
 class KeptByDeadline(Kept):
     """The number of open cases whose next deadline is after `after` (if given) and before
     `before` (if given), or on or after `since` and on or before `until`: for `count_each` to
-    read with the page's other counts in its one query, as it reads the counts by state."""
+    read with the page's other counts in its one query, as it reads the counts by state.
+
+    With a `handler` (a user's id), that handler's open cases only; and with no bounds, all of
+    them, with a deadline or without."""
 
     def __init__(self, *, before: dt.date | None = None, since: dt.date | None = None, after: dt.date | None = None,
-                 until: dt.date | None = None):
+                 until: dt.date | None = None, handler: int | None = None):
         super().__init__(None)
         self.bounds = [(op, day) for op, day in (("<", before), (">=", since), (">", after), ("<=", until)) if day is not None]
+        self.handler = handler
 
     def as_sql(self) -> tuple[str, list]:
-        where = " AND ".join(f"day {op} %s" for op, _ in self.bounds) or "TRUE"
-        return f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE} WHERE {where})", [day for _, day in self.bounds]
+        where = [f"day {op} %s" for op, _ in self.bounds]
+        params = [day for _, day in self.bounds]
+        if self.handler is not None:
+            where.insert(0, "handler = %s")
+            params.insert(0, self.handler)
+        table = TABLE if self.handler is None else MINE_TABLE
+        return f"(SELECT COALESCE(SUM(delta), 0) FROM {table} WHERE {' AND '.join(where) or 'TRUE'})", params
 
 
 def drop(apps, schema_editor):

@@ -60,3 +60,18 @@ class DeadlineCount(models.Model):
     class Meta:
         # The deadline counts add up a range of days: read from the index alone.
         indexes = [models.Index(fields=["day", "delta"], name="deadline_count_day")]
+
+
+class HandlerDeadlineCount(models.Model):
+    """A change to the number of a handler's open cases whose next deadline falls on a day (no
+    day: no deadline): +1 or -1 a row, written by the deadline counts' triggers on cases_case
+    (putright.performance.deadlinecounts), folded into one row a handler and day by the worker.
+    A handler's open cases due on a day are the sum of its rows. Derived data, never edited."""
+
+    handler = models.BigIntegerField()
+    day = models.DateField(null=True)
+    delta = models.BigIntegerField()
+
+    class Meta:
+        # A handler's counts add up a range of their days: read from the index alone.
+        indexes = [models.Index(fields=["handler", "day", "delta"], name="handler_deadline_count_day")]

@@ -90,14 +90,7 @@ REFILL = open_mark_refill("cases_stage")
 
 
 def refill(connection) -> int:
-    if connection.vendor not in ("sqlite", "postgresql"):
-        return 0
-    changed = 0
-    with connection.cursor() as cursor:
-        for sql in REFILL:
-            cursor.execute(sql)
-            changed += cursor.rowcount
-    return changed
+    return triggers.run_all(connection, REFILL)
 
 
 def drop(apps, schema_editor):

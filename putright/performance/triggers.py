@@ -23,11 +23,11 @@ WATCHED = {
 
 def trigger_names() -> list[str]:
     """The tallies' triggers, and those keeping the copied columns (putright.performance.copies)."""
-    from putright.performance import casecounts, copies, deadlinecounts, stagemarks
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, stagemarks
 
     tallies = [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
     return (tallies + [n for n, _ in copies.TRIGGERS] + [n for n, _ in casecounts.TRIGGERS]
-            + [n for n, _ in deadlinecounts.TRIGGERS] + [n for n, _ in stagemarks.TRIGGERS])
+            + [n for n, _ in deadlinecounts.TRIGGERS] + [n for n, _ in stagemarks.TRIGGERS] + [n for n, _ in handlercopies.TRIGGERS])
 
 
 def _case_dates(case_id: str) -> str:
@@ -102,10 +102,10 @@ def drop_statements(vendor: str) -> list[str]:
             out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if vendor == "postgresql" else ""))
         if vendor == "postgresql":
             out.append(f"DROP FUNCTION IF EXISTS tally_{table}_mark()")
-    from putright.performance import casecounts, copies, deadlinecounts, stagemarks
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, stagemarks
 
     return (out + copies.drop_statements(vendor) + casecounts.drop_statements(vendor) + deadlinecounts.drop_statements(vendor)
-            + stagemarks.drop_statements(vendor))
+            + stagemarks.drop_statements(vendor) + handlercopies.drop_statements(vendor))
 
 
 def statements(vendor: str) -> list[str]:
@@ -126,6 +126,18 @@ def drop_listed(vendor: str, triggers, functions=()) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {name}" for name, _ in triggers]
 
 
+def run_all(connection, statements) -> int:
+    """Run `statements` (the copies' set-based refills); the rows they changed, added up."""
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return 0
+    changed = 0
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            changed += cursor.rowcount
+    return changed
+
+
 def create(apps, schema_editor):
     for sql in statements(schema_editor.connection.vendor):
         schema_editor.execute(sql, params=None)
@@ -134,12 +146,12 @@ def create(apps, schema_editor):
 def create_on(connection) -> None:
     """The same, and the triggers of the copied columns and the case counts (putright.performance
     .copies, .casecounts), outside a migration: putright.performance.schema puts lost triggers back."""
-    from putright.performance import casecounts, copies, deadlinecounts, stagemarks
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, stagemarks
 
     vendor = connection.vendor
     with connection.cursor() as cursor:
         for sql in (statements(vendor) + copies.statements(vendor) + casecounts.statements(vendor) + deadlinecounts.statements(vendor)
-                    + stagemarks.statements(vendor)):
+                    + stagemarks.statements(vendor) + handlercopies.statements(vendor)):
             cursor.execute(sql)
 
 

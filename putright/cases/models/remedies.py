@@ -48,6 +48,9 @@ class Remedy(models.Model):
     # date of the stage it was recorded at, or the day it was recorded while that stage has no
     # response. Set when saved if not given; actions.respond moves it to the response date.
     offered_on = models.DateField(blank=True)
+    # The case's handler while not completed, else empty: a handler's own count of those overdue
+    # reads it here, not from the case. Kept by triggers (putright.performance.handlercopies).
+    case_handler = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["case", "id"]
@@ -82,6 +85,9 @@ class OutstandingAction(models.Model):
     due_by = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The case's handler while not completed, else empty: a handler's own count of those overdue
+    # reads it here, not from the case. Kept by triggers (putright.performance.handlercopies).
+    case_handler = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["case", "due_by", "id"]

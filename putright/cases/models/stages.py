@@ -66,6 +66,9 @@ class Stage(models.Model):
     # from the stage itself, where joining the cases cost more to plan than to run (0.33 ms a page
     # on PostgreSQL). Kept by database triggers (putright.performance.stagemarks): never set it.
     case_open = models.BooleanField(null=True, editable=False)
+    # The case's handler while the case is open, else empty: a handler's own counts of updates
+    # owed read it from the stage, not the case. Kept by triggers (putright.performance.handlercopies).
+    case_handler = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["case", "number"]

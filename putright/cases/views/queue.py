@@ -225,22 +225,13 @@ def theme_rows(user, data):
 
 
 def due_querysets(user, scope: str, today, cal) -> dict:
-    """The open cases (the user's own, or everyone's) overdue, due today and due soon: everyone's
-    added up from the counts kept by deadline day (putright.performance.deadlinecounts), the
-    user's own COUNTed over the small partial index of their open cases."""
-    if scope != "mine":
-        kept = kept_due(today, cal)
-        # The same objects as a page with that filter alone reads its total from (kept_total), so
-        # count_each adds them up once.
-        return {"overdue": kept["overdue"], "today": kept["today"], "soon": kept["soon:count"]}
-    open_cases = Case.objects.filter(is_open=True, next_deadline_by__isnull=False, handler=user)
-    return {
-        # As the "overdue" and "due today" filters ask it, so a page with that filter alone
-        # counts its total and this once (count_each counts the same query once).
-        "overdue": filtered_cases(user, {"cases": scope, "due": "overdue"}, today, cal),
-        "today": filtered_cases(user, {"cases": scope, "due": "today"}, today, cal),
-        "soon": open_cases.filter(next_deadline_by__gt=today, next_deadline_by__lte=soon_until(today, cal)),
-    }
+    """The open cases (the user's own, or everyone's) overdue, due today and due soon, added up
+    from the counts kept by deadline day (putright.performance.deadlinecounts): everyone's, or
+    the user's own kept by handler."""
+    kept = kept_due(today, cal, user.pk if scope == "mine" else None)
+    # The same objects as a page with that filter alone reads its total from (kept_total), so
+    # count_each adds them up once.
+    return {"overdue": kept["overdue"], "today": kept["today"], "soon": kept["soon:count"]}
 
 
 def page_counts(user, data, cases, today, cal) -> Asked:
@@ -264,7 +255,7 @@ def page_counts(user, data, cases, today, cal) -> Asked:
         }
 
     fixed = compiled_once(("queue", Case.objects.db, scope, handler.pk if handler else None, today, soon), build)
-    return ask(compile_counts({"total": kept_total(data, today, cal) or cases}), fixed, hazard_counts_compiled())
+    return ask(compile_counts({"total": kept_total(data, today, cal, user) or cases}), fixed, hazard_counts_compiled())
 
 
 def _scoped_data(request, form) -> dict:

@@ -1,6 +1,7 @@
 """The queue's totals read from counts kept by database triggers, not counted live: by state
 (putright.performance.casecounts) and open cases by deadline day (.deadlinecounts), for
-everyone's cases with no other filter (docs/performance.md, the queue's table)."""
+everyone's cases with no other filter, and a user's own open cases by deadline day
+(docs/performance.md, the queue's table)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,18 @@ from putright.rules.due import soon_until
 NARROWING = ("q", "kind", "stage", "service_area", "theme", "handler", "due")
 
 
-def kept_total(data, today, cal) -> Kept | None:
+def kept_total(data, today, cal, user=None) -> Kept | None:
     """The total of a queue filtered by state alone, or by overdue, due today or due soon alone,
     everyone's cases: read from the counts kept by state (putright.performance.casecounts) or by
-    deadline day (.deadlinecounts) instead of counting up to a million cases."""
-    if data.get("cases") != "all" or any(data.get(name) for name in NARROWING if name != "due"):
+    deadline day (.deadlinecounts) instead of counting up to a million cases. The same for the
+    `user`'s own open cases ("My cases"), alone or overdue, due today or due soon."""
+    if any(data.get(name) for name in NARROWING if name != "due"):
         return None
     state, due = data.get("state"), data.get("due")
+    if data.get("cases") == "mine" and user is not None and state in ("", None):
+        return kept_due(today, cal, user.pk).get(due) if due else KeptByDeadline(handler=user.pk)
+    if data.get("cases") != "all":
+        return None
     if due:
         # The deadline filters count open cases whatever "Any" state says (filtered_cases).
         return kept_due(today, cal).get(due) if state in ("", "all", None) else None
@@ -29,13 +35,13 @@ def kept_total(data, today, cal) -> Kept | None:
     return Kept(open=True)
 
 
-def kept_due(today, cal) -> dict[str, KeptByDeadline]:
-    """Everyone's open cases overdue, due today and due soon (as the count and as the filter
-    ask it: the filter includes today), from the counts kept by deadline day."""
+def kept_due(today, cal, handler: int | None = None) -> dict[str, KeptByDeadline]:
+    """Everyone's open cases (or the `handler`'s own) overdue, due today and due soon (as the
+    count and as the filter ask it: the filter includes today), from the counts kept by deadline day."""
     soon = soon_until(today, cal)
     return {
-        "overdue": KeptByDeadline(before=today),
-        "today": KeptByDeadline(since=today, until=today),
-        "soon": KeptByDeadline(since=today, until=soon),
-        "soon:count": KeptByDeadline(after=today, until=soon),
+        "overdue": KeptByDeadline(before=today, handler=handler),
+        "today": KeptByDeadline(since=today, until=today, handler=handler),
+        "soon": KeptByDeadline(since=today, until=soon, handler=handler),
+        "soon:count": KeptByDeadline(after=today, until=soon, handler=handler),
     }

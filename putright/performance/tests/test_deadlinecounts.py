@@ -215,7 +215,7 @@ def test_the_queue_shows_the_kept_counts_and_they_are_the_live_ones(due, client,
     assert _total(response.content.decode()) == live
     assert response.context["counts"] == live_counts()
     assert live_counts() == {"overdue": 1, "today": 1, "soon": 1}
-    # Another filter with it, or the user's own cases: counted live, as before.
+    # Another filter with it: counted live, as before; the user's own are kept apart (test_handlercounts.py).
     DeadlineCount.objects.create(day=wrong, delta=1000)
     assert _total(client.get(f"{url}&kind=complaint").content.decode()) == live
     assert client.get(f"/cases/?cases=mine&due={due}").context["counts"] == live_counts(handler=handler)
