@@ -16,7 +16,33 @@ def _closure_days():
 # (putright/performance/compiled.py). The days themselves are read fresh each time.
 CLOSURE_DAYS = Compiled(_closure_days)
 
+#: The closure days this process read last, and the calendar made of them.
+_last: tuple[tuple, WorkingCalendar] | None = None
+
+
+def calendar_of(rows) -> WorkingCalendar:
+    """The calendar of these closure days (CLOSURE_DAYS's rows): the one made last time when they
+    are the same days, so its index of working days is not built again every request."""
+    global _last
+    rows = tuple(rows)
+    last = _last
+    if last is not None and last[0] == rows:
+        return last[1]
+    cal = WorkingCalendar(dict(rows))
+    _last = (rows, cal)
+    return cal
+
+
+def last_read() -> tuple[tuple, WorkingCalendar] | None:
+    """The closure days this process read last and their calendar, or None before the first read.
+
+    Only a guess, for a page that must build its queries before it can read the days (the
+    queue: "due soon" ends a number of working days ahead). Such a page reads the days in the
+    same round trip as the rest and starts again with them if they are not the ones it guessed:
+    what it shows is always worked out from the days read for it."""
+    return _last
+
 
 def landlord_calendar() -> WorkingCalendar:
     """Load once per action and pass it to the rules; never query inside a predicate."""
-    return WorkingCalendar(dict(CLOSURE_DAYS.rows()))
+    return calendar_of(CLOSURE_DAYS.rows())

@@ -26,7 +26,9 @@ kept, never a row or a count. Two shapes use it:
   from a stand-in and bound with `Counts.bound`.
 
 On PostgreSQL compiled queries are also prepared by the server, and several go in one round trip
-(`together`, `answered`).
+(`together`, `answered`), with SQL written elsewhere or compiled for the request (`Read`) and
+writes (`Write`) among them: the case page's statements after the case, the queue's after the
+session and the user.
 """
 
 from __future__ import annotations
@@ -165,17 +167,7 @@ class Compiled:
     def _convert(self, alias: str, plan: _Plan, rows: list) -> list:
         if not plan.converters:
             return rows
-        connection = connections[alias]
-        converted = []
-        for row in rows:
-            row = list(row)
-            for pos, (convs, expression) in plan.converters:
-                value = row[pos]
-                for converter in convs:
-                    value = converter(value, expression, connection)
-                row[pos] = value
-            converted.append(row)
-        return converted
+        return _converted(connections[alias], plan.converters, rows)
 
     def rows(self, *values) -> list[tuple]:
         """The rows of a values_list query, as tuples."""
@@ -218,6 +210,54 @@ class Write:
     using: str = "default"
 
 
+@dataclass(frozen=True)
+class Read:
+    """A statement whose rows are wanted, sent with the others in `together`: SQL written elsewhere
+    (the queue's counts, its filters' options) or a queryset compiled for this request
+    (`Read.of`). Its result is the rows as the database adapter gives them, or what `convert`
+    makes of them. `prepare`: the server plans it once per connection (SQL asked again and
+    again, as a compiled query's); False for SQL that changes from request to request."""
+
+    sql: str
+    params: tuple
+    using: str = "default"
+    prepare: bool = True
+    convert: Callable[[list], Any] | None = None
+
+    @classmethod
+    def of(cls, queryset: QuerySet, *, prepare: bool = False) -> "Read":
+        """A values_list queryset as one statement: its rows as tuples, through the same
+        converters as `list(queryset)` (dates on SQLite, for instance). Its SQL is compiled here,
+        once: for a query whose shape changes with the request (the queue's page of rows)."""
+        alias = queryset.db
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        columns = compiler.col_count
+        fields = [s[0] for s in compiler.select[:columns]]
+        converters = list(compiler.get_converters(fields).items())
+        connection = connections[alias]
+
+        def convert(rows: list) -> list[tuple]:
+            if converters:
+                rows = _converted(connection, converters, rows)
+            return [tuple(row[:columns]) for row in rows]
+
+        return cls(sql, tuple(params), alias, prepare, convert)
+
+
+def _converted(connection, converters: list, rows: list) -> list:
+    converted = []
+    for row in rows:
+        row = list(row)
+        for pos, (convs, expression) in converters:
+            value = row[pos]
+            for converter in convs:
+                value = converter(value, expression, connection)
+            row[pos] = value
+        converted.append(row)
+    return converted
+
+
 #: Answers asked for ahead (`answered`), by (query, how, values): each a list of results not yet taken.
 _answers: ContextVar[dict | None] = ContextVar("compiled_answers", default=None)
 
@@ -231,10 +271,12 @@ def _take(query: "Compiled", how: str, values: tuple):
     return False, None
 
 
-def _cursor(connection):
+def _cursor(connection, prepare: bool = True):
     """A cursor for compiled SQL. On PostgreSQL, one whose statements the server prepares once
     per connection and then only binds and runs (`_Prepared`), wrapped as Django wraps its own
-    (so the test's and the benchmark's query logs see it); elsewhere Django's own."""
+    (so the test's and the benchmark's query logs see it); elsewhere Django's own. `prepare`
+    False: bound on the server but planned each time (SQL that changes from request to request,
+    which a pipeline needs bound on the server all the same)."""
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
@@ -244,6 +286,10 @@ def _cursor(connection):
         # is prepared by count: the threshold is never reached.
         connection.connection.prepare_threshold = 2**31 - 1
     prepared, logged = _prepared_classes()
+    if not prepare:
+        import psycopg
+
+        prepared = psycopg.Cursor
     raw = prepared(connection.connection)
     return logged(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
 
@@ -280,15 +326,16 @@ def _prepared_classes():
 
 def together(*calls) -> list:
     """Several compiled queries at once, each given as (query, "models" or "rows", its values),
-    or a `Write`: their results in the same order (None for a write). On PostgreSQL they go in
-    one pipeline, one round trip for all (psycopg's pipeline mode), run in the order given and
-    committed together (a write and the reads after it succeed or fail as one); on SQLite, one
-    after another. A query `answered` already asked with the same values is not asked again."""
+    a `Read` or a `Write`: their results in the same order (None for a write). On PostgreSQL
+    they go in one pipeline, one round trip for all (psycopg's pipeline mode), run in the order
+    given and committed together (a write and the reads after it succeed or fail as one); on
+    SQLite, one after another. A query `answered` already asked with the same values is not
+    asked again."""
     out: list = [None] * len(calls)
-    prepared = []  # (position, query or None, how, alias, plan, sql, params)
+    prepared = []  # (position, the Compiled, Read or Write, how, alias, plan, sql, params)
     for i, call in enumerate(calls):
-        if isinstance(call, Write):
-            prepared.append((i, None, None, call.using, None, call.sql, list(call.params)))
+        if isinstance(call, (Write, Read)):
+            prepared.append((i, call, None, call.using, None, call.sql, list(call.params)))
             continue
         query, how, values = call
         values = tuple(values)
@@ -308,21 +355,24 @@ def together(*calls) -> list:
             # Leaving the block sends the statements and a Sync, and reads every result: one round
             # trip (a sync() inside it as well would be a second).
             with connection.connection.pipeline():
-                for _i, _query, _how, _alias, _plan, sql, params in prepared:
-                    cursor = _cursor(connection)
+                for _i, query, _how, _alias, _plan, sql, params in prepared:
+                    cursor = _cursor(connection, prepare=getattr(query, "prepare", True))
                     cursors.append(cursor)
                     cursor.execute(sql, params)
-            fetched = [None if query is None else cursor.fetchall() for cursor, (_i, query, *_rest) in zip(cursors, prepared)]
+            fetched = [None if isinstance(query, Write) else cursor.fetchall() for cursor, (_i, query, *_rest) in zip(cursors, prepared)]
         finally:
             for cursor in cursors:
                 cursor.close()
     else:
         for _i, query, _how, alias, _plan, sql, params in prepared:
-            with _cursor(connections[alias]) as cursor:
+            with _cursor(connections[alias], prepare=getattr(query, "prepare", True)) as cursor:
                 cursor.execute(sql, params)
-                fetched.append(None if query is None else cursor.fetchall())
+                fetched.append(None if isinstance(query, Write) else cursor.fetchall())
     for (i, query, how, alias, plan, _sql, _params), rows in zip(prepared, fetched):
-        if query is None:
+        if isinstance(query, Write):
+            continue
+        if isinstance(query, Read):
+            out[i] = rows if query.convert is None else query.convert(rows)
             continue
         rows = query._convert(alias, plan, rows)
         out[i] = query._as_models(alias, plan, rows) if how == "models" else query._as_rows(alias, plan, rows)
@@ -340,7 +390,7 @@ def answered(*calls):
     results = together(*calls)
     kept: dict = {}
     for call, result in zip(calls, results):
-        if not isinstance(call, Write):
+        if not isinstance(call, (Write, Read)):
             query, how, values = call
             kept.setdefault((query, how, tuple(values)), []).append(result)
     token = _answers.set(kept)

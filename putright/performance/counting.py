@@ -67,14 +67,36 @@ def compile_counts(querysets: dict[str, QuerySet]) -> Counts:
     return Counts(using, parts)
 
 
-def run(*compiled: Counts) -> dict[str, int]:
-    """``{name: count}`` for every count of every `Counts`, in one query. A count whose SQL and
+@dataclass(frozen=True)
+class Asked:
+    """Counts as one statement (`read`, for `compiled.together`: the queue sends it with its
+    other reads) and how to read its one row back (`answer`)."""
+
+    read: kept_sql.Read | None  # None: nothing to ask the database (every count empty)
+    order: tuple[str, ...]
+    empty: frozenset
+    same: dict
+
+    def answer(self, rows: list | None) -> dict[str, int]:
+        """``{name: count}`` from the statement's rows."""
+        counted = iter(rows[0] if rows else ())
+        out: dict[str, int] = {}
+        for name in self.order:
+            out[name] = 0 if name in self.empty else out[self.same[name]] if name in self.same else int(next(counted))
+        return out
+
+
+def ask(*compiled: Counts) -> Asked:
+    """Every count of every `Counts` as one SELECT of scalar subqueries. A count whose SQL and
     parameters are the same as an earlier one's is counted once (the queue's total is often one
-    of its deadline counts)."""
+    of its deadline counts). On PostgreSQL prepared once per connection, as compiled queries are:
+    the counts' SQL is the same every request for a scope and a filter, and planning its dozen
+    subqueries cost more than running them."""
     usings = {c.using for c in compiled if any(part is not None and part[2] for part in c.parts.values())}
     if len(usings) > 1:
         raise ValueError("count_each: every queryset must use the same database")
-    connection = connections[usings.pop() if usings else (compiled[0].using if compiled else "default")]
+    using = usings.pop() if usings else (compiled[0].using if compiled else "default")
+    connection = connections[using]
     sqls, params, empty = [], [], set()
     same: dict[str, str] = {}  # name -> the earlier name with the very same query
     seen: dict[tuple, str] = {}
@@ -98,19 +120,14 @@ def run(*compiled: Counts) -> dict[str, int]:
                 sql = f"(SELECT COUNT(*) FROM ({sql}) {connection.ops.quote_name(f'counted_{len(sqls)}')})"
             sqls.append(sql)
             params.extend(part_params)
-    row = []
-    if sqls:
-        # On PostgreSQL prepared once per connection, as compiled queries are: the counts' SQL
-        # is the same every request for a scope and a filter, and planning its dozen
-        # subqueries cost more than running them.
-        with kept_sql._cursor(connection) as cursor:
-            cursor.execute("SELECT " + ", ".join(sqls), params)
-            row = list(cursor.fetchone())
-    counted = iter(row)
-    out: dict[str, int] = {}
-    for name in order:
-        out[name] = 0 if name in empty else out[same[name]] if name in same else int(next(counted))
-    return out
+    read = kept_sql.Read("SELECT " + ", ".join(sqls), tuple(params), using) if sqls else None
+    return Asked(read, tuple(order), frozenset(empty), same)
+
+
+def run(*compiled: Counts) -> dict[str, int]:
+    """``{name: count}`` for every count of every `Counts`, in one query (`ask`)."""
+    asked = ask(*compiled)
+    return asked.answer(kept_sql.together(asked.read)[0] if asked.read is not None else None)
 
 
 def count_each(querysets: dict[str, QuerySet]) -> dict[str, int]:

@@ -7,24 +7,22 @@ reference or UPRN (putright.cases.search); a reference that names one case opens
 """
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from putright.accounts.models import User
 from putright.cases.access import staff_view
-from putright.cases.calendar import landlord_calendar
 from putright.accounts.models import Role
 from putright.cases import search
 from putright.cases.models import Case, ServiceArea, Stage, Theme
 from putright.hazards.queries import compiled_counts as hazard_counts_compiled
 from putright.ombudsman.views import review_counts, review_querysets
 from putright.cases import worklists
-from putright.cases.views import queue_filters, queue_indexes, queue_links, queue_table
+from putright.cases.views import queue_filters, queue_indexes, queue_links, queue_reads, queue_table
 from putright.cases.views.queue_links import SCOPES
 from putright.cases.views.queue_totals import NARROWING, kept_due, kept_total
-from putright.performance.counting import compile_counts, compiled_once, run
+from putright.performance.counting import Asked, ask, compile_counts, compiled_once
 from putright.rules import lifecycle
 from putright.rules.due import soon_until
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
@@ -260,9 +258,11 @@ def due_querysets(user, scope: str, today, cal) -> dict:
     return {"overdue": kept["overdue"], "today": kept["today"], "soon": kept["soon:count"]}
 
 
-def page_counts(user, data, cases, today, cal) -> dict[str, int]:
-    """Every count the page shows, in one query: the total, the deadline counts and the worklist
-    banners (Ombudsman and reviews, hazards), each the same COUNT as on its own.
+def page_counts(user, data, cases, today, cal) -> Asked:
+    """Every count the page shows, as one statement (sent with the page's other reads:
+    putright.cases.views.queue_reads): the total, the deadline counts and the worklist banners
+    (Ombudsman and reviews, hazards), each the same COUNT as on its own. `.answer(rows)` gives
+    them by name.
 
     Only the total's SQL is built each request: the other counts depend on the day, the scope
     (and the user, for their own cases) and the dates the landlord's calendar gives, so their
@@ -279,15 +279,7 @@ def page_counts(user, data, cases, today, cal) -> dict[str, int]:
         }
 
     fixed = compiled_once(("queue", Case.objects.db, scope, handler.pk if handler else None, today, soon), build)
-    return run(compile_counts({"total": kept_total(data, today, cal, user) or cases}), fixed, hazard_counts_compiled())
-
-
-class CountedPaginator(Paginator):
-    """A Paginator told its count (worked out with the page's other counts, in one query)."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # Paginator.count is a cached_property
+    return ask(compile_counts({"total": kept_total(data, today, cal, user) or cases}), fixed, hazard_counts_compiled())
 
 
 def _scoped_data(request, form) -> dict:
@@ -311,7 +303,6 @@ def _scoped_data(request, form) -> dict:
 @staff_view
 def queue(request):
     today = timezone.localdate()
-    cal = landlord_calendar()
     form = QueueFilter(request.GET or None)
     data = _scoped_data(request, form)
     text = (data.get("q") or "").strip()
@@ -319,27 +310,32 @@ def queue(request):
         reference = search.exact_reference(text)
         if reference:
             return redirect("cases:detail", reference)
-    cases = filtered_cases(request.user, data, today, cal)
-    # Page through the ids only, then load the page's 25 cases with their relations: an OFFSET
-    # then skips bare index entries, not whole joined rows (page 400 of the overdue queue of a
-    # million cases: 190 ms of SQL down to 80 ms on SQLite).
-    # Every count the page shows in one query: the total, the deadline counts and the worklist
-    # banners (Ombudsman and reviews, hazards), each the same COUNT as on its own.
-    # A theme (and a stage, a handler) by deadline: paged and counted from the theme rows' index.
-    themed = theme_rows(request.user, data)
-    counted = page_counts(request.user, data, cases if themed is None else themed, today, cal)
+
+    def build(cal) -> queue_reads.Reads:
+        # Page through the ids only, and load the page's 25 cases with their relations by them:
+        # an OFFSET then skips bare index entries, not whole joined rows (page 400 of the overdue
+        # queue of a million cases: 190 ms of SQL down to 80 ms on SQLite). A theme (and a stage,
+        # a handler) by deadline or date: paged and counted from the theme rows' index.
+        cases = filtered_cases(request.user, data, today, cal)
+        themed = theme_rows(request.user, data)
+        paged = cases.values_list("pk", flat=True) if themed is None else themed.values_list("case_id", flat=True)
+        # Every count the page shows in one query: the total, the deadline counts and the
+        # worklist banners (Ombudsman and reviews, hazards), each the same COUNT as on its own.
+        counts = page_counts(request.user, data, cases if themed is None else themed, today, cal)
+        return queue_reads.Reads(counts, paged, ordering(data["sort"]))
+
+    # The closure days, the counts, the filters' options and the page's rows: one round trip on
+    # PostgreSQL (putright.cases.views.queue_reads).
+    found = queue_reads.read_page(build, queue_filters.options_read(form), request.GET.get("page"), PAGE_SIZE)
+    cal, counted, page = found.cal, found.counted, found.page
     worklist = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("worklist:")}
     counts = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("due:")}
-    paged = cases.values_list("pk", flat=True) if themed is None else themed.values_list("case_id", flat=True)
-    page = CountedPaginator(paged, PAGE_SIZE, count=counted["total"]).get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    page.object_list = queue_table.load(ids)
     rows_html = queue_table.rows_html(page.object_list, today, cal)
     return render(
         request,
         "cases/queue.html",
         {
-            "form": form, "filters": queue_filters.written_out(form), "page": page, "rows": rows_html, "today": today,
+            "form": form, "filters": queue_filters.written_out(form, found.options), "page": page, "rows": rows_html, "today": today,
             "mine": data["cases"] == "mine", "counts": counts, "worklist": worklist, **queue_links.links(request.GET, data),
             "sort": data["sort"], "searching": text,
             "review_counts": review_counts(today, {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("review:")}),

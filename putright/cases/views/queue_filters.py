@@ -1,15 +1,17 @@
 """The queue's filter selects, written out in Python (putright.cases.views.queue).
 
 The service areas, themes and handlers they offer are read fresh in one query every request (a
-renamed theme or a new handler shows at once); the query is compiled once per process, and the
-options' HTML is written again only when the rows read differ from the last ones.
+renamed theme or a new handler shows at once), sent with the queue's other reads
+(`options_read`); the query is compiled once per process, and the options' HTML is written again
+only when the rows read differ from the last ones.
 """
 
-from django.db import connections
 from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from putright.performance.compiled import Read, together
 
 _options: dict = {}
 
@@ -46,13 +48,21 @@ def _pieces(choices) -> tuple:
     return tuple(("%s" % (value,), format_html('<option value="{}"', value), format_html(">{}</option>", label)) for value, label in choices)
 
 
-def _chosen_options(form) -> dict[str, tuple]:
-    """The service areas, themes and handlers the filters offer, read fresh in one query every
-    time; written out as options only when they differ from the last ones read."""
+def options_read(form) -> Read:
+    """The query of the service areas, themes and handlers the filters offer, as one statement the
+    queue sends with its other reads (performance.compiled.together): the same SQL every
+    request, so prepared once per connection on PostgreSQL."""
     sql, params = _choices_sql(form)
-    with connections[form.fields["theme"].queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = tuple(sorted((tuple(r) for r in cursor.fetchall()), key=lambda r: (r[0], r[1])))
+    return Read(sql, params, form.fields["theme"].queryset.db)
+
+
+def _chosen_options(form, rows=None) -> dict[str, tuple]:
+    """The service areas, themes and handlers the filters offer, read fresh in one query every
+    time (`rows`: `options_read`'s, read with the page's other reads); written out as options
+    only when they differ from the last ones read."""
+    if rows is None:
+        rows = together(options_read(form))[0]
+    rows = tuple(sorted((tuple(r) for r in rows), key=lambda r: (r[0], r[1])))
     kept = _options.get("chosen")
     if kept is not None and kept[0] == rows:
         return kept[1]
@@ -67,11 +77,12 @@ def _chosen_options(form) -> dict[str, tuple]:
     return chosen
 
 
-def written_out(form) -> list[dict]:
+def written_out(form, rows=None) -> list[dict]:
     """The filter form's selects, their options written out here: a template loop over every
     option of every field cost more than the rest of the page, and so did writing each option
-    out again every request (the tags are kept; only "selected" is placed per request)."""
-    chosen = _chosen_options(form)
+    out again every request (the tags are kept; only "selected" is placed per request). `rows`:
+    what `options_read` read, if the page has read it already."""
+    chosen = _chosen_options(form, rows)
     filters = []
     for field in form:
         if field.name in ("q", "cases"):

@@ -1,0 +1,125 @@
+"""A queue page's reads after the session and the user: one round trip on PostgreSQL.
+
+At a million cases each of the queue's queries takes the database a fraction of a millisecond;
+what a page waited for was seven round trips. So once Django's middleware has the session and
+the user, the page sends everything else it reads in one psycopg pipeline
+(putright.performance.compiled.together):
+
+- the landlord's closure days (the calendar),
+- the counting query: the total, the deadline counts, the worklist banners (`page_counts`),
+- the filters' options (`queue_filters.options_read`),
+- the page's rows, their ids its own subquery (`queue_table.page_read`).
+
+Two of them cannot be known for certain before the answers come back, so the page guesses and
+checks, and asks again in the rare case the guess was wrong; what it shows is always worked out
+from what was read for it:
+
+- **The calendar.** "Due soon" ends two working days ahead, so the counts and that filter need
+  the closure days before they can be written. The page builds them with the closure days this
+  process read last (`calendar.last_read`), reads the days again in the same pipeline, and if
+  they differ (someone added a closure day) builds and sends its queries again with the days
+  just read. Nothing is kept across processes or shown from an old read.
+- **The page number.** The paginator clamps a page past the last to the last, which needs the
+  total. The page asks for the page number given (1 if it is not a number); if the total shows
+  the paginator means another page, its rows are read again (a second round trip).
+
+On SQLite, in the process, the same statements run one after another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from putright.cases import calendar
+from putright.cases.views import queue_table
+from putright.performance.compiled import Read, together
+from putright.performance.counting import Asked
+from putright.rules.calendar import WorkingCalendar
+
+
+@dataclass
+class Reads:
+    """What a page asks, built for one calendar: its counts and its ordered ids (with the terms
+    they are ordered by)."""
+
+    counts: Asked
+    paged: QuerySet
+    order: list
+
+
+@dataclass
+class Answered:
+    cal: WorkingCalendar
+    counted: dict[str, int]
+    page: Page  # its object_list the rows (queue_table's namespaces)
+    options: list  # the filters' options' rows (queue_filters.options_read)
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told its count (worked out with the page's other counts, in one query)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+def asked_page(number) -> int:
+    """The page to read before the total is known: the number asked for, as the paginator reads
+    it, or 1 when it is not one (the paginator's own answer then) or below 1 (its answer is
+    the last page: read again once the total is known)."""
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            return 1
+        number = int(number)
+    except (TypeError, ValueError):
+        return 1
+    # A number past any queue's last page is read as page 1 (and the last page read after),
+    # so the OFFSET stays a number the database takes.
+    return number if 1 <= number <= 10**8 else 1
+
+
+def _nothing(using: str) -> Read:
+    """A statement that reads nothing, where the page has nothing to ask (every count empty, a
+    query that can match nothing), so the answers keep their places."""
+    return Read("SELECT 1 WHERE 1 = 0", (), using, convert=lambda rows: [])
+
+
+def _counts_call(reads: Reads) -> Read:
+    return reads.counts.read if reads.counts.read is not None else _nothing(reads.paged.db)
+
+
+def _page_call(reads: Reads, number: int, size: int) -> Read:
+    read = queue_table.page_read(reads.paged, reads.order, (number - 1) * size, size)
+    return read if read is not None else _nothing(reads.paged.db)
+
+
+def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, size: int) -> Answered:
+    """Everything the page reads, in one round trip when the guesses hold (see above). `build`
+    makes the page's queries for a calendar; `options` reads the filters' options; `number` is
+    the page asked for, as given."""
+    guessed = calendar.last_read()
+    if guessed is None:  # this process's first read of the closure days: on its own
+        cal = calendar.landlord_calendar()
+    else:
+        cal = guessed[1]
+    asked = asked_page(number)
+    reads = build(cal)
+    # The page's rows first, then the counts: the server runs the statements in this order, and
+    # one it runs while the client reads the answers before it shares the CPU with that (the
+    # rows of "My cases", last: 3.9 ms; first: 0.9, as alone).
+    days = [] if guessed is None else [(calendar.CLOSURE_DAYS, "rows", ())]
+    rows, counts_rows, options_rows, *days = together(_page_call(reads, asked, size), _counts_call(reads), options, *days)
+    if days and tuple(days[0]) != guessed[0]:  # a closure day added or taken away: again, with the days just read
+        cal = calendar.calendar_of(days[0])
+        reads = build(cal)
+        rows, counts_rows = together(_page_call(reads, asked, size), _counts_call(reads))
+    counted = reads.counts.answer(counts_rows)
+    page = CountedPaginator(reads.paged, size, count=counted["total"]).get_page(number)
+    if page.number != asked:  # past the last page (or below the first): the paginator's page
+        rows = together(_page_call(reads, page.number, size))[0]
+    page.object_list = rows
+    return Answered(cal, counted, page, options_rows)
