@@ -13,7 +13,7 @@ def print_results(vendor: str, counts: dict, timings: dict[str, float], import_p
     if import_peak is not None:
         print(f"  peak RSS of an import process            {import_peak:8.0f} MB")
     print()
-    print("SQL ms: the database's time for the page's queries, to the last row fetched (median of 3); load: 1-minute load average")
+    print("SQL ms: the database's time for the page's queries, to the last row fetched, pipelines' waits included (median of 3); load: 1-minute load average")
     print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'SQL ms':>8} {'slowest':>8} {'KB':>6} {'load':>5}")
     for r in results:
         print(f"{r['page']:<40} {r['median']:>10.1f} {r['p95']:>8.1f} {r['queries']:>8} {r['sql']:>8.1f} {r['slowest']:>8.1f} {r['bytes'] / 1024:>6.0f} {r['load']:>5}")
