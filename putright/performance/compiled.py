@@ -46,6 +46,8 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
+from putright.performance.prepared import cursor as prepared_cursor
+
 # Stand-ins no real row holds: negative keys, a string no reference has, a date no case has.
 _INT = -7_340_000_001
 _STR = "\x00putright-compiled-{}"
@@ -271,59 +273,6 @@ def _take(query: "Compiled", how: str, values: tuple):
     return False, None
 
 
-def _cursor(connection, prepare: bool = True):
-    """A cursor for compiled SQL. On PostgreSQL, one whose statements the server prepares once
-    per connection and then only binds and runs (`_Prepared`), wrapped as Django wraps its own
-    (so the test's and the benchmark's query logs see it); elsewhere Django's own. `prepare`
-    False: bound on the server but planned each time (SQL that changes from request to request,
-    which a pipeline needs bound on the server all the same)."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
-        # Django turns psycopg's preparing off (its own cursors bind on the client and never
-        # prepare); `_Prepared` asks for it statement by statement, which needs it on. Nothing
-        # is prepared by count: the threshold is never reached.
-        connection.connection.prepare_threshold = 2**31 - 1
-    prepared, logged = _prepared_classes()
-    if not prepare:
-        import psycopg
-
-        prepared = psycopg.Cursor
-    raw = prepared(connection.connection)
-    return logged(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
-
-
-_CLASSES = None
-
-
-def _prepared_classes():
-    global _CLASSES
-    if _CLASSES is None:
-        import psycopg
-        from django.db.backends.utils import CursorDebugWrapper
-
-        class Prepared(psycopg.Cursor):
-            """Server-side binding, and every statement prepared (psycopg keeps the 100 last
-            used per connection): the server plans a compiled query's SQL once per connection
-            instead of on every request (the case page's ~20 queries: 3.4 ms of planning)."""
-
-            def execute(self, query, params=None, *, prepare=None, binary=None):
-                return super().execute(query, params, prepare=True, binary=binary)
-
-        class Logged(CursorDebugWrapper):
-            """Django's query log for such a cursor: the SQL with its values written in, as
-            Django logs its own (it cannot read it back from a server-side cursor)."""
-
-            def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
-                if use_last_executed_query and not many:
-                    sql = self.db.ops.compose_sql(sql, params)
-                return super().debug_sql(sql, params, False, many)
-
-        _CLASSES = (Prepared, Logged)
-    return _CLASSES
-
-
 def together(*calls) -> list:
     """Several compiled queries at once, each given as (query, "models" or "rows", its values),
     a `Read` or a `Write`: their results in the same order (None for a write). On PostgreSQL
@@ -356,7 +305,7 @@ def together(*calls) -> list:
             # trip (a sync() inside it as well would be a second).
             with connection.connection.pipeline():
                 for _i, query, _how, _alias, _plan, sql, params in prepared:
-                    cursor = _cursor(connection, prepare=getattr(query, "prepare", True))
+                    cursor = prepared_cursor(connection, prepare=getattr(query, "prepare", True))
                     cursors.append(cursor)
                     cursor.execute(sql, params)
             fetched = [None if isinstance(query, Write) else cursor.fetchall() for cursor, (_i, query, *_rest) in zip(cursors, prepared)]
@@ -365,7 +314,7 @@ def together(*calls) -> list:
                 cursor.close()
     else:
         for _i, query, _how, alias, _plan, sql, params in prepared:
-            with _cursor(connections[alias], prepare=getattr(query, "prepare", True)) as cursor:
+            with prepared_cursor(connections[alias], prepare=getattr(query, "prepare", True)) as cursor:
                 cursor.execute(sql, params)
                 fetched.append(None if isinstance(query, Write) else cursor.fetchall())
     for (i, query, how, alias, plan, _sql, _params), rows in zip(prepared, fetched):
