@@ -195,16 +195,21 @@ def filtered_cases(user, data, today, cal):
     if data.get("handler"):
         qs = qs.filter(handler=data["handler"])
     due = data.get("due")
+    # "is_open" once in the WHERE: written twice, PostgreSQL multiplied its selectivity in twice
+    # (4.5% of 4.5%), expected 39 overdue cases of 20,316, and sorted them all for a page instead
+    # of reading the index in order (the API's overdue page: 78 ms, 0.7 with it once).
+    already_open = state != "all" and (not state or lifecycle.is_open(State(state)))
+    open_only = {} if already_open else {"is_open": True}
     if due == "overdue":
-        qs = qs.filter(is_open=True, next_deadline_by__lt=today)
+        qs = qs.filter(**open_only, next_deadline_by__lt=today)
     elif due == "today":
-        qs = qs.filter(is_open=True, next_deadline_by=today)
+        qs = qs.filter(**open_only, next_deadline_by=today)
     elif due == "soon":
-        qs = qs.filter(is_open=True, next_deadline_by__gte=today, next_deadline_by__lte=soon_until(today, cal))
+        qs = qs.filter(**open_only, next_deadline_by__gte=today, next_deadline_by__lte=soon_until(today, cal))
     elif due == "extended":
         # Marked on the case by triggers (putright.performance.copies) and read from the index of
         # open extended cases, where looking for them read every open case.
-        qs = qs.filter(is_open=True, extended_open=True)
+        qs = qs.filter(**open_only, extended_open=True)
     sort = data.get("sort") or DEFAULT_SORT
     return queue_indexes.read_in_order(qs.order_by(*ordering(sort)), data, sort)
 
