@@ -7,7 +7,6 @@ the index of open cases in order (0.7 ms). The cases found are the same either w
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from putright.accounts.models import User
 from putright.cases.calendar import landlord_calendar
@@ -19,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("due", ["overdue", "today", "soon", "extended"])
 @pytest.mark.parametrize("state", ["", "all", State.STAGE1_ACKNOWLEDGED.value, State.CLOSED.value])
-def test_is_open_is_asked_once(due, state):
+def test_is_open_is_asked_once(due, state, today):
     user = User.objects.create(username="someone", role="handler")
-    cases = filtered_cases(user, {"cases": "all", "due": due, "state": state}, timezone.localdate(), landlord_calendar())
+    cases = filtered_cases(user, {"cases": "all", "due": due, "state": state}, today, landlord_calendar())
     where = str(cases.query).split(" WHERE ", 1)[1].split(" ORDER BY ", 1)[0]
     assert where.count('"is_open"') == 1, where
