@@ -104,9 +104,9 @@ OLD_QUEUE = """{% extends "base.html" %}
 </div>
 {% if page.has_other_pages %}
 <nav class="govuk-pagination" aria-label="Pages of cases">
-  {% if page.has_previous %}<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="?{{ query }}&amp;page={{ page.previous_page_number }}" rel="prev"><span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span></a></div>{% endif %}
+  {% if page.has_previous %}<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="{{ previous_href }}" rel="prev"><span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span></a></div>{% endif %}
   <p class="govuk-body govuk-!-display-inline-block govuk-!-margin-left-3 govuk-!-margin-right-3">Page {{ page.number }} of {{ page.paginator.num_pages }}</p>
-  {% if page.has_next %}<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="?{{ query }}&amp;page={{ page.next_page_number }}" rel="next"><span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span></a></div>{% endif %}
+  {% if page.has_next %}<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="{{ next_href }}" rel="next"><span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span></a></div>{% endif %}
 </nav>
 {% endif %}
 {% elif searching %}
@@ -190,7 +190,8 @@ def test_the_page_is_the_one_the_old_template_wrote(client, handler, cases, quer
     client.force_login(handler)
     response = client.get(f"/cases/?{query}")
     assert response.status_code == 200
-    keys = ["form", "filters", "page", "rows", "today", "mine", "counts", "worklist", "sort", "searching", "review_counts", "hazard_counts"]
+    keys = ["form", "filters", "page", "rows", "today", "mine", "counts", "worklist", "sort", "searching", "review_counts", "hazard_counts",
+            "previous_href", "next_href"]
     context = {key: response.context[key] for key in keys}
     context.update(old_links(response.wsgi_request.GET, {"cases": "mine" if context["mine"] else "all", "sort": context["sort"]}))
     old_page = engines["django"].from_string(OLD_QUEUE).render(context, response.wsgi_request)

@@ -19,7 +19,7 @@ from putright.cases.models import Case, ServiceArea, Stage, Theme
 from putright.hazards.queries import compiled_counts as hazard_counts_compiled
 from putright.ombudsman.views import review_counts, review_querysets
 from putright.cases import worklists
-from putright.cases.views import queue_filters, queue_indexes, queue_links, queue_reads, queue_table
+from putright.cases.views import queue_filters, queue_indexes, queue_keyset, queue_links, queue_reads, queue_table
 from putright.cases.views.queue_links import SCOPES
 from putright.cases.views.queue_totals import NARROWING, kept_due, kept_total
 from putright.performance.counting import Asked, ask, compile_counts, compiled_once
@@ -327,11 +327,17 @@ def queue(request):
         # Every count the page shows in one query: the total, the deadline counts and the
         # worklist banners (Ombudsman and reviews, hazards), each the same COUNT as on its own.
         counts = page_counts(request.user, data, cases if themed is None else themed, today, cal)
-        return queue_reads.Reads(counts, paged, ordering(data["sort"]))
+        # A "Next"/"Previous" link's case, to read its sort values by (queue_keyset): the case,
+        # or the theme's row of it.
+        if themed is None:
+            cursor = lambda pk: Case.objects.using(paged.db).filter(pk=pk)  # noqa: E731
+        else:
+            cursor = lambda pk: themed.model.objects.using(paged.db).filter(theme=data["theme"], case_id=pk)  # noqa: E731
+        return queue_reads.Reads(counts, paged, ordering(data["sort"]), cursor)
 
     # The closure days, the counts, the filters' options and the page's rows: one round trip on
     # PostgreSQL (putright.cases.views.queue_reads).
-    found = queue_reads.read_page(build, queue_filters.options_read(form), request.GET.get("page"), PAGE_SIZE)
+    found = queue_reads.read_page(build, queue_filters.options_read(form), request.GET.get("page"), PAGE_SIZE, queue_keyset.position(request.GET))
     cal, counted, page = found.cal, found.counted, found.page
     worklist = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("worklist:")}
     counts = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("due:")}
@@ -341,7 +347,7 @@ def queue(request):
         "cases/queue.html",
         {
             "form": form, "filters": queue_filters.written_out(form, found.options), "page": page, "rows": rows_html, "today": today,
-            "mine": data["cases"] == "mine", "counts": counts, "worklist": worklist, **queue_links.links(request.GET, data),
+            "mine": data["cases"] == "mine", "counts": counts, "worklist": worklist, **queue_links.links(request.GET, data, page),
             "sort": data["sort"], "searching": text,
             "review_counts": review_counts(today, {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("review:")}),
             "hazard_counts": {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("hazard:")},

@@ -60,14 +60,32 @@ def _joined(parts: dict, key: str | None = None, value=None) -> str:
     return "&".join(part for part in parts.values() if part)
 
 
-def links(get, data) -> dict:
-    """The page's own query string (no page number, "cases" set to the scope shown) and the links
-    that change one thing in it: whose cases, the sort (the headings), the deadline counts."""
-    parts = {k: "&".join(_pair(k, v, get.encoding) for v in values) for k, values in get.lists() if k not in ("page", "mine")}
+def pages(query: str, page) -> dict:
+    """The "Previous" and "Next" links of `page` (a Page of the queue's rows, each with its `pk`):
+    each the page number, and where it starts: after the last case shown, before the first
+    (putright.cases.views.queue_keyset). Only the case's id: no sort value goes in a URL. The
+    first page's link carries no position (its 25 entries are read from the start anyway)."""
+    rows = page.object_list
+    out = {"previous_href": None, "next_href": None}
+    if page.has_previous():
+        number = page.previous_page_number()
+        out["previous_href"] = f"?{query}&page={number}" + (f"&before={rows[0].pk}" if number > 1 and rows else "")
+    if page.has_next():
+        out["next_href"] = f"?{query}&page={page.next_page_number()}" + (f"&after={rows[-1].pk}" if rows else "")
+    return out
+
+
+def links(get, data, page=None) -> dict:
+    """The page's own query string (no page number or position, "cases" set to the scope shown),
+    the links that change one thing in it: whose cases, the sort (the headings), the deadline
+    counts; and with `page`, its "Previous" and "Next" links (`pages`)."""
+    parts = {k: "&".join(_pair(k, v, get.encoding) for v in values) for k, values in get.lists() if k not in ("page", "mine", "after", "before")}
     parts["cases"] = _pair("cases", data["cases"])
     scope_links = [
         {"value": value, "label": label, "href": "?" + _joined(parts, "cases", value), "current": value == data["cases"]}
         for value, label in SCOPES
     ]
     due_links = {due: f"?cases={data['cases']}&due={due}" for due in ("overdue", "today", "soon")}
-    return {"query": _joined(parts), "scope_links": scope_links, "due_links": due_links, "headings": _headings(parts, data["sort"])}
+    query = _joined(parts)
+    return {"query": query, "scope_links": scope_links, "due_links": due_links, "headings": _headings(parts, data["sort"]),
+            **(pages(query, page) if page is not None else {})}

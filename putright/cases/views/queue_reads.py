@@ -35,7 +35,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from putright.cases import calendar
-from putright.cases.views import queue_table
+from putright.cases.views import queue_keyset, queue_table
 from putright.performance.compiled import Read, together
 from putright.performance.counting import Asked
 from putright.rules.calendar import WorkingCalendar
@@ -49,6 +49,9 @@ class Reads:
     counts: Asked
     paged: QuerySet
     order: list
+    #: The row of `paged`'s model for a case id, to look a position's sort values up by
+    #: (putright.cases.views.queue_keyset); None: this page is read by OFFSET only.
+    cursor: Callable[[int], QuerySet] | None = None
 
 
 @dataclass
@@ -92,15 +95,44 @@ def _counts_call(reads: Reads) -> Read:
     return reads.counts.read if reads.counts.read is not None else _nothing(reads.paged.db)
 
 
-def _page_call(reads: Reads, number: int, size: int) -> Read:
-    read = queue_table.page_read(reads.paged, reads.order, (number - 1) * size, size)
+def _page_call(reads: Reads, number: int, size: int, keyset: tuple[str, list] | None = None) -> Read:
+    read = queue_table.page_read(reads.paged, reads.order, (number - 1) * size, size, keyset)
     return read if read is not None else _nothing(reads.paged.db)
 
 
-def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, size: int) -> Answered:
+def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) -> tuple[str, list] | None:
+    """The way and conditions of a keyset page from `position` (one read of the case by primary
+    key: on PostgreSQL a round trip before the pipeline, as the page's SQL depends on what it
+    finds), or None: no position, "Next" to page 1, a sort or a case that cannot give one."""
+    if position is None or reads.cursor is None or (position.way == queue_keyset.AFTER and asked < 2):
+        return None
+    order_keys = queue_keyset.keys(list(reads.paged.query.order_by))
+    if order_keys is None:
+        return None
+    values = queue_keyset.cursor_values(reads.cursor(position.pk), order_keys)
+    if values is None:
+        return None
+    branches = queue_keyset.conditions(order_keys, values, position.way)
+    return None if branches is None else (position.way, branches)
+
+
+def _short(keyset, rows: list, page: Page, size: int) -> bool:
+    """A keyset page with fewer rows than its number's page has: its case was closed or moved
+    since the link was written (or is at the start of the queue, before it)."""
+    if keyset is None:
+        return False
+    full = size if page.number < page.paginator.num_pages else page.paginator.count - (page.number - 1) * size
+    return len(rows) < full
+
+
+def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, size: int,
+              position: queue_keyset.Position | None = None) -> Answered:
     """Everything the page reads, in one round trip when the guesses hold (see above). `build`
     makes the page's queries for a calendar; `options` reads the filters' options; `number` is
-    the page asked for, as given."""
+    the page asked for, as given; `position` where a "Next" or "Previous" link says the page
+    starts (queue_keyset): read from there, not past an OFFSET, when it can be. If that page
+    comes back short of what the total says page `number` holds (the case was closed or moved
+    since), the number's page is read by OFFSET instead (a second round trip)."""
     guessed = calendar.last_read()
     if guessed is None:  # this process's first read of the closure days: on its own
         cal = calendar.landlord_calendar()
@@ -108,18 +140,19 @@ def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, 
         cal = guessed[1]
     asked = asked_page(number)
     reads = build(cal)
+    keyset = _keyset(reads, position, asked)
     # The page's rows first, then the counts: the server runs the statements in this order, and
     # one it runs while the client reads the answers before it shares the CPU with that (the
     # rows of "My cases", last: 3.9 ms; first: 0.9, as alone).
     days = [] if guessed is None else [(calendar.CLOSURE_DAYS, "rows", ())]
-    rows, counts_rows, options_rows, *days = together(_page_call(reads, asked, size), _counts_call(reads), options, *days)
+    rows, counts_rows, options_rows, *days = together(_page_call(reads, asked, size, keyset), _counts_call(reads), options, *days)
     if days and tuple(days[0]) != guessed[0]:  # a closure day added or taken away: again, with the days just read
         cal = calendar.calendar_of(days[0])
         reads = build(cal)
-        rows, counts_rows = together(_page_call(reads, asked, size), _counts_call(reads))
+        rows, counts_rows = together(_page_call(reads, asked, size, keyset), _counts_call(reads))
     counted = reads.counts.answer(counts_rows)
     page = CountedPaginator(reads.paged, size, count=counted["total"]).get_page(number)
-    if page.number != asked:  # past the last page (or below the first): the paginator's page
+    if page.number != asked or _short(keyset, rows, page, size):  # past the last page (or below the first): the paginator's page
         rows = together(_page_call(reads, page.number, size))[0]
     page.object_list = rows
     return Answered(cal, counted, page, options_rows)

@@ -25,6 +25,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from putright.cases.models import Case, Stage
+from putright.cases.views import queue_keyset
 from putright.performance import compiled
 from putright.performance.compiled import Read
 from putright.rules.due import due_status
@@ -58,46 +59,58 @@ DISSATISFIED = '<br><strong class="govuk-tag govuk-tag--orange" title="Words: {}
 DUE = '<span>{} {} {}</span> <strong class="govuk-tag govuk-tag--{} putright-due">{}</strong>'
 
 
-def page_read(paged: QuerySet, order: list, offset: int, size: int) -> Read | None:
+def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: tuple[str, list] | None = None) -> Read | None:
     """A page of the queue in one statement: the cases whose ids `paged` (the queue's ordered ids)
     gives from `offset`, `size` of them, each a namespace as `load` makes it, in `paged`'s order.
-    None if `paged` can match nothing.
+    With `keyset` (a way and its conditions, putright.cases.views.queue_keyset), the `size` ids
+    after (or before) a case's position instead of an OFFSET. None if `paged` can match nothing.
 
     The page's ids are the statement's own subquery, `id IN (…)` with the paging query's SQL as it
     would be sent alone (so the plan tests find it: test_plans.py): the paging still skips bare
     index entries, and the rows no longer wait for the ids to come back first. They come out
     sorted by `order`, the same terms as `paged`'s, which end in the id (or the unique
-    reference) so the order is total: the page's own rows, sorted again into the same order. On
-    PostgreSQL it goes in the queue's one round trip (putright.cases.views.queue_reads) and is
-    prepared: its SQL is the same for a filter, a sort and a page number (the OFFSET is written
-    into it), and planning it cost the server 0.6-0.9 ms a request, more than running it."""
-    ids = paged[offset : offset + size]
+    reference) so the order is total: the page's own rows, sorted again into the same order
+    (a keyset page's ids may be a few runs' pages, UNION ALL: the rows statement's LIMIT takes
+    the page; before a position, in the reverse order, put back after). On PostgreSQL it goes in
+    the queue's one round trip (putright.cases.views.queue_reads) and is prepared: its SQL is the
+    same for a filter, a sort and a page number (the OFFSET is written into it; a keyset page's
+    position is a parameter), and planning it cost the server 0.6-0.9 ms a request, more than
+    running it."""
+    backwards = keyset is not None and keyset[0] == queue_keyset.BEFORE
     try:
-        ids_sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
+        if keyset is None:
+            ids = paged[offset : offset + size]
+            ids_sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
+        elif not keyset[1]:
+            return None  # nothing after (before) the position
+        else:
+            ids_sql, ids_params = queue_keyset.ids_sql(paged, keyset[0], keyset[1], size)
     except EmptyResultSet:
         return None
-    rows = _rows_read(order, ids.db)
+    rows = _rows_read(queue_keyset.reversed_order(order) if backwards else order, paged.db, size)
     before, after = rows.sql.split(_PAGE_IDS)
     taken = before.count("%s")
-    return replace(
-        rows, sql=before + ids_sql + after, params=(*rows.params[:taken], *ids_params, *rows.params[taken:]),
-        convert=lambda fetched: _namespaces(rows.convert(fetched)),
-    )
+
+    def convert(fetched):
+        found = _namespaces(rows.convert(fetched))
+        return found[::-1] if backwards else found
+
+    return replace(rows, sql=before + ids_sql + after, params=(*rows.params[:taken], *ids_params, *rows.params[taken:]), convert=convert)
 
 
 #: Where the page's ids go in the rows' SQL (`_rows_read`).
 _PAGE_IDS = "SELECT putright_page_ids"
 
 
-def _rows_read(order: list, using: str) -> Read:
+def _rows_read(order: list, using: str, size: int) -> Read:
     """The rows' statement with `_PAGE_IDS` where the page's ids go: written by the ORM once per
     process for each order (compiled.once), as it is the same for every filter and page;
     compiling it cost more than the database spent on it."""
-    key = tuple(term if isinstance(term, str) else (repr(term), term.nulls_first, term.nulls_last) for term in order)
+    key = tuple(term if isinstance(term, str) else (repr(term), term.nulls_first, term.nulls_last) for term in order) + (size,)
 
     def build() -> Read:
         rows = _rows(Case.objects.using(using).filter(pk__in=RawSQL(_PAGE_IDS, ())).order_by(*order))
-        return Read.of(rows.values_list(*FIELDS, "complaint_raised"), prepare=True)
+        return Read.of(rows.values_list(*FIELDS, "complaint_raised")[:size], prepare=True)
 
     return compiled.once(("queue rows", using, key), build)
 

@@ -1,0 +1,240 @@
+"""The queue's "Next" and "Previous" pages by keyset: read from where the last page ended, not
+past an OFFSET (issue 19; decision 0017).
+
+The queue shows only "Previous" and "Next" links, so a user reaches page 406 of the overdue
+queue by following 405 "Next" links, and with an OFFSET each of those pages skipped every index
+entry before it (PostgreSQL's overdue page 406: 19-21 ms; "including closed" middle pages up to
+700 ms). A link now carries where its page starts from:
+
+- `after=<case id>` ("Next": the last case of the page the link is on) or `before=<case id>`
+  ("Previous": its first case), with `page=N` for the "Page N of M" label. Only the case's id:
+  no sort value (a resident's name) goes in a URL, where access logs and browser history keep it.
+- The page looks the case's sort values up by its primary key (one indexed read; on PostgreSQL
+  a statement of its own before the page's pipeline, as what the page asks depends on them) and
+  reads the rows strictly after (before) them in the sort's order: a row-value comparison on the
+  sort's terms, `(a, b, id) > (x, y, z)`, which both databases answer from the sort's index read
+  in order from that point (`queue_indexes`; test_keyset_plans.py).
+
+The comparison is built from the case's actual values, term by term (`conditions`):
+
+- An "is empty" term (`ExpressionWrapper(Q(x__isnull=True))`, or a column sorted `nulls_last`)
+  is compared as the boolean it is; the nullable column after it is left out when the case's
+  value is NULL (a NULL in a row comparison makes it unknown, and the cases with the same
+  "is empty" are all NULL there).
+- The terms are grouped into runs sorted the same way; a sort whose terms all go one way (every
+  ascending sort, date received either way, the reference either way) is one comparison. One
+  whose terms change direction (`-deadline`: no deadline stays last, the dates go down) is a
+  comparison per run, each after the runs before it are equal: each read in order with its own
+  LIMIT, joined by UNION ALL, and the page's rows statement sorts the few ids and takes the page.
+- "Previous" reads the reverse order (every term the other way) and the page is put back in order.
+
+When a link's case cannot give a position the page is read by the page number's OFFSET, as a
+typed `?page=N` is (`queue_reads.read_page`): the case is not found (gone, or no longer one of a
+theme's rows), the sort has a term this does not know, or the keyset page is short while the
+total says it should be full (the case was closed, or its deadline moved, since the link was
+written). A malformed `after`/`before` (not a whole number, both given) is ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import BooleanField, Expression, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.expressions import OrderBy
+
+AFTER, BEFORE = "after", "before"
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page starts: after (or before) the case with this id."""
+
+    way: str  # AFTER or BEFORE
+    pk: int
+
+
+def position(get) -> Position | None:
+    """The position a link carries (`after=<id>` or `before=<id>`), or None: none given, both
+    given, or not a whole number of a sensible size (ignored: the page number's page is read)."""
+    after, before = get.get(AFTER), get.get(BEFORE)
+    if (after is None) == (before is None):
+        return None
+    raw = (after if after is not None else before).strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or int(raw) < 1:
+        return None
+    return Position(AFTER if after is not None else BEFORE, int(raw))
+
+
+@dataclass(frozen=True)
+class Key:
+    """One term of a sort as compared: a column, or whether it is empty ("null")."""
+
+    name: str  # the column (a lookup path such as "handler__first_name")
+    empty: bool  # True: the term is "`name` is empty" (False sorts before True)
+    descending: bool
+
+    def expression(self):
+        if self.empty:
+            return ExpressionWrapper(Q(**{f"{self.name}__isnull": True}), output_field=BooleanField())
+        return F(self.name)
+
+
+def keys(order: list) -> list[Key] | None:
+    """The terms of an ordering (as `SORTS`, `_descending` and `THEME_SORTS` write them) as keys,
+    or None for a term of another shape (paged by OFFSET)."""
+    out = []
+    for term in order:
+        if isinstance(term, str):
+            out.append(Key(term.lstrip("-"), False, term.startswith("-")))
+            continue
+        if isinstance(term, F):
+            term = term.asc()
+        if not isinstance(term, OrderBy):
+            return None
+        expression = term.expression
+        if isinstance(expression, ExpressionWrapper):
+            name = _empty_of(expression.expression)
+            if name is None:
+                return None
+            out.append(Key(name, True, term.descending))
+        elif isinstance(expression, F):
+            if term.nulls_last or term.nulls_first:
+                # Empty ones last (first): sorted as "is empty" ascending (descending), then the value.
+                out.append(Key(expression.name, True, bool(term.nulls_first)))
+            out.append(Key(expression.name, False, term.descending))
+        else:
+            return None
+    return out
+
+
+def _empty_of(q) -> str | None:
+    if isinstance(q, Q) and not q.negated and len(q.children) == 1 and isinstance(q.children[0], tuple):
+        lookup, value = q.children[0]
+        if lookup.endswith("__isnull") and value is True:
+            return lookup[: -len("__isnull")]
+    return None
+
+
+def reversed_order(order: list) -> list:
+    """The ordering read the other way: every term flipped (its empty ones at the other end)."""
+    out = []
+    for term in order:
+        if isinstance(term, str):
+            term = F(term.lstrip("-")).desc() if not term.startswith("-") else F(term[1:]).asc()
+            out.append(term)
+            continue
+        if isinstance(term, F):
+            term = term.asc()
+        out.append(OrderBy(term.expression, descending=not term.descending,
+                           nulls_first=True if term.nulls_last else None, nulls_last=True if term.nulls_first else None))
+    return out
+
+
+def cursor_values(found: QuerySet, order_keys: list[Key]) -> dict | None:
+    """The sort values of the case `found` (a queryset of one row, looked up by primary key), by
+    column name; None if it is not there."""
+    names = list(dict.fromkeys(key.name for key in order_keys))
+    row = found.values_list(*names).first()
+    return None if row is None else dict(zip(names, row))
+
+
+class RowCompare(Expression):
+    """`(a, b, c) > (x, y, z)` (or `<`), `a > x` for one term: the columns' SQL as the ORM writes
+    them (so they match the index's expressions), the values as parameters."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, left: list, right: list, op: str):
+        super().__init__()
+        self.left, self.right, self.op = list(left), list(right), op
+
+    def get_source_expressions(self):
+        return [*self.left, *self.right]
+
+    def set_source_expressions(self, exprs):
+        self.left, self.right = list(exprs[: len(self.left)]), list(exprs[len(self.left):])
+
+    def as_sql(self, compiler, connection):
+        sides = []
+        params = []
+        for side in (self.left, self.right):
+            parts = []
+            for expression in side:
+                sql, p = compiler.compile(expression)
+                parts.append(f"({sql})" if side is self.left else sql)
+                params.extend(p)
+            sides.append(parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")")
+        return f"{sides[0]} {self.op} {sides[1]}", params
+
+
+def _value(key: Key, values: dict):
+    value = values[key.name]
+    if key.empty:
+        return Value(value is None, output_field=BooleanField())
+    return Value(value)
+
+
+def _equals(key: Key, value) -> RowCompare:
+    # "(x IS NULL) = true": the index's own boolean term compared, where "x IS NOT NULL" is not
+    # one PostgreSQL matches to an index on "(x IS NULL)".
+    return RowCompare([key.expression()], [Value(value, output_field=BooleanField())], "=")
+
+
+def conditions(order_keys: list[Key], values: dict, way: str) -> list | None:
+    """The rows strictly after (`way` AFTER) or before the cursor whose column values are `values`,
+    in the order `order_keys`: a list of conditions, each one run of terms sorted the same way
+    after the runs before it equal (their rows follow each other in that order), or None when a
+    column without an "is empty" term before it is NULL for the cursor (nothing to compare)."""
+    present = []
+    emptied = set()
+    for key in order_keys:
+        if key.empty:
+            if values[key.name] is None:
+                emptied.add(key.name)
+        elif values[key.name] is None:
+            if key.name not in emptied:
+                return None
+            continue  # NULL for the cursor and for every row its "is empty" term finds equal
+        present.append(key)
+    # Runs of keys read the same way (flipped for "before").
+    runs: list[list[Key]] = []
+    for key in present:
+        if runs and runs[-1][-1].descending == key.descending:
+            runs[-1].append(key)
+        else:
+            runs.append([key])
+    out = []
+    equal = Q()
+    for run in runs:
+        going_up = (not run[0].descending) == (way == AFTER)
+        if len(run) == 1 and run[0].empty:
+            # A boolean on its own: after "has a value" comes "is empty" (ascending), and nothing
+            # comes after "is empty"; said as an equality, which an index reads as one range.
+            empty = values[run[0].name] is None
+            if going_up != empty:  # ascending from "has a value", or descending from "is empty"
+                out.append(equal & Q(_equals(run[0], not empty)))
+        else:
+            compare = RowCompare([k.expression() for k in run], [_value(k, values) for k in run], ">" if going_up else "<")
+            out.append(equal & Q(compare))
+        for key in run:
+            equal &= Q(_equals(key, values[key.name] is None) if key.empty else Q(**{key.name: values[key.name]}))
+    return out
+
+
+def ids_sql(paged: QuerySet, way: str, branches: list, size: int) -> tuple[str, tuple]:
+    """The SQL of the page's ids read from the position: each condition's rows in the order (the
+    reverse order for BEFORE), `size` of them; several joined by UNION ALL (each its own
+    ordered, limited read: on SQLite a compound's members cannot have their own LIMIT, so each
+    is a subquery)."""
+    if way == BEFORE:
+        paged = paged.order_by(*reversed_order(list(paged.query.order_by)))
+    parts = []
+    params: list = []
+    vendor = connections[paged.db].vendor
+    for branch in branches:
+        sql, p = paged.filter(branch)[:size].query.get_compiler(using=paged.db).as_sql()
+        parts.append(sql if len(branches) == 1 else (f"SELECT * FROM ({sql})" if vendor == "sqlite" else f"({sql})"))
+        params.extend(p)
+    return " UNION ALL ".join(parts), tuple(params)
