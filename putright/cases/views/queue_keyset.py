@@ -43,6 +43,8 @@ from django.db import connections
 from django.db.models import BooleanField, Expression, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.expressions import OrderBy
 
+from putright.performance.compiled import Read, together
+
 AFTER, BEFORE = "after", "before"
 
 
@@ -73,6 +75,7 @@ class Key:
     name: str  # the column (a lookup path such as "handler__first_name")
     empty: bool  # True: the term is "`name` is empty" (False sorts before True)
     descending: bool
+    term: int = 0  # which term of the ordering it is (a column sorted nulls_last is two keys)
 
     def expression(self):
         if self.empty:
@@ -84,9 +87,9 @@ def keys(order: list) -> list[Key] | None:
     """The terms of an ordering (as `SORTS`, `_descending` and `THEME_SORTS` write them) as keys,
     or None for a term of another shape (paged by OFFSET)."""
     out = []
-    for term in order:
+    for i, term in enumerate(order):
         if isinstance(term, str):
-            out.append(Key(term.lstrip("-"), False, term.startswith("-")))
+            out.append(Key(term.lstrip("-"), False, term.startswith("-"), i))
             continue
         if isinstance(term, F):
             term = term.asc()
@@ -97,12 +100,12 @@ def keys(order: list) -> list[Key] | None:
             name = _empty_of(expression.expression)
             if name is None:
                 return None
-            out.append(Key(name, True, term.descending))
+            out.append(Key(name, True, term.descending, i))
         elif isinstance(expression, F):
             if term.nulls_last or term.nulls_first:
                 # Empty ones last (first): sorted as "is empty" ascending (descending), then the value.
-                out.append(Key(expression.name, True, bool(term.nulls_first)))
-            out.append(Key(expression.name, False, term.descending))
+                out.append(Key(expression.name, True, bool(term.nulls_first), i))
+            out.append(Key(expression.name, False, term.descending, i))
         else:
             return None
     return out
@@ -133,10 +136,11 @@ def reversed_order(order: list) -> list:
 
 def cursor_values(found: QuerySet, order_keys: list[Key]) -> dict | None:
     """The sort values of the case `found` (a queryset of one row, looked up by primary key), by
-    column name; None if it is not there."""
+    column name; None if it is not there. Prepared on PostgreSQL (the same SQL for every link of
+    a sort: planned once per connection)."""
     names = list(dict.fromkeys(key.name for key in order_keys))
-    row = found.values_list(*names).first()
-    return None if row is None else dict(zip(names, row))
+    rows = together(Read.of(found.order_by().values_list(*names)[:1], prepare=True))[0]
+    return dict(zip(names, rows[0])) if rows else None
 
 
 class RowCompare(Expression):
@@ -182,10 +186,24 @@ def _equals(key: Key, value) -> RowCompare:
     return RowCompare([key.expression()], [Value(value, output_field=BooleanField())], "=")
 
 
-def conditions(order_keys: list[Key], values: dict, way: str) -> list | None:
+@dataclass(frozen=True)
+class Branch:
+    """One part of the rows after a position: its condition, and the terms of the ordering it
+    holds equal (left out of its ORDER BY: SQLite sorted the rows of an index range whose
+    "is empty" term was held equal instead of reading them in order)."""
+
+    where: Q
+    constant: frozenset[int]
+
+
+def conditions(order_keys: list[Key], values: dict, way: str, *, empty_alone: bool = True) -> list[Branch] | None:
     """The rows strictly after (`way` AFTER) or before the cursor whose column values are `values`,
-    in the order `order_keys`: a list of conditions, each one run of terms sorted the same way
-    after the runs before it equal (their rows follow each other in that order), or None when a
+    in the order `order_keys`, as branches whose rows follow each other in that order: each a run
+    of terms sorted the same way, compared as one row, after the runs before it held equal. An
+    "is empty" term is a run of its own (`empty_alone`: on SQLite, where a row comparison led by
+    it was no range of the index on "(x IS NULL), x, …" and an equality is) or leads the run
+    after it (PostgreSQL: one range of that index, where an equality and a comparison of the
+    rest made it expect one row and sort the filter's every case after the position). None when a
     column without an "is empty" term before it is NULL for the cursor (nothing to compare)."""
     present = []
     emptied = set()
@@ -198,43 +216,58 @@ def conditions(order_keys: list[Key], values: dict, way: str) -> list | None:
                 return None
             continue  # NULL for the cursor and for every row its "is empty" term finds equal
         present.append(key)
-    # Runs of keys read the same way (flipped for "before").
     runs: list[list[Key]] = []
     for key in present:
-        if runs and runs[-1][-1].descending == key.descending:
+        last = runs[-1][-1] if runs else None
+        # An "is empty" term leads a run only with its own column after it (the cursor's not NULL).
+        joins = last is not None and not key.empty and (not last.empty or (not empty_alone and last.name == key.name))
+        if joins and last.descending == key.descending:
             runs[-1].append(key)
         else:
             runs.append([key])
     out = []
-    equal = Q()
+    equal, held = Q(), set()
+
+    def constant(more: set) -> frozenset:
+        # The terms held equal: left out of the branch's ORDER BY. Not a column NULL for the
+        # cursor: an index of "(x IS NULL), x, …" gives the order with it (all NULL) in it.
+        done = held | more
+        return frozenset(k.term for k in order_keys if all(o in done for o in order_keys if o.term == k.term))
+
     for run in runs:
         going_up = (not run[0].descending) == (way == AFTER)
-        if len(run) == 1 and run[0].empty:
-            # A boolean on its own: after "has a value" comes "is empty" (ascending), and nothing
-            # comes after "is empty"; said as an equality, which an index reads as one range.
+        if run[0].empty and len(run) == 1:
+            # After "has a value" comes "is empty" (ascending), and nothing after "is empty".
             empty = values[run[0].name] is None
             if going_up != empty:  # ascending from "has a value", or descending from "is empty"
-                out.append(equal & Q(_equals(run[0], not empty)))
+                out.append(Branch(equal & Q(_equals(run[0], not empty)), constant({run[0]})))
         else:
             compare = RowCompare([k.expression() for k in run], [_value(k, values) for k in run], ">" if going_up else "<")
-            out.append(equal & Q(compare))
+            out.append(Branch(equal & Q(compare), constant(set())))
         for key in run:
-            equal &= Q(_equals(key, values[key.name] is None) if key.empty else Q(**{key.name: values[key.name]}))
+            if key.empty and values[key.name] is None:
+                # Empty, and the column itself NULL: an index of "(x IS NULL), x, …" reads the
+                # rest of the row as a range after it.
+                equal &= Q(_equals(key, True)) & Q(**{f"{key.name}__isnull": True})
+            else:
+                equal &= Q(_equals(key, values[key.name] is None) if key.empty else Q(**{key.name: values[key.name]}))
+            held.add(key)
     return out
 
 
-def ids_sql(paged: QuerySet, way: str, branches: list, size: int) -> tuple[str, tuple]:
-    """The SQL of the page's ids read from the position: each condition's rows in the order (the
-    reverse order for BEFORE), `size` of them; several joined by UNION ALL (each its own
-    ordered, limited read: on SQLite a compound's members cannot have their own LIMIT, so each
-    is a subquery)."""
-    if way == BEFORE:
-        paged = paged.order_by(*reversed_order(list(paged.query.order_by)))
+def ids_sql(paged: QuerySet, way: str, branches: list[Branch], size: int) -> tuple[str, tuple]:
+    """The SQL of the page's ids read from the position: each branch's rows in the order (the
+    reverse order for BEFORE; its constant terms left out), `size` of them; several joined by
+    UNION ALL (each its own ordered, limited read: on SQLite a compound's members cannot have
+    their own LIMIT, so each is a subquery)."""
+    order = list(paged.query.order_by)
     parts = []
     params: list = []
     vendor = connections[paged.db].vendor
     for branch in branches:
-        sql, p = paged.filter(branch)[:size].query.get_compiler(using=paged.db).as_sql()
+        terms = [term for i, term in enumerate(order) if i not in branch.constant]
+        ordered = paged.filter(branch.where).order_by(*(reversed_order(terms) if way == BEFORE else terms))
+        sql, p = ordered[:size].query.get_compiler(using=paged.db).as_sql()
         parts.append(sql if len(branches) == 1 else (f"SELECT * FROM ({sql})" if vendor == "sqlite" else f"({sql})"))
         params.extend(p)
     return " UNION ALL ".join(parts), tuple(params)

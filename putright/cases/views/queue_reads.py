@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 
 from putright.cases import calendar
@@ -112,7 +113,7 @@ def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) ->
     values = queue_keyset.cursor_values(reads.cursor(position.pk), order_keys)
     if values is None:
         return None
-    branches = queue_keyset.conditions(order_keys, values, position.way)
+    branches = queue_keyset.conditions(order_keys, values, position.way, empty_alone=connections[reads.paged.db].vendor == "sqlite")
     return None if branches is None else (position.way, branches)
 
 
