@@ -9,6 +9,17 @@ import time
 from .timing import SqlClock, explain, load_average, p95
 
 
+def next_link(client, url: str) -> str:
+    """The URL a user follows from `url`'s page to the next: its "Next" link, as the page wrote it
+    (a keyset link: `page=N&after=<case id>`, putright.cases.views.queue_keyset)."""
+    import html
+    import re
+
+    found = re.search(r'href="([^"]*)" rel="next"', client.get(url).content.decode())
+    assert found, f"no Next link on {url}"
+    return "/cases/" + html.unescape(found.group(1))
+
+
 def time_pages(runs: int, show_plans: bool) -> list[dict]:
     from django.db import connection
     from django.db.models import Count
@@ -38,9 +49,13 @@ def time_pages(runs: int, show_plans: bool) -> list[dict]:
     spaced = someone.phone.replace(" ", "")
     spaced = f"{spaced[:5]} {spaced[5:8]} {spaced[8:]}"  # typed with other spaces than stored
     number = reference.rsplit("-", 1)[1]
+    every = Case.objects.count()
+    closed_middle = max(2, (every + PAGE_SIZE - 1) // PAGE_SIZE // 2)
     pages = [
         ("overdue, page 1", "/cases/?cases=all&due=overdue"),
-        (f"overdue, page {middle}", f"/cases/?cases=all&due=overdue&page={middle}"),
+        # A deep page as a user reaches it, by the "Next" link of the page before; and typed.
+        (f"overdue, page {middle} (Next link)", next_link(client, f"/cases/?cases=all&due=overdue&page={middle - 1}")),
+        (f"overdue, page {middle} (typed)", f"/cases/?cases=all&due=overdue&page={middle}"),
         ("all open, page 1", "/cases/?cases=all"),
         (f"case page ({busiest['n']} events)", f"/cases/{reference}/"),
         ("extended, page 1", "/cases/?cases=all&due=extended"),
@@ -48,6 +63,9 @@ def time_pages(runs: int, show_plans: bool) -> list[dict]:
         ("theme + stage 2", f"/cases/?cases=all&theme={theme.pk}&stage=2"),
         ("mine, overdue", "/cases/?mine=1&due=overdue"),
         ("any state incl. closed", "/cases/?cases=all&state=all"),
+        *[(f"incl. closed, {sort}, page {closed_middle} (Next link)",
+           next_link(client, f"/cases/?cases=all&state=all&sort={sort}&page={closed_middle - 1}")) for sort in ("deadline", "-state", "-received")],
+        (f"incl. closed, page {closed_middle} (typed)", f"/cases/?cases=all&state=all&page={closed_middle}"),
         ("sorted by resident, all open", "/cases/?cases=all&sort=resident"),
         ("sorted by received, newest first", "/cases/?cases=all&sort=-received"),
         (f"search: reference {reference} (opens it)", f"/cases/?q={reference}"),

@@ -180,10 +180,36 @@ def _value(key: Key, values: dict):
     return Value(value)
 
 
-def _equals(key: Key, value) -> RowCompare:
-    # "(x IS NULL) = true": the index's own boolean term compared, where "x IS NOT NULL" is not
-    # one PostgreSQL matches to an index on "(x IS NULL)".
-    return RowCompare([key.expression()], [Value(value, output_field=BooleanField())], "=")
+class EmptyIs(Expression):
+    """`(x IS NULL) = value`: the index's own boolean term held to a value. On PostgreSQL
+    `(x IS NULL) IS TRUE` / `IS FALSE`, which it matches to an index on "(x IS NULL)" as an
+    equality: `= false` it rewrites to `x IS NOT NULL`, a test of the column, and the index's
+    order after that term was lost (it sorted the rows)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, expression, value: bool):
+        super().__init__()
+        self.expression, self.value = expression, value
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        return f"({sql}) = %s", [*params, self.value]
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        return f"({sql}) IS {'TRUE' if self.value else 'FALSE'}", params
+
+
+def _equals(key: Key, value: bool) -> EmptyIs:
+    return EmptyIs(key.expression(), value)
 
 
 @dataclass(frozen=True)
