@@ -270,9 +270,12 @@ def test_it_shows_25_cases_a_page_with_the_total(client, handler, today):
     assert len(references(first)) == 25
     html = first.content.decode()
     assert "<strong>27</strong> cases" in html
-    assert "Page 1 of 2" in html and 'href="?kind=compliment&amp;cases=all&amp;page=2"' in html
+    # "Next" carries the page number and where the page ended: the last case's id (queue_keyset).
+    last = Case.objects.get(reference=references(first)[-1])
+    assert "Page 1 of 2" in html and f'href="?kind=compliment&amp;cases=all&amp;page=2&amp;after={last.pk}"' in html
     second = client.get(QUEUE, {"kind": "compliment", "cases": "all", "page": "2"})
     assert len(references(second)) == 2
+    assert references(client.get(QUEUE, {"kind": "compliment", "cases": "all", "page": "2", "after": last.pk})) == references(second)
     assert set(references(first)).isdisjoint(references(second))
     assert "Page 2 of 2" in second.content.decode()
 
