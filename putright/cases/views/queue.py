@@ -21,7 +21,7 @@ from putright.ombudsman.views import review_counts, review_querysets
 from putright.cases import worklists
 from putright.cases.views import queue_filters, queue_indexes, queue_links, queue_reads, queue_table
 from putright.cases.views.queue_links import SCOPES
-from putright.cases.views.queue_totals import NARROWING, kept_due, kept_total
+from putright.cases.views.queue_totals import NARROWING, STAGE_STATES, kept_due, kept_total
 from putright.performance.counting import Asked, ask, compile_counts, compiled_once
 from putright.rules import lifecycle
 from putright.rules.due import soon_until
@@ -36,12 +36,6 @@ DUE_CHOICES = [
     ("soon", "Due within 2 working days"),
     ("extended", "Extended"),
 ]
-STAGE_STATES = {
-    "1": [State.STAGE1_LOGGED, State.STAGE1_ACKNOWLEDGED, State.STAGE1_RESPONDED],
-    "2": [State.STAGE2_REQUESTED, State.STAGE2_ACKNOWLEDGED, State.STAGE2_RESPONDED],
-}
-
-
 #: Column keys a user may sort by, and the ordering each stands for (ascending).
 SORTS = {
     "reference": ["reference"],
