@@ -61,7 +61,7 @@ MAKE_SESSIONS = """
 import sys, time, django
 django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from putright.operations.sessions import SessionStore
 from putright.operations.sessions import SIGNED_IN_AT
 user = get_user_model().objects.get(username=sys.argv[1])
 for _ in range(int(sys.argv[2])):
@@ -76,7 +76,7 @@ for _ in range(int(sys.argv[2])):
 DROP_SESSIONS = """
 import sys, django
 django.setup()
-from django.contrib.sessions.models import Session
+from putright.operations.models import Session
 Session.objects.filter(session_key__in=sys.argv[1:]).delete()
 """
 
