@@ -76,8 +76,11 @@ for _ in range(int(sys.argv[2])):
 DROP_SESSIONS = """
 import sys, django
 django.setup()
-from putright.operations.models import Session
-Session.objects.filter(session_key__in=sys.argv[1:]).delete()
+from importlib import import_module
+from django.conf import settings
+engine = import_module(settings.SESSION_ENGINE)  # wherever this checkout keeps its sessions
+for key in sys.argv[1:]:
+    engine.SessionStore(session_key=key).delete()
 """
 
 # wrk: one thread a connection, each with its own session cookie; paths taken in turn; any
