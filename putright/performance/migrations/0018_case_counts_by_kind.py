@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("performance", "0015_open_orders_with_filters"),
+        ("performance", "0017_stage_update_owed_open"),
     ]
 
     operations = [
