@@ -19,7 +19,7 @@ from putright.cases.models import Case, ServiceArea, Stage, Theme
 from putright.hazards.queries import compiled_counts as hazard_counts_compiled
 from putright.ombudsman.views import review_counts, review_querysets
 from putright.cases import worklists
-from putright.cases.views import queue_filters, queue_indexes, queue_keyset, queue_links, queue_reads, queue_table
+from putright.cases.views import queue_filters, queue_indexes, queue_keyset, queue_links, queue_reads, queue_table, queue_themes
 from putright.cases.views.queue_links import SCOPES
 from putright.cases.views.queue_totals import NARROWING, STAGE_STATES, kept_due, kept_total
 from putright.performance.counting import Asked, ask, compile_counts, compiled_once
@@ -185,15 +185,9 @@ def filtered_cases(user, data, today, cal):
             qs = qs.filter(themes=data["theme"])
         else:
             # The theme's open cases, from the index of case themes whose case is open (the mark
-            # kept by triggers: putright.performance.copies), not every open case looked up.
-            # With a stage or a handler (or "My cases"), only the rows of that stage or handler:
-            # each case looked up is one the page can show (a theme's stage 2: a fifth of its cases).
-            rows = Case.themes.through.objects.filter(theme=data["theme"], case_open=True)
-            if data.get("stage"):
-                rows = rows.filter(case_stage=int(data["stage"]))
-            for handler in {data["handler"].pk if data.get("handler") else None, user.pk if data.get("cases") == "mine" else None} - {None}:
-                rows = rows.filter(case_handler=handler)
-            qs = qs.filter(pk__in=rows.values("case_id"))
+            # kept by triggers: putright.performance.copies), not every open case looked up; a
+            # page read from the sort's own index, each entry tested (queue_themes).
+            qs = qs.filter(queue_themes.theme_filter(user, data, data.get("sort") or DEFAULT_SORT))
     if data.get("handler"):
         qs = qs.filter(handler=data["handler"])
     due = data.get("due")
@@ -209,7 +203,8 @@ def filtered_cases(user, data, today, cal):
         # open extended cases, where looking for them read every open case.
         qs = qs.filter(**open_only, extended_open=True)
     sort = data.get("sort") or DEFAULT_SORT
-    return queue_indexes.read_in_order(qs.order_by(*ordering(sort)), data, sort)
+    qs = queue_indexes.read_in_order(qs.order_by(*ordering(sort)), data, sort)
+    return queue_themes.named(qs, data, sort) if data.get("theme") and already_open else qs
 
 
 #: The order of the theme rows' index (performance migration 0013): the deadline sort's terms,
@@ -324,7 +319,9 @@ def queue(request):
         paged = cases.values_list("pk", flat=True) if themed is None else themed.values_list("case_id", flat=True)
         # Every count the page shows in one query: the total, the deadline counts and the
         # worklist banners (Ombudsman and reviews, hazards), each the same COUNT as on its own.
-        counts = page_counts(request.user, data, cases if themed is None else themed, today, cal)
+        # A theme's total from its rows alone where they carry every filter (queue_themes).
+        counted = queue_themes.counted_rows(request.user, data)
+        counts = page_counts(request.user, data, cases if counted is None else counted, today, cal)
         # A "Next"/"Previous" link's case, to read its sort values by (queue_keyset): the case,
         # or the theme's row of it.
         if themed is None:
