@@ -5,7 +5,7 @@ PostgreSQL's time at a million cases). Database triggers on cases_case add a row
 `performance_casecount` for every case made (+1 to its kind and state), removed (-1) or moved to
 another kind or state or opened or closed (-1, +1): rows are only ever added, so writers never wait on one another for a counter.
 A count is the sum of a state's rows; the worker's `case_counts` job (every minute) and an import
-fold them into one row a kind and state. By kind too (performance migration 0016): a filter by
+fold them into one row a kind and state. By kind too (performance migration 0017): a filter by
 kind or stage alone (stage 1 is three states) counted 19,000-45,000 index entries of open cases a
 page at a million cases, 3-6 ms of PostgreSQL's time. The sum is always exact: `test_casecounts.py` holds it to a live
 COUNT after every kind of change. The triggers are listed with the tallies' (so migrations take

@@ -28,7 +28,7 @@ one from the index. Until the residents table is analysed after the index is mad
 no statistics: the planner expected 64 matches of any six letters and built a bitmap of all
 200,000 names first (19-48 ms). Nothing analysed it again (a residents table changes little, so
 neither autovacuum nor the worker's statistics job saw a reason), so `ensure` analyses it when it
-makes the index, and performance migration 0019 once for databases that have the index already.
+makes the index, and performance migration 0018 once for databases that have the index already.
 
 `ensure` (called by `schema.ensure` after every migrate) puts back the table, triggers or index
 if missing and then copies every name again: a migration that rebuilds the residents table on

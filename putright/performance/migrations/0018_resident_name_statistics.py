@@ -15,6 +15,6 @@ def analyze(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("performance", "0018_case_counts_by_kind")]
+    dependencies = [("performance", "0017_case_counts_by_kind")]
 
     operations = [migrations.RunPython(analyze, migrations.RunPython.noop)]

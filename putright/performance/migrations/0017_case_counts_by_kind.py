@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("performance", "0017_stage_update_owed_open"),
+        ("performance", "0016_stage_update_owed_open"),
     ]
 
     operations = [
