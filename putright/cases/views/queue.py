@@ -179,6 +179,7 @@ def filtered_cases(user, data, today, cal):
         said_open = True
     if data.get("service_area"):
         qs = qs.filter(service_area=data["service_area"])
+    themed_open = False
     if data.get("theme"):
         if state == "all" or (state and not lifecycle.is_open(State(state))):
             # Most cases are closed: start from the theme's cases.
@@ -188,6 +189,7 @@ def filtered_cases(user, data, today, cal):
             # kept by triggers: putright.performance.copies), not every open case looked up; a
             # page read from the sort's own index, each entry tested (queue_themes).
             qs = qs.filter(queue_themes.theme_filter(user, data, data.get("sort") or DEFAULT_SORT))
+            themed_open = True
     if data.get("handler"):
         qs = qs.filter(handler=data["handler"])
     due = data.get("due")
@@ -204,7 +206,7 @@ def filtered_cases(user, data, today, cal):
         qs = qs.filter(**open_only, extended_open=True)
     sort = data.get("sort") or DEFAULT_SORT
     qs = queue_indexes.read_in_order(qs.order_by(*ordering(sort)), data, sort)
-    return queue_themes.named(qs, data, sort) if data.get("theme") and already_open else qs
+    return queue_themes.named(qs, data, sort) if themed_open else qs
 
 
 #: The order of the theme rows' index (performance migration 0013): the deadline sort's terms,
