@@ -61,7 +61,7 @@ MAKE_SESSIONS = """
 import sys, time, django
 django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from putright.operations.sessions import SessionStore
 from putright.operations.sessions import SIGNED_IN_AT
 user = get_user_model().objects.get(username=sys.argv[1])
 for _ in range(int(sys.argv[2])):
@@ -76,8 +76,11 @@ for _ in range(int(sys.argv[2])):
 DROP_SESSIONS = """
 import sys, django
 django.setup()
-from django.contrib.sessions.models import Session
-Session.objects.filter(session_key__in=sys.argv[1:]).delete()
+from importlib import import_module
+from django.conf import settings
+engine = import_module(settings.SESSION_ENGINE)  # wherever this checkout keeps its sessions
+for key in sys.argv[1:]:
+    engine.SessionStore(session_key=key).delete()
 """
 
 # wrk: one thread a connection, each with its own session cookie; paths taken in turn; any

@@ -328,7 +328,8 @@ if "ALLOWED_HOSTS" not in os.environ:
 PUTRIGHT_SESSION_IDLE_MINUTES = env_int("PUTRIGHT_SESSION_IDLE_MINUTES", 30)
 PUTRIGHT_SESSION_MAX_HOURS = env_int("PUTRIGHT_SESSION_MAX_HOURS", 10)
 SESSION_COOKIE_AGE = PUTRIGHT_SESSION_MAX_HOURS * 3600
-# Django's database sessions, read with one plain SQL statement (putright/operations/sessions.py).
+# Django's database sessions in PutRight's own table, read with their user in one statement
+# (putright/operations/sessions.py, decision 0015).
 SESSION_ENGINE = "putright.operations.sessions"
 # Each web worker keeps the landlord's name and contact details, shown on every page, this long
 # (putright/accounts/context.py; issue 19). 0 reads them on every page.

@@ -1,12 +1,14 @@
-"""The signed-in user, read on every request with SQL the ORM writes once (issue 19).
+"""The signed-in user, read on every request with the session, or with SQL the ORM writes once (issue 19).
 
 Django's `AuthenticationMiddleware` reads the user through the backend that signed them in;
 `ModelBackend` asks `User.objects.get(pk=…)`, a query built and compiled afresh each request
 (about 0.3 ms of CPU, and on PostgreSQL planned by the server each time). Here, when the session
-names a backend that reads users as `ModelBackend` does, the user is read by a compiled query
+names a backend that reads users as `ModelBackend` does, the user is the row the session store
+read along with the session (its user's id kept in a column of the session's own: decision 0015),
+or, if that row is not the user the session names, read by a compiled query
 (putright/performance/compiled.py: the same row, made into a `User` as the ORM makes it;
-prepared once per connection on PostgreSQL) and accepted only as Django accepts it: active, and
-the session's hash of the password matching the current secret key's.
+prepared once per connection on PostgreSQL). Either is accepted only as Django accepts it:
+active, and the session's hash of the password matching the current secret key's.
 
 Anything else (no user, an inactive one, a changed password, a hash made with an old secret key,
 another backend such as single sign-on's) goes to Django's own `get_user`, which reads the user
@@ -33,7 +35,7 @@ USER = Compiled(lambda pk: get_user_model()._default_manager.filter(pk=pk))
 
 def signed_in_user(request):
     """The user the request's session is signed in as (an AnonymousUser if none): what
-    `django.contrib.auth.get_user` returns, read with one compiled query when all is in order."""
+    `django.contrib.auth.get_user` returns, read with the session (or by one compiled query) when all is in order."""
     session = request.session
     try:
         path, pk, session_hash = session[BACKEND_SESSION_KEY], session[SESSION_KEY], session.get(HASH_SESSION_KEY)
@@ -43,9 +45,12 @@ def signed_in_user(request):
         backend = load_backend(path)
         if type(backend).get_user is ModelBackend.get_user:
             try:
-                found = USER.models(get_user_model()._meta.pk.to_python(pk))
+                pk = get_user_model()._meta.pk.to_python(pk)
             except (ValidationError, TypeError, ValueError):
                 found = []
+            else:
+                joined = getattr(session, "joined_user", None)  # read with the session (decision 0015)
+                found = [joined] if joined is not None and joined.pk == pk else USER.models(pk)
             if found and backend.user_can_authenticate(found[0]) and constant_time_compare(session_hash, found[0].get_session_auth_hash()):
                 return found[0]
     return auth.get_user(request)

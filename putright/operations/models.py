@@ -1,5 +1,7 @@
 """What the worker leaves behind: each worker's heartbeat, and each periodic job's schedule."""
 
+from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
@@ -35,3 +37,25 @@ class JobState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the signed-in user's id in a column of its own, written
+    whenever the session is (putright/operations/sessions.py): every request reads the session and
+    its user in one statement, the user joined by that id (decision 0015). The id only says which
+    user to read along: whether the session is signed in is still decided by what the session
+    holds (the user's id, the backend, the hash of the password), as Django decides it.
+
+    No database constraint: a session naming a user since removed is saved as Django would save
+    it (and signs nobody in)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from putright.operations.sessions import SessionStore
+
+        return SessionStore

@@ -4,19 +4,24 @@ between: a shared office computer left signed in does not stay open to the next 
 
 The sessions themselves are Django's database sessions (SESSION_ENGINE is this module): kept on
 the server, so signing out, an expired session and a changed password end them everywhere. Only
-the read at the start of every request is leaner (`SessionStore`, issue 19).
+the read at the start of every request is leaner: the session and its user in one statement
+(`SessionStore`, issue 19, decision 0015).
 """
 
 from __future__ import annotations
 
 import time
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.contrib.sessions.backends import db
-from django.db import connections, router
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from putright.performance.compiled import Compiled
 
 SIGNED_IN_AT = "putright_signed_in_at"
 SEEN_AT = "putright_seen_at"
@@ -44,27 +49,54 @@ class StaffSessionTimeoutMiddleware:
 
 
 class SessionStore(db.SessionStore):
-    """Django's database sessions, read with one plain SQL statement instead of a query the ORM
-    builds afresh on every request (about a quarter of a millisecond of CPU each time). The same
-    row, the same test: the key, and an expiry date still to come; writing is Django's."""
+    """Django's database sessions, in a table that also keeps the signed-in user's id
+    (`putright.operations.models.Session`), read with SQL the ORM writes once per process
+    (prepared by PostgreSQL once per connection): the session row, and the user it names joined
+    to it, in one statement (decision 0015). The same row, the same test (the key, and an expiry
+    still to come); writing is Django's, the user's id set from what is saved.
+
+    The joined user (`joined_user`) is only a row read along: `putright.accounts.middleware`
+    accepts it as the signed-in user only for the id the session holds, as Django would."""
+
+    joined_user = None
+
+    @classmethod
+    def get_model_class(cls):
+        from putright.operations.models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        session.user_id = _user_id(data.get(SESSION_KEY))
+        return session
 
     def _get_session_from_db(self):
+        self.joined_user = None
         if not self.session_key:
             self._session_key = None
             return None
-        model = self.model
-        alias = router.db_for_read(model)
-        connection = connections[alias]
-        quote = connection.ops.quote_name
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)}"
-                f" WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
-                [self.session_key, now],
-            )
-            row = cursor.fetchone()
-        if row is None:
+        found = _SESSION.models(self.session_key, timezone.now())
+        if not found:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        self.joined_user = found[0].user
+        return found[0]
+
+
+def _user_id(value):
+    """The user's id as the column keeps it, or None for none (or one that is no id: such a
+    session signs nobody in, and Django's `get_user` says so)."""
+    if value is None:
+        return None
+    try:
+        return get_user_model()._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return None
+
+
+_SESSION = Compiled(
+    lambda key, now: SessionStore.get_model_class()._default_manager.select_related("user").filter(
+        session_key=key, expire_date__gt=now),
+    str, dt.datetime,
+)

@@ -9,7 +9,7 @@ values, its SQL and parameters are kept under a key naming everything else they 
 kept, never a row or a count. Two shapes use it:
 
 - `Compiled`, a query with arguments (the case page's): the key is the query and the database,
-  the stand-ins are sentinels of each argument's type (an int, a str or a date), and the rows
+  the stand-ins are sentinels of each argument's type (an int, a str, a date or a datetime), and the rows
   come back as the ORM gives them:
 
       STAGES = Compiled(lambda case_id: Stage.objects.filter(case_id=case_id).order_by("number"))
@@ -52,6 +52,7 @@ from putright.performance.prepared import cursor as prepared_cursor
 _INT = -7_340_000_001
 _STR = "\x00putright-compiled-{}"
 _DATE = dt.date(1001, 1, 1)
+_MOMENT = dt.datetime(1001, 1, 1, tzinfo=dt.timezone.utc)
 
 
 #: Compiled SQL by key, most recently used last: one store for every page. A key names a day
@@ -114,8 +115,8 @@ class Compiled:
     """One query's SQL, written by the ORM once per database and run again with other values."""
 
     def __init__(self, build: Callable[..., QuerySet], *kinds: type):
-        """`build` returns the queryset for its arguments; `kinds` are their types (int, str or
-        date), int for each when not given."""
+        """`build` returns the queryset for its arguments; `kinds` are their types (int, str,
+        date or an aware datetime), int for each when not given."""
         self.build = build
         self.kinds = kinds or (int,) * len(inspect.signature(build).parameters)
         self._model = None
@@ -125,12 +126,14 @@ class Compiled:
         for i, kind in enumerate(self.kinds):
             if kind is int:
                 out.append(_INT - i)
+            elif kind is dt.datetime:
+                out.append(_MOMENT + dt.timedelta(seconds=i))
             elif kind is str:
                 out.append(_STR.format(i))
             elif kind is dt.date:
                 out.append(_DATE + dt.timedelta(days=i))
             else:
-                raise TypeError(f"A compiled query's values are int, str or date, not {kind.__name__}.")
+                raise TypeError(f"A compiled query's values are int, str, date or datetime, not {kind.__name__}.")
         return out
 
     def _plan(self) -> tuple[str, _Plan]:
@@ -142,7 +145,8 @@ class Compiled:
         return queryset.db, once((self, queryset.db), lambda: self._compile(queryset))
 
     def _adapt(self, connection, values) -> list:
-        return [connection.ops.adapt_datefield_value(v) if kind is dt.date else v for v, kind in zip(values, self.kinds)]
+        adapt = {dt.date: connection.ops.adapt_datefield_value, dt.datetime: connection.ops.adapt_datetimefield_value}
+        return [adapt[kind](v) if kind in adapt else v for v, kind in zip(values, self.kinds)]
 
     def _compile(self, queryset) -> _Plan:
         alias = queryset.db

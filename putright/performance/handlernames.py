@@ -7,7 +7,7 @@ million cases, 1.3 s for the slowest filter; "including closed" sorted a million
 
 `cases_case.handler_first_name` and `cases_case.handler_username` are the case's handler's
 `first_name` and `username` (both empty without a handler), on every case, open or closed. Indexes
-in the queue's order (performance migration 0016) then give a page by reading 25 entries.
+in the queue's order (performance migration 0019) then give a page by reading 25 entries.
 
 Triggers, as for the resident's name (putright.performance.copies), so nothing can leave the copy
 stale: a case logged, imported or re-allocated, a user renamed (every case of theirs), a stale model

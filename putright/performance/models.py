@@ -39,10 +39,11 @@ class TallyState(models.Model):
 
 
 class CaseCount(models.Model):
-    """A change to the number of cases in a state: +1 or -1 a row, written by database triggers on
-    cases_case (putright.performance.casecounts), folded into one row a state by the worker. The
-    number of cases in a state is the sum of its rows. Derived data, never edited."""
+    """A change to the number of cases of a kind in a state: +1 or -1 a row, written by database
+    triggers on cases_case (putright.performance.casecounts), folded into one row a kind and state
+    by the worker. The number of cases in a state is the sum of its rows. Derived data, never edited."""
 
+    kind = models.CharField(max_length=20)
     state = models.CharField(max_length=30)
     is_open = models.BooleanField()
     delta = models.BigIntegerField()

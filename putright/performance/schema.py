@@ -34,7 +34,8 @@ def _indexes() -> list[tuple[str, str, str, str]]:
         ("putright.performance.migrations.0013_theme_deadline_order", set()),
         ("putright.performance.migrations.0014_handler_deadline_counts", set()),
         ("putright.performance.migrations.0015_open_orders_with_filters", set()),
-        ("putright.performance.migrations.0016_handler_order", set()),
+        ("putright.performance.migrations.0017_stage_update_owed_open", set()),
+        ("putright.performance.migrations.0019_handler_order", set()),
     ):
         for row in importlib.import_module(module).INDEXES:
             name, table, columns, where = (*row, "")[:4]

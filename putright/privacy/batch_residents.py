@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.contrib.sessions.models import Session
+from putright.operations.models import Session
 from django.db import models
 from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone

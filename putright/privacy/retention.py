@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
+from putright.operations.models import Session
 from django.db.models import Max
 from django.utils import timezone
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     """Nullable columns without a default: ALTER TABLE ADD COLUMN on SQLite, no rebuild. Filled (and
-    indexed) by performance migration 0016, kept by triggers: putright.performance.handlernames."""
+    indexed) by performance migration 0019, kept by triggers: putright.performance.handlernames."""
 
     dependencies = [
         ('cases', '0017_worklist_case_handler'),

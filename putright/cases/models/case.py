@@ -67,7 +67,7 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     # The handler's first name and username (both empty without a handler), copied for the
-    # queue's "sort by handler": indexes of the cases in that order (performance migration 0016)
+    # queue's "sort by handler": indexes of the cases in that order (performance migration 0019)
     # give a page where a join to the users sorted all of the filter's cases. Kept by database
     # triggers (putright.performance.handlernames), whatever re-allocates a case or renames a
     # user: never set them here.

@@ -238,7 +238,7 @@ def test_the_case_page_sends_its_queries_in_one_round_trip_after_the_case(staff_
     if connection.vendor == "postgresql":
         # What comes before the view (the session, the user, their second factor, the landlord's
         # name for the base template) and the case; then one pipeline of the page's other statements.
-        before_the_view = ("django_session", "accounts_user", "otp_", "cases_landlordsettings")
+        before_the_view = ("operations_session", "accounts_user", "otp_", "cases_landlordsettings")
         own = [sql for sql in trips.alone_sql if not any(f'FROM "{table}' in sql for table in before_the_view)]
         assert len(own) == 1 and own[0].startswith('SELECT "cases_case"."id"'), own
         assert trips.pipelines == 1

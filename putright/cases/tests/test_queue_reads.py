@@ -28,7 +28,7 @@ TODAY = f.TODAY  # Mon 23 Nov 2026
 #: What the middleware reads before the view (the session, the user, their second factor, the
 #: landlord's name) and what the filter form checks a chosen service area, theme or handler
 #: against (ModelChoiceField): not the page's own reads.
-BEFORE_THE_READS = ("django_session", "accounts_user", "otp_", "cases_landlordsettings", "cases_servicearea", "cases_theme")
+BEFORE_THE_READS = ("operations_session", "accounts_user", "otp_", "cases_landlordsettings", "cases_servicearea", "cases_theme")
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 Every sort has a partial index of the open cases in its order whose entries
 carry every column the filters test (performance migration 0015): a page of any filter of open
 cases reads it in order, tests the filters on the entries and stops after the page (the handler's
-sort: performance migration 0016, with one handler's cases after the handler). Each filter
+sort: performance migration 0019, with one handler's cases after the handler). Each filter
 has a small index of its own (`case_open_*_deadline`, `case_open_extended_deadline`) that
 counts its cases.
 
@@ -13,6 +13,11 @@ complaint ever received to find the open ones (8 s a page at a million cases), o
 stage's 19,000 open cases for a page of 25. So on SQLite the query names its index
 (`INDEXED BY`): the sort's when it pages (it has a LIMIT), the filter's when it counts.
 `test_plans.py` holds both, with statistics as at a million cases and at their most misleading.
+
+Closed cases too ("including closed", a closed state): a stage or a due filter keeps to open
+cases, as above; anything else pages the sort's index of every case (`EVERY_ORDERS`), where SQLite
+read every complaint ever received from the reports' index and sorted them (0.5-5 s a page).
+`test_closed_orders.py` holds them.
 """
 
 from __future__ import annotations
@@ -39,15 +44,52 @@ ORDERS = {
     "-handler": "case_open_handler_order_desc",
 }
 #: One handler's open cases (a handler chosen, or "My cases") by handler: after the handler, in
-#: that order (performance migration 0016), where everyone's index is read until it reaches theirs.
+#: that order (performance migration 0019), where everyone's index is read until it reaches theirs.
 ONE_HANDLER = {"handler": "case_open_one_handler_order", "-handler": "case_open_one_handler_order_desc"}
 #: The filters whose columns are on those indexes' entries (the due filters: next deadline, extended).
 ON_ENTRIES = ("cases", "kind", "stage", "state", "service_area", "handler", "due")
+#: The index of every case, open or closed, in each sort's order ("including closed" or a closed
+#: state): performance migrations 0001, 0005, 0015 and the handler's, and the columns' own (date received, the
+#: unique reference; SQLite names them itself).
+EVERY_ORDERS = {
+    "deadline": "case_deadline_order",
+    "-deadline": "case_deadline_order_desc",
+    "received": "cases_case_received_on_5acab514",
+    "-received": "cases_case_received_on_5acab514",
+    "resident": "case_resident_order",
+    "-resident": "case_resident_order_desc",
+    "reference": "sqlite_autoindex_cases_case_1",
+    "-reference": "sqlite_autoindex_cases_case_1",
+    "state": "case_state_order",
+    "-state": "case_state_order_desc",
+    "handler": "case_handler_order",
+    "-handler": "case_handler_order_desc",
+}
+#: The filter's own index of every case, to count its cases (the narrowest first).
+EVERY_COUNTED = (
+    ("handler", "cases_case_handler_id_21cefe0d"),
+    ("service_area", "cases_case_service_area_id_e660741f"),
+    ("kind", "case_kind_received"),
+)
+
+
+def _closed_state(data: dict) -> bool:
+    state = data.get("state")
+    return bool(state) and state != "all" and not lifecycle.is_open(State(state))
+
+
+def open_only(data: dict) -> bool:
+    """Whether the queue's query keeps to open cases (`filtered_cases` says `is_open`): any open
+    state, an open state, a stage (its states are open ones) or a due filter."""
+    state = data.get("state")
+    return not state or (state != "all" and lifecycle.is_open(State(state))) or bool(data.get("stage") or data.get("due"))
 
 
 def _counted_by(data: dict) -> str:
     """The filter's own index of open cases, to count them: the narrowest of the filters given."""
     due = data.get("due")
+    if _closed_state(data):
+        return "case_open_state_deadline"  # a closed state among open cases: none, found at once
     if data.get("cases") == "mine" or data.get("handler"):
         return "case_open_handler_deadline"
     if due == "extended":
@@ -82,17 +124,28 @@ class _Named(BaseTable):
 
 
 def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
-    """The open cases' query `qs` (filtered as `data` says, ordered by `sort`), told which
-    indexes to read on SQLite; unchanged for a filter those indexes do not answer (a theme, a
-    search, closed cases)."""
-    state = data.get("state")
-    if data.get("theme") or data.get("q") or (state and (state == "all" or not lifecycle.is_open(State(state)))):
-        return qs  # not only open cases, or not only the filters on the entries
+    """The queue's query `qs` (filtered as `data` says, ordered by `sort`), told which indexes to
+    read on SQLite; unchanged for a filter those indexes do not answer (a theme, a search)."""
+    if data.get("theme") or data.get("q"):
+        return qs  # not only the filters on the entries
     if any(data.get(name) for name in data if name not in ON_ENTRIES and name not in ("sort", "q", "theme")):
         return qs  # a filter this does not know of
     qs = qs._chain()
     alias = qs.query.get_initial_alias()
     table = _Named(qs.query.alias_map[alias].table_name, alias)
+    qs.query.alias_map[alias] = table
+    if not open_only(data):
+        # Every case, or a closed state's: the sort's index of every case pages (the filters
+        # tested on each row it reaches: most cases are closed, so a page is found in the first
+        # few hundred), and the filter's own index counts. SQLite's sampled statistics chose the
+        # reports' index by kind and sorted every complaint (0.5-5 s a page).
+        # But one handler's cases (a twentieth, and bunched by resident or date): their own index,
+        # sorted (the sort's index read 20,000 rows to find the page: 0.4-0.5 s).
+        mine = data.get("cases") == "mine" or data.get("handler")
+        table.paging = "" if mine else EVERY_ORDERS.get(sort, "")
+        table.counting = next((name for key, name in EVERY_COUNTED if data.get(key) or (key == "handler" and data.get("cases") == "mine")),
+                              "case_state_order" if _closed_state(data) else "")
+        return qs
     table.counting = _counted_by(data)
     table.paging = ORDERS.get(sort, "")
     one_handler = data.get("cases") == "mine" or data.get("handler")
@@ -102,5 +155,6 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
         table.paging = "case_open_handler_deadline_order"  # one handler's, in that order (migration 0014)
     elif one_handler and sort in ONE_HANDLER:
         table.paging = ONE_HANDLER[sort]
-    qs.query.alias_map[alias] = table
+    if _closed_state(data):
+        table.paging = table.counting  # with a stage or a due filter: none, found at once
     return qs

@@ -7,20 +7,32 @@ from __future__ import annotations
 
 from putright.performance.casecounts import Kept
 from putright.performance.deadlinecounts import KeptByDeadline
+from putright.rules import lifecycle
 from putright.rules.due import soon_until
+from putright.rules.lifecycle import State
 
 #: Filters that, when all empty, leave only the state (and "All cases") to filter by.
 NARROWING = ("q", "kind", "stage", "service_area", "theme", "handler", "due")
+#: Filters the counts kept by kind and state answer, with the state.
+BY_KIND = ("kind", "stage")
+#: The states of each stage (the queue's "Stage" filter).
+STAGE_STATES = {
+    "1": [State.STAGE1_LOGGED, State.STAGE1_ACKNOWLEDGED, State.STAGE1_RESPONDED],
+    "2": [State.STAGE2_REQUESTED, State.STAGE2_ACKNOWLEDGED, State.STAGE2_RESPONDED],
+}
 
 
 def kept_total(data, today, cal, user=None) -> Kept | None:
     """The total of a queue filtered by state alone, or by overdue, due today or due soon alone,
     everyone's cases: read from the counts kept by state (putright.performance.casecounts) or by
     deadline day (.deadlinecounts) instead of counting up to a million cases. The same for the
-    `user`'s own open cases ("My cases"), alone or overdue, due today or due soon."""
-    if any(data.get(name) for name in NARROWING if name != "due"):
+    `user`'s own open cases ("My cases"), alone or overdue, due today or due soon. Everyone's by
+    kind or stage (with a state or not) from the counts kept by kind and state."""
+    if any(data.get(name) for name in NARROWING if name != "due" and name not in BY_KIND):
         return None
     state, due = data.get("state"), data.get("due")
+    if any(data.get(name) for name in BY_KIND):
+        return _kept_by_kind(data) if not due and data.get("cases") == "all" else None
     if data.get("cases") == "mine" and user is not None and state in ("", None):
         return kept_due(today, cal, user.pk).get(due) if due else KeptByDeadline(handler=user.pk)
     if data.get("cases") != "all":
@@ -33,6 +45,16 @@ def kept_total(data, today, cal, user=None) -> Kept | None:
     if state:
         return Kept([state])
     return Kept(open=True)
+
+
+def _kept_by_kind(data) -> Kept:
+    """The cases of a kind, a stage or both (and a state, or every state, or the open ones), as
+    `filtered_cases` filters them: a stage is its states, an open state is also `is_open`."""
+    state, stage = data.get("state"), data.get("stage")
+    states = [str(s) for s in STAGE_STATES[stage]] if stage else None
+    if state and state != "all":
+        states = [state] if states is None or state in states else []
+    return Kept(states, kind=data.get("kind") or None, open=state != "all" and (not state or lifecycle.is_open(State(state))))
 
 
 def kept_due(today, cal, handler: int | None = None) -> dict[str, KeptByDeadline]:

@@ -51,7 +51,7 @@ def test_a_backup_restores_into_an_empty_install_byte_for_byte(records, tmp_path
     call_command("backup", str(tmp_path / "backup"), stdout=io.StringIO())
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert {m["path"] for m in manifest["media"]} == set(files)
-    assert manifest["migrations"]["operations"] == ["0001_initial"]
+    assert manifest["migrations"]["operations"] == ["0001_initial", "0002_sessions_with_their_user"]
 
     # An empty install: no rows, no files.
     call_command("flush", interactive=False, verbosity=0)

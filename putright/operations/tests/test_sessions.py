@@ -44,13 +44,13 @@ def test_the_idle_time_is_a_setting(client, handler, settings):
     assert client.get("/cases/").status_code == 302
 
 
-def test_sessions_are_read_with_one_plain_statement_and_still_end_when_deleted_or_expired(client, handler):
-    """SESSION_ENGINE is putright.operations.sessions: the row is read without the ORM, and a
-    session removed on the server (signed out elsewhere, revoked) or past its expiry is refused
-    on the very next request."""
+def test_sessions_are_read_with_their_user_in_one_statement_and_still_end_when_deleted_or_expired(client, handler):
+    """SESSION_ENGINE is putright.operations.sessions: the session row and its user are read in
+    one statement (decision 0015), and a session removed on the server (signed out elsewhere,
+    revoked) or past its expiry is refused on the very next request."""
     import datetime as dt
 
-    from django.contrib.sessions.models import Session
+    from putright.operations.models import Session
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -62,8 +62,8 @@ def test_sessions_are_read_with_one_plain_statement_and_still_end_when_deleted_o
     client.get("/account/password/changed/")  # the first notes when it was seen (a write)
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/account/password/changed/").status_code == 200
-    reads = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
-    assert len(reads) == 1 and reads[0].startswith('SELECT "session_data" FROM "django_session"')
+    reads = [q["sql"] for q in queries.captured_queries if "operations_session" in q["sql"] or "accounts_user" in q["sql"]]
+    assert len(reads) == 1 and 'FROM "operations_session" LEFT OUTER JOIN "accounts_user"' in reads[0], reads
 
     key = client.session.session_key
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))

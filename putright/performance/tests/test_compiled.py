@@ -36,6 +36,22 @@ def test_a_date_value_is_adapted_for_the_database_each_time(resident, manager, t
     assert current.models(resident.pk, today) == []  # ended today
 
 
+def test_a_moment_is_adapted_for_the_database_each_time(handler, other_handler):
+    """An aware datetime (the session's "expiry still to come"), as the ORM adapts it: a naive UTC
+    text on SQLite, a timestamp with time zone on PostgreSQL."""
+    from django.utils import timezone
+
+    from putright.accounts.models import User
+
+    now = timezone.now()
+    User.objects.filter(pk=handler.pk).update(last_login=now - dt.timedelta(hours=2))
+    User.objects.filter(pk=other_handler.pk).update(last_login=now - dt.timedelta(minutes=5))
+    since = Compiled(lambda moment: User.objects.filter(last_login__gt=moment).order_by("id").values_list("username", flat=True), dt.datetime)
+    assert since.rows(now - dt.timedelta(hours=1)) == [("olu",)]
+    assert since.rows(now - dt.timedelta(hours=3)) == [("hari",), ("olu",)]
+    assert since.rows(now) == []
+
+
 def test_it_refuses_a_query_that_does_not_use_its_values_or_is_given_the_wrong_number():
     ignores = Compiled(lambda case_id: Case.objects.filter(pk=1))
     with pytest.raises(ValueError, match="each of its arguments"):

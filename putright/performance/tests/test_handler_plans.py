@@ -1,4 +1,4 @@
-"""Plan tests of the queue sorted by handler (performance migration 0016): every filter of open
+"""Plan tests of the queue sorted by handler (performance migration 0019): every filter of open
 cases, one handler's cases and "including closed" page from an index in the handler order, with
 or without statistics, on both databases; nothing sorted, no user joined. Before, the users were
 joined and all of the filter's cases sorted (80-300 ms a page of all open cases on SQLite at a

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
+from putright.operations.models import Session
 from django.db import connection
 from pypdf import PdfReader
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from putright.operations.sessions import SessionStore
 
 from putright.accounts.models import User
 from putright.cases import actions

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
+from putright.operations.models import Session
 from django.utils import timezone
 
 from putright.portal.models import DraftFile

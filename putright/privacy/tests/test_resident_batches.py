@@ -5,7 +5,7 @@ queries however many residents the batch holds."""
 import datetime as dt
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from putright.operations.sessions import SessionStore
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone

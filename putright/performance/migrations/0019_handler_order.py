@@ -52,7 +52,7 @@ def analyze(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("performance", "0015_open_orders_with_filters"), ("cases", "0018_handler_name_copied")]
+    dependencies = [("performance", "0018_case_counts_by_kind"), ("cases", "0018_handler_name_copied")]
 
     operations = [
         migrations.RunPython(fill, migrations.RunPython.noop),

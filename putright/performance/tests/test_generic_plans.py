@@ -1,0 +1,61 @@
+"""Statements the queue prepares on PostgreSQL keep one plan (a "generic" plan) where they can,
+instead of being planned again on every request (docs/performance.md, "Planning").
+
+PostgreSQL plans a prepared statement for its values five times, then keeps a plan for any values
+only if that does not look dearer than those. Whether it does depends on the indexes a statement
+can use: everyone's counts were planned on every request (0.3-0.4 ms) because the updates owed
+were counted from an index of every stage owed an update, open case or not, whose range for
+"any date" looked like a third of 88,000 entries. The tests check, on tiny tables, the shape that
+decides it at a million cases: the plan for any values reads the index of the open cases' stages.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from putright.cases.tests import factories as f
+from putright.performance.tests.test_plans import captured_get
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache (prepared statements)"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: f.TODAY)
+
+
+def generic_plan(sql: str, params: tuple) -> str:
+    """The plan PostgreSQL keeps for any values of the statement, as it prepares it (sequential
+    scans off: tiny tables are otherwise read whole)."""
+    from psycopg.sql import Literal
+
+    raw = connection.connection
+    pieces = sql.replace("%%", "\x00").split("%s")
+    numbered = pieces[0] + "".join(f"${i}{piece}" for i, piece in enumerate(pieces[1:], start=1))
+    values = ", ".join(Literal(value).as_string(raw) for value in params)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE generic_plan_test AS {numbered.replace(chr(0), '%')}")
+        try:
+            cursor.execute(f"EXPLAIN EXECUTE generic_plan_test({values})" if params else "EXPLAIN EXECUTE generic_plan_test")
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE generic_plan_test")
+
+
+@pytest.mark.parametrize("url", ["/cases/?cases=all", "/cases/?cases=all&due=overdue", "/cases/?cases=all&due=soon"])
+def test_everyones_counts_keep_one_plan_reading_the_open_cases_stages_owed_an_update(url, client, handler):
+    f.complaint_at("stage1_acknowledged", handler=handler)
+    client.force_login(handler)
+    client.get("/cases/")
+    captured = captured_get(client, url)
+    (sql, params), = captured.matching("performance_deadlinecount")
+    shown = generic_plan(sql, params)
+    assert "stage_update_owed_open" in shown, shown
+    assert "Seq Scan on cases_stage" not in shown and "stage_update_owed on" not in shown, shown
