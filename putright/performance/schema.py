@@ -35,6 +35,7 @@ def _indexes() -> list[tuple[str, str, str, str]]:
         ("putright.performance.migrations.0014_handler_deadline_counts", set()),
         ("putright.performance.migrations.0015_open_orders_with_filters", set()),
         ("putright.performance.migrations.0016_stage_update_owed_open", set()),
+        ("putright.performance.migrations.0019_handler_order", set()),
     ):
         for row in importlib.import_module(module).INDEXES:
             name, table, columns, where = (*row, "")[:4]
@@ -72,7 +73,7 @@ def missing_triggers(connection) -> set[str]:
 def ensure(connection, *, indexes: bool = True) -> dict:
     """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
     missing."""
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, stagemarks, triggers
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, stagemarks, triggers
     from putright.performance.models import TallyState
 
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -97,6 +98,7 @@ def ensure(connection, *, indexes: bool = True) -> dict:
         copies.refill(connection)  # cases changed while the triggers were off keep a stale copy
         stagemarks.refill(connection)
         handlercopies.refill(connection)
+        handlernames.refill(connection)
         casecounts.rebuild(connection)  # and went uncounted
         deadlinecounts.rebuild(connection)
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
@@ -150,7 +152,7 @@ def before_migrate(sender, using="default", plan=None, **kwargs):
 def drop_trigger_functions(connection) -> None:
     """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
     the functions again)."""
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, stagemarks
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, stagemarks
     from putright.performance.triggers import WATCHED
 
     if connection.vendor != "postgresql":
@@ -159,5 +161,5 @@ def drop_trigger_functions(connection) -> None:
         for table in WATCHED:
             cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")
         for function in [*copies.FUNCTIONS, casecounts.FUNCTION, deadlinecounts.FUNCTION, *stagemarks.FUNCTIONS,
-                         *handlercopies.FUNCTIONS]:
+                         *handlercopies.FUNCTIONS, *handlernames.FUNCTIONS]:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")

@@ -66,6 +66,13 @@ class Case(models.Model):
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
+    # The handler's first name and username (both empty without a handler), copied for the
+    # queue's "sort by handler": indexes of the cases in that order (performance migration 0019)
+    # give a page where a join to the users sorted all of the filter's cases. Kept by database
+    # triggers (putright.performance.handlernames), whatever re-allocates a case or renames a
+    # user: never set them here.
+    handler_first_name = models.CharField(max_length=150, null=True, blank=True, editable=False)
+    handler_username = models.CharField(max_length=150, null=True, blank=True, editable=False)
     # Code 1.5: a complaint raised about a service request, which carries on.
     # Both are empty on nearly every case: indexed only where set (see Meta.indexes).
     from_service_request = models.ForeignKey(

@@ -1,8 +1,9 @@
 """Which index answers a page of the queue's open cases, named on SQLite.
 
-Every sort but the handler's has a partial index of the open cases in its order whose entries
+Every sort has a partial index of the open cases in its order whose entries
 carry every column the filters test (performance migration 0015): a page of any filter of open
-cases reads it in order, tests the filters on the entries and stops after the page. Each filter
+cases reads it in order, tests the filters on the entries and stops after the page (the handler's
+sort: performance migration 0019, with one handler's cases after the handler). Each filter
 has a small index of its own (`case_open_*_deadline`, `case_open_extended_deadline`) that
 counts its cases.
 
@@ -39,11 +40,16 @@ ORDERS = {
     "-reference": "case_open_reference_order",
     "state": "case_open_state_order",
     "-state": "case_open_state_order_desc",
+    "handler": "case_open_handler_order",
+    "-handler": "case_open_handler_order_desc",
 }
+#: One handler's open cases (a handler chosen, or "My cases") by handler: after the handler, in
+#: that order (performance migration 0019), where everyone's index is read until it reaches theirs.
+ONE_HANDLER = {"handler": "case_open_one_handler_order", "-handler": "case_open_one_handler_order_desc"}
 #: The filters whose columns are on those indexes' entries (the due filters: next deadline, extended).
 ON_ENTRIES = ("cases", "kind", "stage", "state", "service_area", "handler", "due")
 #: The index of every case, open or closed, in each sort's order ("including closed" or a closed
-#: state): performance migrations 0001, 0005 and 0015, and the columns' own (date received, the
+#: state): performance migrations 0001, 0005, 0015 and the handler's, and the columns' own (date received, the
 #: unique reference; SQLite names them itself).
 EVERY_ORDERS = {
     "deadline": "case_deadline_order",
@@ -56,6 +62,8 @@ EVERY_ORDERS = {
     "-reference": "sqlite_autoindex_cases_case_1",
     "state": "case_state_order",
     "-state": "case_state_order_desc",
+    "handler": "case_handler_order",
+    "-handler": "case_handler_order_desc",
 }
 #: The filter's own index of every case, to count its cases (the narrowest first).
 EVERY_COUNTED = (
@@ -117,8 +125,7 @@ class _Named(BaseTable):
 
 def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
     """The queue's query `qs` (filtered as `data` says, ordered by `sort`), told which indexes to
-    read on SQLite; unchanged for a filter those indexes do not answer (a theme, a search). Sorted by the handler's name, the filter's own index pages too, and the
-    page is sorted: never the reports' index of every case."""
+    read on SQLite; unchanged for a filter those indexes do not answer (a theme, a search)."""
     if data.get("theme") or data.get("q"):
         return qs  # not only the filters on the entries
     if any(data.get(name) for name in data if name not in ON_ENTRIES and name not in ("sort", "q", "theme")):
@@ -139,15 +146,15 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
         table.counting = next((name for key, name in EVERY_COUNTED if data.get(key) or (key == "handler" and data.get("cases") == "mine")),
                               "case_state_order" if _closed_state(data) else "")
         return qs
-    # By the handler's name (joined, no index has that order): the filter's own cases, sorted
-    # (with no filter, every open case sorted: the planner's choice).
     table.counting = _counted_by(data)
-    filtered = data.get("cases") == "mine" or any(data.get(name) for name in ON_ENTRIES if name != "cases")
-    table.paging = ORDERS.get(sort) or (table.counting if filtered else "")
+    table.paging = ORDERS.get(sort, "")
+    one_handler = data.get("cases") == "mine" or data.get("handler")
     if data.get("due") == "extended" and sort == "deadline":
         table.paging = "case_open_extended_deadline"  # the extended cases alone, in that order
-    elif (data.get("cases") == "mine" or data.get("handler")) and sort == "deadline":
+    elif one_handler and sort == "deadline":
         table.paging = "case_open_handler_deadline_order"  # one handler's, in that order (migration 0014)
+    elif one_handler and sort in ONE_HANDLER:
+        table.paging = ONE_HANDLER[sort]
     if _closed_state(data):
         table.paging = table.counting  # with a stage or a due filter: none, found at once
     return qs
