@@ -93,23 +93,29 @@ def given(data: dict, request) -> dict:
     return {k: request.getfixturevalue(v) if k in ("service_area", "handler") else v for k, v in data.items()}
 
 
+def same_as_before(user, data: dict, monkeypatch):
+    """The queue's query for `data`, and how many cases it finds: the very cases, in the very
+    order and the very count, of the query as written before the indexes, planned freely."""
+    cal = landlord_calendar()
+    now = filtered_cases(user, data, f.TODAY, cal)
+    with monkeypatch.context() as before:
+        before.setattr(queue_indexes, "read_in_order", lambda qs, data, sort: qs)
+        before.setattr(queue, "ordering", ordering_before)
+        then = filtered_cases(user, data, f.TODAY, cal)
+    expected = list(then.values_list("pk", flat=True))
+    # Sliced, as the queue pages (the sort's index); counted, as it counts (the filter's).
+    assert list(now.values_list("pk", flat=True)[:1000]) == expected, data
+    assert list(now.values_list("pk", flat=True)[3:9]) == expected[3:9], data
+    assert now.count() == len(expected), data
+    return now, len(expected)
+
+
 @pytest.mark.parametrize("sort", SORTS)
 def test_every_filter_of_open_cases_gives_the_cases_the_query_gave_before_in_its_order(sort, open_cases, handler, request, monkeypatch):
-    cal = landlord_calendar()
     sizes = []
     for chosen in FILTERS:
-        data = {"cases": "all", **given(chosen, request), "sort": sort}
-        now = filtered_cases(handler, data, f.TODAY, cal)
-        with monkeypatch.context() as before:
-            before.setattr(queue_indexes, "read_in_order", lambda qs, data, sort: qs)
-            before.setattr(queue, "ordering", ordering_before)
-            then = filtered_cases(handler, data, f.TODAY, cal)
-        expected = list(then.values_list("pk", flat=True))
-        sizes.append(len(expected))
-        # Sliced, as the queue pages (the sort's index); counted, as it counts (the filter's).
-        assert list(now.values_list("pk", flat=True)[:1000]) == expected, chosen
-        assert list(now.values_list("pk", flat=True)[3:9]) == expected[3:9], chosen
-        assert now.count() == len(expected), chosen
+        now, size = same_as_before(handler, {"cases": "all", **given(chosen, request), "sort": sort}, monkeypatch)
+        sizes.append(size)
         if connection.vendor == "sqlite":
             index = queue_indexes.ORDERS[sort]
             if sort == "deadline" and chosen.get("due") == "extended":
