@@ -30,6 +30,7 @@ and a handler) by deadline is then 25 entries of an index of them in the queue's
 from __future__ import annotations
 
 from putright.performance import stagemarks, triggers
+from putright.rules import lifecycle
 
 NAME_OF = "(SELECT name FROM residents_resident WHERE id = {row}.resident_id)"
 
@@ -68,10 +69,7 @@ FUNCTIONS += THEME_FUNCTIONS
 #: The theme rows' copies of their case's place in the queue: its stage (1 or 2; empty outside a
 #: stage), next deadline and handler while it is open, empty once closed; and the date it was
 #: received.
-STAGE_STATES = {
-    1: ["stage1_logged", "stage1_acknowledged", "stage1_responded"],
-    2: ["stage2_requested", "stage2_acknowledged", "stage2_responded"],
-}
+STAGE_STATES = {stage: [state.value for state in states] for stage, states in lifecycle.STAGE_STATES.items()}
 
 
 def order_of(case: str, *, named: bool = False) -> str:

@@ -198,6 +198,14 @@ def stage_of(state: State) -> int | None:
     return 1 if value.startswith("stage1_") else 2 if value.startswith("stage2_") else None
 
 
+#: The states of each stage of a complaint (the queue's "Stage" filter, the stage copied onto
+#: an open case's theme rows). Every one of them is an open state.
+STAGE_STATES: dict[int, tuple[State, ...]] = {
+    1: (State.STAGE1_LOGGED, State.STAGE1_ACKNOWLEDGED, State.STAGE1_RESPONDED),
+    2: (State.STAGE2_REQUESTED, State.STAGE2_ACKNOWLEDGED, State.STAGE2_RESPONDED),
+}
+
+
 def is_open(state: State) -> bool:
     """Refused, withdrawn and closed cases are not open; every other state is."""
     return State(state) not in _CLOSED_STATES

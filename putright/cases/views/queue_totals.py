@@ -15,11 +15,8 @@ from putright.rules.lifecycle import State
 NARROWING = ("q", "kind", "stage", "service_area", "theme", "handler", "due")
 #: Filters the counts kept by kind and state answer, with the state.
 BY_KIND = ("kind", "stage")
-#: The states of each stage (the queue's "Stage" filter).
-STAGE_STATES = {
-    "1": [State.STAGE1_LOGGED, State.STAGE1_ACKNOWLEDGED, State.STAGE1_RESPONDED],
-    "2": [State.STAGE2_REQUESTED, State.STAGE2_ACKNOWLEDGED, State.STAGE2_RESPONDED],
-}
+#: The states of each stage, by the queue's "Stage" filter's values (the rule: lifecycle.STAGE_STATES).
+STAGE_STATES = {str(stage): list(states) for stage, states in lifecycle.STAGE_STATES.items()}
 
 
 def kept_total(data, today, cal, user=None) -> Kept | None:

@@ -240,3 +240,13 @@ def test_overall_decision_needs_every_point() -> None:
     with pytest.raises(RuleViolation) as caught:
         overall_decision([])
     assert (caught.value.provision, caught.value.field) == ("6.7", "points")
+
+
+def test_each_stage_is_its_open_complaint_states():
+    """The queue's "Stage" filter reads open cases' indexes on the strength of this (a stage says
+    is_open), and the theme rows' copied stage is worked out from it."""
+    from putright.rules.lifecycle import STAGE_STATES, State, is_open
+
+    assert all(is_open(state) for states in STAGE_STATES.values() for state in states)
+    assert {state for states in STAGE_STATES.values() for state in states} == {s for s in State if s.value.startswith("stage")}
+    assert [s.value[5] for s in STAGE_STATES[1]] == ["1"] * 3 and [s.value[5] for s in STAGE_STATES[2]] == ["2"] * 3
