@@ -36,7 +36,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from putright.cases import calendar
-from putright.cases.views import queue_keyset, queue_table
+from putright.cases.views import queue_indexes, queue_keyset, queue_table
 from putright.performance.compiled import Read, together
 from putright.performance.counting import Asked
 from putright.rules.calendar import WorkingCalendar
@@ -113,7 +113,8 @@ def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) ->
     values = queue_keyset.cursor_values(reads.cursor(position.pk), order_keys)
     if values is None:
         return None
-    branches = queue_keyset.conditions(order_keys, values, position.way, empty_alone=connections[reads.paged.db].vendor == "sqlite")
+    branches = queue_keyset.conditions(order_keys, values, position.way, empty_alone=connections[reads.paged.db].vendor == "sqlite",
+                                       apart=queue_indexes.empty_apart(reads.paged))
     return None if branches is None else (position.way, branches)
 
 
