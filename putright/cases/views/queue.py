@@ -157,11 +157,15 @@ def filtered_cases(user, data, today, cal):
     if state == "all":
         pass
     elif state:
-        # An open state with is_open too: the indexes of open cases answer it (queue_indexes). A
-        # closed state with no next deadline, as it never has one (lifecycle.deadline_field): by
-        # deadline its cases are then read from the "no deadline" end of the sort's index, where
-        # both databases read the 23,000 open cases with one first, looking each up (50-90 ms).
-        qs = qs.filter(state=state, **({"is_open": True} if lifecycle.is_open(State(state)) else {"next_deadline_by__isnull": True}))
+        # An open state with is_open too: the indexes of open cases answer it (queue_indexes).
+        qs = qs.filter(state=state, **({"is_open": True} if lifecycle.is_open(State(state)) else {}))
+        if not lifecycle.is_open(State(state)) and (data.get("sort") or DEFAULT_SORT).lstrip("-") == "deadline":
+            # A closed state has no next deadline (it has none to come: lifecycle.deadline_field).
+            # Said, its cases by deadline are read from the "no deadline" end of the sort's index,
+            # where both databases read the 23,000 open cases with one first, looking each up
+            # (50-90 ms on SQLite at a million cases). Not by state: SQLite then sorted the state's
+            # cases (it has no range of "state, (x IS NULL), x" for "x IS NULL" alone).
+            qs = qs.filter(next_deadline_by__isnull=True)
     else:
         qs = qs.filter(is_open=True)
     if data.get("q"):

@@ -118,3 +118,13 @@ def test_a_closed_state_by_deadline_reads_the_no_deadline_end_of_the_sort_s_inde
         assert "TEMP B-TREE" not in shown, shown
     else:
         assert re.search(r"Index Cond: \(\(next_deadline_by IS NULL\) = true\)", shown), shown
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("sort, index", [("state", "case_state_order"), ("-state", "case_state_order_desc")])
+def test_a_closed_state_by_state_reads_the_state_s_range_of_the_sort_s_index_in_order(state, sort, index, staff_client):
+    """Not told "no deadline" (test above): SQLite sorted the state's every case for it."""
+    planted(state)
+    sql, params = rows_statement(staff_client, f"/cases/?cases=all&state=closed&kind=complaint&sort={sort}")
+    shown = plan(sql, params)
+    assert index in shown and "TEMP B-TREE" not in shown and "Sort" not in shown, shown
