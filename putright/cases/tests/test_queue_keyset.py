@@ -114,7 +114,10 @@ def test_a_keyset_page_reads_from_the_position_not_past_an_offset(staff_client, 
     with connection.execute_wrapper(lambda execute, sql, params, many, ctx: statements.append(sql) or execute(sql, params, many, ctx)):
         shown(staff_client, "/cases/" + context["next_href"])
     assert not [sql for sql in statements if "OFFSET" in sql], "a Next link's page skipped rows by OFFSET"
-    assert any(re.search(r"\(\(.*received_on.*\), \(.*\"id\"\)\) > \(", sql) for sql in statements), statements
+    # One row comparison; on SQLite the id apart, after the day held equal (queue_keyset.conditions).
+    assert any(re.search(r"\(\(.*received_on.*\), \(.*\"id\"\)\) > \(", sql)
+               or re.search(r'"received_on" = %s AND \("cases_case"\."id"\) > .* UNION ALL .*\("cases_case"\."received_on"\) > ', sql)
+               for sql in statements), statements
 
 
 def test_a_keyset_page_is_one_lookup_then_one_round_trip(staff_client, monkeypatch):

@@ -222,7 +222,7 @@ class Branch:
     constant: frozenset[int]
 
 
-def conditions(order_keys: list[Key], values: dict, way: str, *, empty_alone: bool = True,
+def conditions(order_keys: list[Key], values: dict, way: str, *, empty_alone: bool = True, id_alone: bool = False,
                apart: frozenset[str] = frozenset()) -> list[Branch] | None:
     """The rows strictly after (`way` AFTER) or before the cursor whose column values are `values`,
     in the order `order_keys`, as branches whose rows follow each other in that order: each a run
@@ -232,6 +232,12 @@ def conditions(order_keys: list[Key], values: dict, way: str, *, empty_alone: bo
     after it (PostgreSQL: one range of that index, where an equality and a comparison of the
     rest made it expect one row and sort the filter's every case after the position). None when a
     column without an "is empty" term before it is NULL for the cursor (nothing to compare).
+
+    `id_alone`: the id (the table's rowid) after other terms is a run of its own (SQLite, whose
+    range for a row comparison stops before the rowid: `(a, b, id) > (x, y, z)` read every entry
+    with a = x and b = y, and by handler that is every case of the handler, 47,000; held equal,
+    `a = x AND b = y AND id > z` is a range). Not after a column the sort tests for empty (its
+    groups are a day's or a name's few cases).
 
     `apart`: the columns whose empty ones have an index of their own in the order of the terms after
     (PostgreSQL, every case: `queue_indexes.empty_apart`). Their empty group is written `x IS NULL`
@@ -251,10 +257,15 @@ def conditions(order_keys: list[Key], values: dict, way: str, *, empty_alone: bo
             continue  # NULL for the cursor and for every row its "is empty" term finds equal
         present.append(key)
     runs: list[list[Key]] = []
+    tested = {key.name for key in order_keys if key.empty}
     for key in present:
         last = runs[-1][-1] if runs else None
         # An "is empty" term leads a run only with its own column after it (the cursor's not NULL).
         joins = last is not None and not key.empty and (not last.empty or (not empty_alone and last.name == key.name))
+        # (Not after a column the sort tests for empty: SQLite puts its value held equal into that
+        # test, "(x IS NULL) = ?" is then no range of the index's first term, and each few rows
+        # of one deadline and day were sorted.)
+        joins = joins and not (id_alone and key.name == "id" and not any(k.name in tested for k in runs[-1]))
         if joins and last.descending == key.descending:
             runs[-1].append(key)
         else:

@@ -113,7 +113,8 @@ def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) ->
     values = queue_keyset.cursor_values(reads.cursor(position.pk), order_keys)
     if values is None:
         return None
-    branches = queue_keyset.conditions(order_keys, values, position.way, empty_alone=connections[reads.paged.db].vendor == "sqlite",
+    sqlite = connections[reads.paged.db].vendor == "sqlite"
+    branches = queue_keyset.conditions(order_keys, values, position.way, empty_alone=sqlite, id_alone=sqlite,
                                        apart=queue_indexes.empty_apart(reads.paged))
     return None if branches is None else (position.way, branches)
 
