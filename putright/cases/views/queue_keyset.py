@@ -1,5 +1,5 @@
 """The queue's "Next" and "Previous" pages by keyset: read from where the last page ended, not
-past an OFFSET (issue 19; decision 0017).
+past an OFFSET (issue 19; decision 0016).
 
 The queue shows only "Previous" and "Next" links, so a user reaches page 406 of the overdue
 queue by following 405 "Next" links, and with an OFFSET each of those pages skipped every index
