@@ -26,8 +26,9 @@ TRIGGERS = [
     ("count_cases_case_delete", "cases_case"),
 ]
 FUNCTION = "count_cases_case"
-#: What each row is kept by.
-KEYS = "kind, state, is_open"
+#: What each row is kept by (the service area since performance migration 0021: a closed state with
+#: an area counted the area's 84,000 cases, each looked up for its state: 250 ms on PostgreSQL).
+KEYS = "kind, state, is_open, service_area_id"
 
 
 def sqlite_statements() -> list[str]:
@@ -36,8 +37,9 @@ def sqlite_statements() -> list[str]:
     return [
         *(f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS),
         f"CREATE TRIGGER {insert} AFTER INSERT ON cases_case FOR EACH ROW BEGIN {add} ({_row('NEW')}, 1); END",
-        f"CREATE TRIGGER {update} AFTER UPDATE OF kind, state, is_open ON cases_case FOR EACH ROW "
+        f"CREATE TRIGGER {update} AFTER UPDATE OF kind, state, is_open, service_area_id ON cases_case FOR EACH ROW "
         f"WHEN NEW.kind IS NOT OLD.kind OR NEW.state IS NOT OLD.state OR NEW.is_open IS NOT OLD.is_open "
+        f"OR NEW.service_area_id IS NOT OLD.service_area_id "
         f"BEGIN {add} ({_row('OLD')}, -1), ({_row('NEW')}, 1); END",
         f"CREATE TRIGGER {delete} AFTER DELETE ON cases_case FOR EACH ROW BEGIN {add} ({_row('OLD')}, -1); END",
     ]
@@ -55,12 +57,13 @@ def postgresql_statements() -> list[str]:
         f"IF TG_OP = 'INSERT' THEN {add} ({_row('NEW')}, 1); "
         f"ELSIF TG_OP = 'DELETE' THEN {add} ({_row('OLD')}, -1); "
         f"ELSIF NEW.kind IS DISTINCT FROM OLD.kind OR NEW.state IS DISTINCT FROM OLD.state "
-        f"OR NEW.is_open IS DISTINCT FROM OLD.is_open THEN "
+        f"OR NEW.is_open IS DISTINCT FROM OLD.is_open OR NEW.service_area_id IS DISTINCT FROM OLD.service_area_id THEN "
         f"{add} ({_row('OLD')}, -1), ({_row('NEW')}, 1); END IF; "
         f"RETURN NULL; END $$",
         *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS),
         f"CREATE TRIGGER {insert} AFTER INSERT ON cases_case FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
-        f"CREATE TRIGGER {update} AFTER UPDATE OF kind, state, is_open ON cases_case FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
+        f"CREATE TRIGGER {update} AFTER UPDATE OF kind, state, is_open, service_area_id ON cases_case FOR EACH ROW "
+        f"EXECUTE FUNCTION {FUNCTION}()",
         f"CREATE TRIGGER {delete} AFTER DELETE ON cases_case FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
     ]
 
@@ -78,9 +81,9 @@ def agree(connection=None) -> bool:
     connection = connection or default_connection
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {KEYS}, COUNT(*) FROM cases_case GROUP BY {KEYS}")
-        live = {(kind, state, bool(is_open)): n for kind, state, is_open, n in cursor.fetchall()}
+        live = {(kind, state, bool(is_open), area): n for kind, state, is_open, area, n in cursor.fetchall()}
         cursor.execute(f"SELECT {KEYS}, SUM(delta) FROM {TABLE} GROUP BY {KEYS}")
-        kept = {(kind, state, bool(is_open)): n for kind, state, is_open, n in cursor.fetchall() if n}
+        kept = {(kind, state, bool(is_open), area): n for kind, state, is_open, area, n in cursor.fetchall() if n}
     return live == kept
 
 
@@ -150,14 +153,15 @@ def fold(connection, table: str, keys: str, values: str | None = None, params=()
 
 
 class Kept:
-    """The number of cases in `states` (every state if None) of `kind` (every kind if None), only
-    the open ones (as `is_open` says) if `open`, for `count_each` to read with the page's other
-    counts in its one query."""
+    """The number of cases in `states` (every state if None) of `kind` (every kind if None), in
+    service area `area` (every area if None), only the open ones (as `is_open` says) if `open`,
+    for `count_each` to read with the page's other counts in its one query."""
 
-    def __init__(self, states: list[str] | None = None, *, open: bool = False, kind: str | None = None):
+    def __init__(self, states: list[str] | None = None, *, open: bool = False, kind: str | None = None, area: int | None = None):
         self.states = sorted(states) if states is not None else None
         self.open = open
         self.kind = kind
+        self.area = area
 
     def as_sql(self) -> tuple[str, list]:
         where, params = [], []
@@ -166,6 +170,9 @@ class Kept:
         if self.kind is not None:
             where.append("kind = %s")
             params.append(self.kind)
+        if self.area is not None:
+            where.append("service_area_id = %s")
+            params.append(self.area)
         if self.states is not None:
             if not self.states:
                 return "0", []

@@ -46,6 +46,7 @@ class CaseCount(models.Model):
     kind = models.CharField(max_length=20)
     state = models.CharField(max_length=30)
     is_open = models.BooleanField()
+    service_area_id = models.IntegerField(null=True)  # the case's, as it is (no key: derived data)
     delta = models.BigIntegerField()
 
 

@@ -13,8 +13,8 @@ from putright.rules.lifecycle import State
 
 #: Filters that, when all empty, leave only the state (and "All cases") to filter by.
 NARROWING = ("q", "kind", "stage", "service_area", "theme", "handler", "due")
-#: Filters the counts kept by kind and state answer, with the state.
-BY_KIND = ("kind", "stage")
+#: Filters the counts kept by kind, state and service area answer, with the state.
+BY_KIND = ("kind", "stage", "service_area")
 #: The states of each stage, by the queue's "Stage" filter's values (the rule: lifecycle.STAGE_STATES).
 STAGE_STATES = {str(stage): list(states) for stage, states in lifecycle.STAGE_STATES.items()}
 
@@ -45,13 +45,16 @@ def kept_total(data, today, cal, user=None) -> Kept | None:
 
 
 def _kept_by_kind(data) -> Kept:
-    """The cases of a kind, a stage or both (and a state, or every state, or the open ones), as
-    `filtered_cases` filters them: a stage is its states, an open state is also `is_open`."""
+    """The cases of a kind, a stage, a service area or any of them together (and a state, or every
+    state, or the open ones), as `filtered_cases` filters them: a stage is its states, an open
+    state is also `is_open`."""
     state, stage = data.get("state"), data.get("stage")
     states = [str(s) for s in STAGE_STATES[stage]] if stage else None
     if state and state != "all":
         states = [state] if states is None or state in states else []
-    return Kept(states, kind=data.get("kind") or None, open=state != "all" and (not state or lifecycle.is_open(State(state))))
+    area = data.get("service_area")
+    return Kept(states, kind=data.get("kind") or None, area=getattr(area, "pk", area) or None,
+                open=state != "all" and (not state or lifecycle.is_open(State(state))))
 
 
 def kept_due(today, cal, handler: int | None = None) -> dict[str, KeptByDeadline]:
