@@ -7,6 +7,7 @@ reference or UPRN (putright.cases.search); a reference that names one case opens
 """
 
 from django import forms
+from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -202,6 +203,12 @@ def filtered_cases(user, data, today, cal):
         qs = qs.filter(**open_only, next_deadline_by=today)
     elif due == "soon":
         qs = qs.filter(**open_only, next_deadline_by__gte=today, next_deadline_by__lte=soon_until(today, cal))
+    if due in ("today", "soon") and connections[qs.db].vendor == "postgresql":
+        # Said outright, though the dates imply it: "has a deadline" is the first term of the
+        # deadline indexes' order, and held to a value it lets PostgreSQL's plan for any dates
+        # (the one a prepared statement keeps) start at the first date, not read every overdue
+        # case first; without it "due soon"'s rows were planned again every request (1-1.8 ms).
+        qs = qs.filter(queue_keyset.EmptyIs(ExpressionWrapper(Q(next_deadline_by__isnull=True), output_field=BooleanField()), False))
     elif due == "extended":
         # Marked on the case by triggers (putright.performance.copies) and read from the index of
         # open extended cases, where looking for them read every open case.
@@ -337,7 +344,11 @@ def queue(request):
             cursor = lambda pk: Case.objects.using(paged.db).filter(pk=pk)  # noqa: E731
         else:
             cursor = lambda pk: themed.model.objects.using(paged.db).filter(theme=data["theme"], case_id=pk)  # noqa: E731
-        return queue_reads.Reads(counts, paged, ordering(data["sort"]), cursor)
+        # "Due today" or "due soon" by deadline: PostgreSQL's plan for any dates reads the range of
+        # the sort's index (filtered_cases says "has a deadline" for it), and is kept (the plans
+        # for the dates, expecting a case or two, were made again every request: 1-1.8 ms).
+        generic = data.get("due") in ("today", "soon") and data["sort"].lstrip("-") == "deadline" and not text and not data.get("theme")
+        return queue_reads.Reads(counts, paged, ordering(data["sort"]), cursor, generic)
 
     # The closure days, the counts, the filters' options and the page's rows: one round trip on
     # PostgreSQL (putright.cases.views.queue_reads).

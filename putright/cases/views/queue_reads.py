@@ -28,7 +28,7 @@ On SQLite, in the process, the same statements run one after another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from django.core.paginator import Page, Paginator
@@ -53,6 +53,9 @@ class Reads:
     #: The row of `paged`'s model for a case id, to look a position's sort values up by
     #: (putright.cases.views.queue_keyset); None: this page is read by OFFSET only.
     cursor: Callable[[int], QuerySet] | None = None
+    #: The page's rows run with PostgreSQL's plan for any values (compiled.Read.generic): a
+    #: deadline filter by deadline, read from the sort's index range (queue.filtered_cases).
+    generic: bool = False
 
 
 @dataclass
@@ -98,7 +101,9 @@ def _counts_call(reads: Reads) -> Read:
 
 def _page_call(reads: Reads, number: int, size: int, keyset: tuple[str, list] | None = None) -> Read:
     read = queue_table.page_read(reads.paged, reads.order, (number - 1) * size, size, keyset)
-    return read if read is not None else _nothing(reads.paged.db)
+    if read is None:
+        return _nothing(reads.paged.db)
+    return replace(read, generic=True) if reads.generic else read
 
 
 def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) -> tuple[str, list] | None:
