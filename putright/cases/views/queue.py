@@ -23,6 +23,7 @@ from putright.cases import worklists
 from putright.cases.views import queue_filters, queue_indexes, queue_keyset, queue_links, queue_reads, queue_table, queue_themes
 from putright.cases.views.queue_links import SCOPES
 from putright.cases.views.queue_totals import NARROWING, STAGE_STATES, kept_due, kept_total
+from putright.performance import revisions
 from putright.performance.counting import Asked, ask, compile_counts, compiled_once
 from putright.rules import lifecycle
 from putright.rules.due import soon_until
@@ -288,7 +289,10 @@ def page_counts(user, data, cases, today, cal) -> Asked:
         }
 
     fixed = compiled_once(("queue", Case.objects.db, scope, handler.pk if handler else None, today, soon), build)
-    return ask(compile_counts({"total": kept_total(data, today, cal, user) or cases}), fixed, hazard_counts_compiled())
+    # With the revisions of the closure days and the filters' options, in the counts' snapshot:
+    # the page checks the ones it was built with (putright.performance.revisions).
+    return ask(compile_counts({"total": kept_total(data, today, cal, user) or cases}), fixed, hazard_counts_compiled(),
+               revisions.counted(Case.objects.db))
 
 
 def _scoped_data(request, form) -> dict:
