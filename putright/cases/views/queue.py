@@ -90,10 +90,11 @@ class QueueFilter(forms.Form):
         required=False,
         choices=[("", "Any open"), ("all", "Any, including closed")] + [(s.value, STATE_LABELS[s].capitalize()) for s in State],
     )
-    service_area = forms.ModelChoiceField(required=False, queryset=ServiceArea.objects.all(), empty_label="Any")
-    theme = forms.ModelChoiceField(required=False, queryset=Theme.objects.all(), empty_label="Any")
-    handler = forms.ModelChoiceField(
-        required=False, queryset=User.objects.filter(is_active=True, role__in=["administrator", "manager", "handler"]).order_by("first_name", "username"),
+    # Checked against the options the process keeps, no lookup of their own (queue_filters).
+    service_area = queue_filters.KeptChoiceField("service_area", required=False, queryset=ServiceArea.objects.all(), empty_label="Any")
+    theme = queue_filters.KeptChoiceField("theme", required=False, queryset=Theme.objects.all(), empty_label="Any")
+    handler = queue_filters.KeptChoiceField(
+        "handler", required=False, queryset=User.objects.filter(is_active=True, role__in=["administrator", "manager", "handler"]).order_by("first_name", "username"),
         empty_label="Anyone",
     )
     due = forms.ChoiceField(required=False, choices=DUE_CHOICES, label="Due")
@@ -317,7 +318,8 @@ def _scoped_data(request, form) -> dict:
 def queue(request):
     today = timezone.localdate()
     form = QueueFilter(request.GET or None)
-    data = _scoped_data(request, form)
+    with queue_filters.choices_kept() as relied:
+        data = _scoped_data(request, form)
     text = (data.get("q") or "").strip()
     if text and request.GET.get("open") != "0":
         reference = search.exact_reference(text)
@@ -357,6 +359,11 @@ def queue(request):
     # The closure days, the counts, the filters' options and the page's rows: one round trip on
     # PostgreSQL (putright.cases.views.queue_reads).
     found = queue_reads.read_page(build, queue_filters.options_read(form), request.GET.get("page"), PAGE_SIZE, queue_keyset.position(request.GET))
+    if not queue_filters.current(relied, found.counted):
+        # The service area, theme or handler was checked against options changed since: the page
+        # again, the choice looked up in the database.
+        with queue_filters.choices_from_database():
+            return queue(request)
     cal, counted, page = found.cal, found.counted, found.page
     worklist = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("worklist:")}
     counts = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("due:")}

@@ -75,7 +75,12 @@ def test_a_deadline_filters_rows_by_deadline_keep_one_plan_reading_the_range_of_
     client.get("/cases/")
     captured = captured_get(client, url)
     (ids_sql, ids_params), = captured.matching("IS FALSE", "LIMIT 25")
-    shown = generic_plan(ids_sql, ids_params)
+    with connection.cursor() as cursor:  # tiny tables: a sort of three rows is cheap; can it be read in order?
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        shown = generic_plan(ids_sql, ids_params)
+        cursor.execute("RESET enable_sort")
+        cursor.execute("RESET enable_bitmapscan")
     assert "Sort" not in shown and "deadline_order" in shown, shown
     assert "IS NULL)) = false) AND (next_deadline_by" in shown or "IS NULL) = false) AND (next_deadline_by" in shown, shown
     for _ in range(7):

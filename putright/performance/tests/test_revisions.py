@@ -115,3 +115,38 @@ def test_without_its_revision_the_queue_reads_the_closure_days_every_time(client
     assert soon_until(today, landlord_calendar()) > today + dt.timedelta(days=3)
     assert response.context["counts"]["soon"] >= soon
     assert revisions.kept("default", revisions.CLOSURE_DAYS) is None
+
+
+@pytest.mark.parametrize("chosen", ["theme", "service_area", "handler"])
+def test_a_filters_choice_is_checked_against_the_kept_options_and_the_database_once_they_changed(chosen, client, manager, handler, resident):
+    """A service area, theme or handler chosen is not looked up on its own (a round trip on
+    PostgreSQL) while the options kept are current; once they have changed (here: the choice
+    removed, or switched off, by another process), the page is what the database says: the choice
+    refused, the filter not applied, as Django's own lookup does."""
+    from django.test.utils import CaptureQueriesContext
+
+    area, theme = ServiceArea.objects.create(name="Repairs"), Theme.objects.create(name="Delay")
+    case = f.log_complaint(handler=handler, actor=handler, resident=resident, service_area=area, themes=[theme])
+    f.log_complaint(handler=manager, actor=manager)
+    unused = ServiceArea.objects.create(name="Lettings")  # a case's area cannot be removed: one without cases
+    chosen_pk = {"theme": theme.pk, "service_area": unused.pk, "handler": handler.pk}[chosen]
+    url = f"/cases/?cases=all&{chosen}={chosen_pk}"
+    client.force_login(manager)
+    client.get(url)
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(url)
+    table = {"theme": "cases_theme", "service_area": "cases_servicearea", "handler": "accounts_user"}[chosen]
+    assert not [q["sql"] for q in asked.captured_queries if q["sql"].lstrip("( ").startswith("SELECT") and f'FROM "{table}"' in q["sql"]]
+    assert response.context["form"].cleaned_data[chosen].pk == chosen_pk
+    if chosen == "service_area":
+        assert response.context["page"].paginator.count == 0
+    else:
+        assert response.context["page"].paginator.count == 1 and case.reference in response.content.decode()
+
+    if chosen == "handler":
+        User.objects.filter(pk=handler.pk).update(is_active=False)
+    else:
+        type({"theme": theme, "service_area": unused}[chosen]).objects.filter(pk=chosen_pk).delete()
+    response = client.get(url)
+    assert chosen in response.context["form"].errors
+    assert response.context["page"].paginator.count == 2  # the filter not applied
