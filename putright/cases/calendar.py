@@ -16,7 +16,7 @@ def _closure_days():
 # (putright/performance/compiled.py). The days themselves are read fresh each time.
 CLOSURE_DAYS = Compiled(_closure_days)
 
-#: The closure days this process read last, and the calendar made of them.
+#: The closure days this process read last, and the calendar made of them (`calendar_of`).
 _last: tuple[tuple, WorkingCalendar] | None = None
 
 
@@ -31,16 +31,6 @@ def calendar_of(rows) -> WorkingCalendar:
     cal = WorkingCalendar(dict(rows))
     _last = (rows, cal)
     return cal
-
-
-def last_read() -> tuple[tuple, WorkingCalendar] | None:
-    """The closure days this process read last and their calendar, or None before the first read.
-
-    Only a guess, for a page that must build its queries before it can read the days (the
-    queue: "due soon" ends a number of working days ahead). Such a page reads the days in the
-    same round trip as the rest and starts again with them if they are not the ones it guessed:
-    what it shows is always worked out from the days read for it."""
-    return _last
 
 
 def landlord_calendar() -> WorkingCalendar:

@@ -26,7 +26,7 @@ TRIGGERS = [
     ("count_cases_case_delete", "cases_case"),
 ]
 FUNCTION = "count_cases_case"
-#: What each row is kept by (the service area since performance migration 0021: a closed state with
+#: What each row is kept by (the service area since performance migration 0022: a closed state with
 #: an area counted the area's 84,000 cases, each looked up for its state: 250 ms on PostgreSQL).
 KEYS = "kind, state, is_open, service_area_id"
 

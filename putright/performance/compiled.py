@@ -39,7 +39,7 @@ import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from django.db import connections, router
@@ -229,6 +229,10 @@ class Read:
     using: str = "default"
     prepare: bool = True
     convert: Callable[[list], Any] | None = None
+    #: PostgreSQL: run it with its plan for any values (the "generic" plan), never one made for
+    #: these values: for a statement whose generic plan is known to be right, which PostgreSQL
+    #: would plan again on every request (`GENERIC`).
+    generic: bool = False
 
     @classmethod
     def of(cls, queryset: QuerySet, *, prepare: bool = False) -> "Read":
@@ -277,13 +281,45 @@ def _take(query: "Compiled", how: str, values: tuple):
     return False, None
 
 
+#: What a `Read` marked `generic` is sent between on PostgreSQL: the setting that decides whether
+#: a prepared statement is planned for its values, for that statement alone (SET LOCAL lasts to
+#: the end of the pipeline's transaction; the second puts it back at once). PostgreSQL keeps a
+#: statement's plan for any values only if it looks no dearer than the plans made for the values
+#: it was run with; where its estimate for those values is low and wrong (a few days' deadlines:
+#: 18 cases expected where there are 221), it plans the statement again every request, for a
+#: plan no better.
+GENERIC = (
+    Write("SET LOCAL plan_cache_mode = force_generic_plan", ()),
+    Write("SET LOCAL plan_cache_mode TO DEFAULT", ()),
+)
+
+
+def _generic_between(calls: tuple) -> tuple[list, list[int]]:
+    """`calls` with each `Read` marked `generic` between `GENERIC`'s two statements, on its
+    database, when that is PostgreSQL; and where each of `calls` is in the new list."""
+    out, where = [], []
+    for call in calls:
+        if isinstance(call, Read) and call.generic and connections[call.using].vendor == "postgresql":
+            out += [replace(GENERIC[0], using=call.using), replace(call, generic=False), replace(GENERIC[1], using=call.using)]
+            where.append(len(out) - 2)
+        else:
+            out.append(call)
+            where.append(len(out) - 1)
+    return out, where
+
+
 def together(*calls) -> list:
     """Several compiled queries at once, each given as (query, "models" or "rows", its values),
     a `Read` or a `Write`: their results in the same order (None for a write). On PostgreSQL
     they go in one pipeline, one round trip for all (psycopg's pipeline mode), run in the order
     given and committed together (a write and the reads after it succeed or fail as one); on
     SQLite, one after another. A query `answered` already asked with the same values is not
-    asked again."""
+    asked again. A `Read` marked `generic` runs with its plan for any values on PostgreSQL."""
+    if any(isinstance(call, Read) and call.generic for call in calls):
+        sent, where = _generic_between(calls)
+        if len(sent) > len(calls):
+            results = together(*sent)
+            return [results[i] for i in where]
     out: list = [None] * len(calls)
     prepared = []  # (position, the Compiled, Read or Write, how, alias, plan, sql, params)
     for i, call in enumerate(calls):

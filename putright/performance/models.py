@@ -77,3 +77,13 @@ class HandlerDeadlineCount(models.Model):
     class Meta:
         # A handler's counts add up a range of their days: read from the index alone.
         indexes = [models.Index(fields=["handler", "day", "delta"], name="handler_deadline_count_day")]
+
+
+class Revision(models.Model):
+    """A random number drawn again by database triggers whenever a small table every queue page
+    reads changes (the closure days; the service areas, themes and handlers its filters offer):
+    a process keeps those rows with the revision read before them, and reads them again when a
+    page's counts show another (putright.performance.revisions). Derived data, never edited."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    token = models.BigIntegerField()

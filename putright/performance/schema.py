@@ -102,6 +102,9 @@ def ensure(connection, *, indexes: bool = True) -> dict:
         casecounts.rebuild(connection)  # and went uncounted
         deadlinecounts.rebuild(connection)
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
+    from putright.performance import revisions
+
+    revisions.ensure(connection)  # a change made while the triggers were off, or a flush, went unseen
     if made or lost:
         log.info("made the plain-SQL indexes and triggers that were missing", extra={"indexes": made, "triggers": sorted(lost)})
     return {"indexes": made, "triggers": sorted(lost)}
@@ -152,7 +155,7 @@ def before_migrate(sender, using="default", plan=None, **kwargs):
 def drop_trigger_functions(connection) -> None:
     """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
     the functions again)."""
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, stagemarks
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, revisions, stagemarks
     from putright.performance.triggers import WATCHED
 
     if connection.vendor != "postgresql":
@@ -161,5 +164,5 @@ def drop_trigger_functions(connection) -> None:
         for table in WATCHED:
             cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")
         for function in [*copies.FUNCTIONS, casecounts.FUNCTION, deadlinecounts.FUNCTION, *stagemarks.FUNCTIONS,
-                         *handlercopies.FUNCTIONS, *handlernames.FUNCTIONS]:
+                         *handlercopies.FUNCTIONS, *handlernames.FUNCTIONS, revisions.FUNCTION]:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")

@@ -105,6 +105,9 @@ def test_it_makes_as_many_queries_for_a_full_page_of_the_queue_as_for_one_case(
             extended_complaint(handler=handler, resident=(resident, other_resident, None)[i % 3], area=area, theme=theme, due=due)
 
     build(1)
+    # The first page after the fixtures made a service area and a theme reads the filters' options
+    # again (their revision changed: putright.performance.revisions); not what this counts.
+    staff_client.get(url)
     one, html = count_queries(staff_client, url)
     assert rows_shown(html) == 1, "the filter should match the case built"
 
@@ -121,6 +124,7 @@ def test_it_makes_as_many_queries_for_a_full_page_of_the_queue_as_for_one_case(
 
 def test_it_makes_the_same_queries_for_the_queue_whichever_kinds_of_case_are_on_it(staff_client, handler, resident):
     f.log_complaint(handler=handler, resident=resident)
+    staff_client.get("/cases/?cases=all")  # the filters' options read again once (a handler was made)
     one, _ = count_queries(staff_client, "/cases/?cases=all")
     f.log_service_request(resident=resident)
     f.log_compliment()

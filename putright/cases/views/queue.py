@@ -7,6 +7,7 @@ reference or UPRN (putright.cases.search); a reference that names one case opens
 """
 
 from django import forms
+from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from putright.cases import worklists
 from putright.cases.views import queue_filters, queue_indexes, queue_keyset, queue_links, queue_reads, queue_table, queue_themes
 from putright.cases.views.queue_links import SCOPES
 from putright.cases.views.queue_totals import NARROWING, STAGE_STATES, kept_due, kept_total
+from putright.performance import revisions
 from putright.performance.counting import Asked, ask, compile_counts, compiled_once
 from putright.rules import lifecycle
 from putright.rules.due import soon_until
@@ -88,10 +90,11 @@ class QueueFilter(forms.Form):
         required=False,
         choices=[("", "Any open"), ("all", "Any, including closed")] + [(s.value, STATE_LABELS[s].capitalize()) for s in State],
     )
-    service_area = forms.ModelChoiceField(required=False, queryset=ServiceArea.objects.all(), empty_label="Any")
-    theme = forms.ModelChoiceField(required=False, queryset=Theme.objects.all(), empty_label="Any")
-    handler = forms.ModelChoiceField(
-        required=False, queryset=User.objects.filter(is_active=True, role__in=["administrator", "manager", "handler"]).order_by("first_name", "username"),
+    # Checked against the options the process keeps, no lookup of their own (queue_filters).
+    service_area = queue_filters.KeptChoiceField("service_area", required=False, queryset=ServiceArea.objects.all(), empty_label="Any")
+    theme = queue_filters.KeptChoiceField("theme", required=False, queryset=Theme.objects.all(), empty_label="Any")
+    handler = queue_filters.KeptChoiceField(
+        "handler", required=False, queryset=User.objects.filter(is_active=True, role__in=["administrator", "manager", "handler"]).order_by("first_name", "username"),
         empty_label="Anyone",
     )
     due = forms.ChoiceField(required=False, choices=DUE_CHOICES, label="Due")
@@ -209,6 +212,12 @@ def filtered_cases(user, data, today, cal):
         qs = qs.filter(**open_only, next_deadline_by=today)
     elif due == "soon":
         qs = qs.filter(**open_only, next_deadline_by__gte=today, next_deadline_by__lte=soon_until(today, cal))
+    if due in ("today", "soon") and connections[qs.db].vendor == "postgresql":
+        # Said outright, though the dates imply it: "has a deadline" is the first term of the
+        # deadline indexes' order, and held to a value it lets PostgreSQL's plan for any dates
+        # (the one a prepared statement keeps) start at the first date, not read every overdue
+        # case first; without it "due soon"'s rows were planned again every request (1-1.8 ms).
+        qs = qs.filter(queue_keyset.EmptyIs(ExpressionWrapper(Q(next_deadline_by__isnull=True), output_field=BooleanField()), False))
     elif due == "extended":
         # Marked on the case by triggers (putright.performance.copies) and read from the index of
         # open extended cases, where looking for them read every open case.
@@ -288,7 +297,10 @@ def page_counts(user, data, cases, today, cal) -> Asked:
         }
 
     fixed = compiled_once(("queue", Case.objects.db, scope, handler.pk if handler else None, today, soon), build)
-    return ask(compile_counts({"total": kept_total(data, today, cal, user) or cases}), fixed, hazard_counts_compiled())
+    # With the revisions of the closure days and the filters' options, in the counts' snapshot:
+    # the page checks the ones it was built with (putright.performance.revisions).
+    return ask(compile_counts({"total": kept_total(data, today, cal, user) or cases}), fixed, hazard_counts_compiled(),
+               revisions.counted(Case.objects.db))
 
 
 def _scoped_data(request, form) -> dict:
@@ -313,7 +325,8 @@ def _scoped_data(request, form) -> dict:
 def queue(request):
     today = timezone.localdate()
     form = QueueFilter(request.GET or None)
-    data = _scoped_data(request, form)
+    with queue_filters.choices_kept() as relied:
+        data = _scoped_data(request, form)
     text = (data.get("q") or "").strip()
     if text and request.GET.get("open") != "0":
         reference = search.exact_reference(text)
@@ -344,11 +357,20 @@ def queue(request):
             cursor = lambda pk: Case.objects.using(paged.db).filter(pk=pk)  # noqa: E731
         else:
             cursor = lambda pk: themed.model.objects.using(paged.db).filter(theme=data["theme"], case_id=pk)  # noqa: E731
-        return queue_reads.Reads(counts, paged, ordering(data["sort"]), cursor)
+        # "Due today" or "due soon" by deadline: PostgreSQL's plan for any dates reads the range of
+        # the sort's index (filtered_cases says "has a deadline" for it), and is kept (the plans
+        # for the dates, expecting a case or two, were made again every request: 1-1.8 ms).
+        generic = data.get("due") in ("today", "soon") and data["sort"].lstrip("-") == "deadline" and not text and not data.get("theme")
+        return queue_reads.Reads(counts, paged, ordering(data["sort"]), cursor, generic)
 
     # The closure days, the counts, the filters' options and the page's rows: one round trip on
     # PostgreSQL (putright.cases.views.queue_reads).
     found = queue_reads.read_page(build, queue_filters.options_read(form), request.GET.get("page"), PAGE_SIZE, queue_keyset.position(request.GET))
+    if not queue_filters.current(relied, found.counted):
+        # The service area, theme or handler was checked against options changed since: the page
+        # again, the choice looked up in the database.
+        with queue_filters.choices_from_database():
+            return queue(request)
     cal, counted, page = found.cal, found.counted, found.page
     worklist = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("worklist:")}
     counts = {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("due:")}

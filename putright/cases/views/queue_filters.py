@@ -4,13 +4,23 @@ The service areas, themes and handlers they offer are read fresh in one query ev
 renamed theme or a new handler shows at once), sent with the queue's other reads
 (`options_read`); the query is compiled once per process, and the options' HTML is written again
 only when the rows read differ from the last ones.
+
+The service area, theme or handler a page is filtered by is checked against the options the
+process keeps (`KeptChoiceField`), not looked up in a statement of its own before the page's
+reads (a round trip on PostgreSQL): the page's counts then read the options' revision, and if it
+is not the one relied on, the page is made again with the choice checked by the database.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django import forms
 from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from putright.performance import revisions
 from putright.performance.compiled import Read, together
 
 _options: dict = {}
@@ -94,3 +104,63 @@ def written_out(form, rows=None) -> list[dict]:
         options = mark_safe("\n        ".join(f"{start} selected{end}" if value == current else start + end for value, start, end in pieces))
         filters.append({"id": field.auto_id, "name": field.html_name, "label": field.label, "options": options})
     return filters
+
+
+#: The revisions of the kept options a request's choices were checked against (None: each choice
+#: is looked up in the database, as Django's ModelChoiceField does).
+_relied: ContextVar[list | None] = ContextVar("queue_choices_relied", default=None)
+_database_only: ContextVar[bool] = ContextVar("queue_choices_database_only", default=False)
+
+
+@contextmanager
+def choices_kept():
+    """Within the block, a choice is checked against the options this process keeps where it can
+    be; yields the revisions of those options relied on (see `current`)."""
+    relied: list = []
+    token = _relied.set(None if _database_only.get() else relied)
+    try:
+        yield relied
+    finally:
+        _relied.reset(token)
+
+
+@contextmanager
+def choices_from_database():
+    """Within the block, every choice is looked up in the database."""
+    token = _database_only.set(True)
+    try:
+        yield
+    finally:
+        _database_only.reset(token)
+
+
+def current(relied: list, counted: dict) -> bool:
+    """Whether the kept options the choices were checked against are the ones the page's counts
+    saw (their revision, read in the counts' snapshot: putright.performance.revisions)."""
+    return all(token == counted.get(f"revision:{revisions.FILTER_OPTIONS}") for token in relied)
+
+
+class KeptChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField of the service areas, themes or handlers the queue offers, the choice
+    checked against the options kept by the process (inside `choices_kept`): the same answer as
+    its queryset's `get(pk=…)` while their revision is the one kept, without the round trip. The
+    object is the kept row's columns (others read if asked for); a choice not among them, text
+    that is not a plain whole number, or nothing kept: looked up in the database as before."""
+
+    def __init__(self, chosen: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chosen = chosen
+
+    def to_python(self, value):
+        relied = _relied.get()
+        kept = None if relied is None else revisions.kept(self.queryset.db, revisions.FILTER_OPTIONS)
+        text = "" if value in self.empty_values else str(value)
+        if kept is None or not (text.isascii() and text.isdigit()):
+            return super().to_python(value)
+        position, pk = CHOSEN.index(self.chosen), int(text)
+        for row in kept.value:
+            if row[0] == position and row[2] == pk:
+                relied.append(kept.token)
+                names = ["first_name", "last_name", "username"] if self.chosen == "handler" else ["name"]
+                return self.queryset.model.from_db(self.queryset.db, ["id", *names], [pk, *row[3 : 3 + len(names)]])
+        return super().to_python(value)  # not among them (or made since): the database says

@@ -69,7 +69,7 @@ EVERY_ORDERS = {
 #: The columns whose empty ones ("no deadline": most closed cases; "no resident") are read, deep in
 #: their group, from an index of that group alone in the order of the sort's terms after it, on
 #: PostgreSQL (queue_keyset.conditions' `apart`): `case_no_deadline_order` (date received, id) and
-#: `case_no_deadline_state_order` (state, id), performance migration 0020, and the primary key
+#: `case_no_deadline_state_order` (state, id), performance migration 0021, and the primary key
 #: (no resident: by id). PostgreSQL matches `x IS NULL` to the sort's index's "is empty" term, not
 #: to the column, so in the sort's own index the rest of the row was no range: "including closed"
 #: page 20,000 by "Next" read the 500,000 entries before it (23-45 ms). SQLite reads the group as

@@ -5,20 +5,21 @@ what a page waited for was seven round trips. So once Django's middleware has th
 the user, the page sends everything else it reads in one psycopg pipeline
 (putright.performance.compiled.together):
 
-- the landlord's closure days (the calendar),
-- the counting query: the total, the deadline counts, the worklist banners (`page_counts`),
-- the filters' options (`queue_filters.options_read`),
-- the page's rows, their ids its own subquery (`queue_table.page_read`).
+- the page's rows, their ids its own subquery (`queue_table.page_read`),
+- the counting query: the total, the deadline counts, the worklist banners (`page_counts`), and
+  the revisions of the closure days and of the filters' options (putright.performance.revisions).
 
-Two of them cannot be known for certain before the answers come back, so the page guesses and
+Two things cannot be known for certain before the answers come back, so the page guesses and
 checks, and asks again in the rare case the guess was wrong; what it shows is always worked out
 from what was read for it:
 
-- **The calendar.** "Due soon" ends two working days ahead, so the counts and that filter need
-  the closure days before they can be written. The page builds them with the closure days this
-  process read last (`calendar.last_read`), reads the days again in the same pipeline, and if
-  they differ (someone added a closure day) builds and sends its queries again with the days
-  just read. Nothing is kept across processes or shown from an old read.
+- **The calendar and the filters' options.** "Due soon" ends two working days ahead, so the
+  counts and that filter need the closure days before they can be written. The page builds them
+  with the closure days this process keeps, read after their revision, and the counts read the
+  revisions in their own snapshot: if the closure days' is another (someone added or took away
+  a closure day), the page reads the days again and builds and sends its queries again with
+  them. The same for the service areas, themes and handlers the filters offer: read again when
+  their revision is another. No page is shown from days or options older than its counts.
 - **The page number.** The paginator clamps a page past the last to the last, which needs the
   total. The page asks for the page number given (1 if it is not a number); if the total shows
   the paginator means another page, its rows are read again (a second round trip).
@@ -28,7 +29,7 @@ On SQLite, in the process, the same statements run one after another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from django.core.paginator import Page, Paginator
@@ -37,6 +38,7 @@ from django.db.models import QuerySet
 
 from putright.cases import calendar
 from putright.cases.views import queue_indexes, queue_keyset, queue_table
+from putright.performance import revisions
 from putright.performance.compiled import Read, together
 from putright.performance.counting import Asked
 from putright.rules.calendar import WorkingCalendar
@@ -53,6 +55,9 @@ class Reads:
     #: The row of `paged`'s model for a case id, to look a position's sort values up by
     #: (putright.cases.views.queue_keyset); None: this page is read by OFFSET only.
     cursor: Callable[[int], QuerySet] | None = None
+    #: The page's rows run with PostgreSQL's plan for any values (compiled.Read.generic): a
+    #: deadline filter by deadline, read from the sort's index range (queue.filtered_cases).
+    generic: bool = False
 
 
 @dataclass
@@ -98,7 +103,9 @@ def _counts_call(reads: Reads) -> Read:
 
 def _page_call(reads: Reads, number: int, size: int, keyset: tuple[str, list] | None = None) -> Read:
     read = queue_table.page_read(reads.paged, reads.order, (number - 1) * size, size, keyset)
-    return read if read is not None else _nothing(reads.paged.db)
+    if read is None:
+        return _nothing(reads.paged.db)
+    return replace(read, generic=True) if reads.generic else read
 
 
 def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) -> tuple[str, list] | None:
@@ -136,26 +143,37 @@ def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, 
     starts (queue_keyset): read from there, not past an OFFSET, when it can be. If that page
     comes back short of what the total says page `number` holds (the case was closed or moved
     since), the number's page is read by OFFSET instead (a second round trip)."""
-    guessed = calendar.last_read()
-    if guessed is None:  # this process's first read of the closure days: on its own
-        cal = calendar.landlord_calendar()
-    else:
-        cal = guessed[1]
+    using = options.using
+    days = revisions.kept(using, revisions.CLOSURE_DAYS)
+    if days is None:  # this process's first read of the closure days (or its revision unknown): on their own
+        days = _days(using)
+    chosen = revisions.kept(using, revisions.FILTER_OPTIONS)
     asked = asked_page(number)
+    cal = calendar.calendar_of(days.value)
     reads = build(cal)
     keyset = _keyset(reads, position, asked)
     # The page's rows first, then the counts: the server runs the statements in this order, and
     # one it runs while the client reads the answers before it shares the CPU with that (the
-    # rows of "My cases", last: 3.9 ms; first: 0.9, as alone).
-    days = [] if guessed is None else [(calendar.CLOSURE_DAYS, "rows", ())]
-    rows, counts_rows, options_rows, *days = together(_page_call(reads, asked, size, keyset), _counts_call(reads), options, *days)
-    if days and tuple(days[0]) != guessed[0]:  # a closure day added or taken away: again, with the days just read
-        cal = calendar.calendar_of(days[0])
+    # rows of "My cases", last: 3.9 ms; first: 0.9, as alone). The counts carry the revisions.
+    rows, counts_rows = together(_page_call(reads, asked, size, keyset), _counts_call(reads))
+    counted = reads.counts.answer(counts_rows)
+    if days.token and not revisions.current(days, counted, revisions.CLOSURE_DAYS):
+        # A closure day added or taken away since this process read them: again, with the days
+        # read now (a revision unknown: the days were read just before, as the page used to).
+        days = _days(using)
+        cal = calendar.calendar_of(days.value)
         reads = build(cal)
         rows, counts_rows = together(_page_call(reads, asked, size, keyset), _counts_call(reads))
-    counted = reads.counts.answer(counts_rows)
+        counted = reads.counts.answer(counts_rows)
+    if not revisions.current(chosen, counted, revisions.FILTER_OPTIONS):  # a service area, theme or handler changed
+        chosen, _ = revisions.read(using, revisions.FILTER_OPTIONS, options)
     page = CountedPaginator(reads.paged, size, count=counted["total"]).get_page(number)
     if page.number != asked or _short(keyset, rows, page, size):  # past the last page (or below the first): the paginator's page
         rows = together(_page_call(reads, page.number, size))[0]
     page.object_list = rows
-    return Answered(cal, counted, page, options_rows)
+    return Answered(cal, counted, page, chosen.value)
+
+
+def _days(using: str) -> revisions.Kept:
+    """The closure days, read after their revision and kept with it."""
+    return revisions.read(using, revisions.CLOSURE_DAYS, (calendar.CLOSURE_DAYS, "rows", ()))[0]

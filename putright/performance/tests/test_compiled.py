@@ -111,3 +111,37 @@ def test_answers_asked_ahead_are_taken_once_and_only_for_the_same_values(handler
             assert len(asked) == ahead + 2
         assert by_resident.rows(resident.pk) == [(one.pk,)]  # after the block: asked
         assert len(asked) == ahead + 3
+
+
+def test_a_read_marked_generic_gives_what_it_gives_unmarked_with_the_others_in_their_places(handler, resident):
+    from putright.performance.compiled import Read, together
+
+    case = f.log_complaint(handler=handler, actor=handler, resident=resident)
+    refs = Compiled(lambda reference: Case.objects.filter(reference=reference).values_list("id"), str)
+    ids = Read.of(Case.objects.filter(resident=resident).values_list("id", "reference"), prepare=True)
+    marked = Read.of(Case.objects.filter(resident=resident).values_list("id", "reference"), prepare=True)
+    marked = Read(marked.sql, marked.params, marked.using, marked.prepare, marked.convert, generic=True)
+    got = together((refs, "rows", (case.reference,)), marked, ids, marked)
+    assert got == [[(case.pk,)], [(case.pk, case.reference)], [(case.pk, case.reference)], [(case.pk, case.reference)]]
+    assert together(marked) == [[(case.pk, case.reference)]]
+
+
+def test_a_read_marked_generic_runs_with_the_plan_for_any_values_and_the_setting_is_put_back():
+    """PostgreSQL: the marked statement alone runs with `force_generic_plan`; the statements after
+    it, and the rest of the transaction (a test's, or a request's under ATOMIC_REQUESTS), with the
+    setting as it was."""
+    from django.db import connection
+
+    from putright.performance.compiled import Read, together
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    setting = "SELECT current_setting('plan_cache_mode')"
+    with connection.cursor() as cursor:
+        cursor.execute(setting)
+        (before,), = cursor.fetchall()
+        assert before != "force_generic_plan"
+        during, after = together(Read(setting, (), generic=True), Read(setting, ()))
+        cursor.execute(setting)
+        assert cursor.fetchall() == [(before,)]
+    assert during == [("force_generic_plan",)] and after == [(before,)]

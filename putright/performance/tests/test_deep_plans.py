@@ -2,7 +2,7 @@
 no deadline and no resident (putright.cases.views.queue_keyset, queue_indexes.EMPTY_APART):
 
 - On PostgreSQL a "Next" page inside the "no deadline" group of every case reads the group's own
-  index (performance migration 0020) from its position, and inside the "no resident" group the
+  index (performance migration 0021) from its position, and inside the "no resident" group the
   primary key: the sort's own index had no range there (PostgreSQL matches `x IS NULL` to its
   boolean first term) and read the group from its start (page 20,000: 500,000 entries).
 - A keyset page's branches are read nearest first and stop at the page: the next state's cases

@@ -15,7 +15,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("performance", "0020_no_deadline_orders"),
+        ("performance", "0021_no_deadline_orders"),
     ]
 
     operations = [

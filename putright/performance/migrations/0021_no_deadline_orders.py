@@ -35,6 +35,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("performance", "0019_handler_order")]
+    dependencies = [("performance", "0020_revisions")]
 
     operations = [migrations.RunPython(make, drop)]
