@@ -233,10 +233,22 @@ def theme_rows(user, data):
     case_theme_open_received), each with its case's stage, deadline and handler copied by
     triggers. A page reads 25 index entries (a few more with a stage or handler by date) and the
     total counts one range of one, where the cases' own query looked up each of the theme's open
-    cases and sorted them all. None for any other filter or sort: `filtered_cases` answers those
-    (the theme's open cases looked up by id)."""
-    order = THEME_SORTS.get(data.get("sort", DEFAULT_SORT))
-    if not data.get("theme") or data.get("state") or order is None:
+    cases and sorted them all. With "including closed" and nothing else, every case of the theme
+    by date received (case_theme_received). None for any other filter or sort: `filtered_cases`
+    answers those (the theme's open cases looked up by id)."""
+    sort = data.get("sort", DEFAULT_SORT)
+    order = THEME_SORTS.get(sort)
+    if not data.get("theme") or order is None:
+        return None
+    if data.get("state") == "all":
+        # Every case of the theme, open or closed, by date received (case_theme_received: the
+        # rows carry the date): where paging the sort's index of every case would read every case
+        # received before the theme's first, for a theme given only to recent cases. Not with
+        # another filter: the rows carry no handler, stage or deadline once their case is closed.
+        if sort not in ("received", "-received") or queue_themes.counted_rows(user, data) is None:
+            return None
+        return Case.themes.through.objects.filter(theme=data["theme"]).order_by(*order)
+    if data.get("state"):
         return None
     if any(data.get(name) for name in NARROWING if name not in ("theme", "stage", "handler")):
         return None

@@ -21,7 +21,7 @@ from putright.cases.calendar import landlord_calendar
 from putright.cases.models import Case, CaseTheme, Theme
 from putright.cases.tests import factories as f
 from putright.cases.tests.test_queue_keyset import _today_and_size, shown, walk  # noqa: F401 (fixture)
-from putright.cases.views import queue_indexes
+from putright.cases.views import queue, queue_indexes
 from putright.cases.views.queue import filtered_cases
 from putright.performance.tests.test_open_orders import (  # noqa: F401 (fixtures)
     SORTS,
@@ -99,7 +99,7 @@ def test_the_cases_order_and_total_are_the_query_s_as_written(sort, closed_too, 
     assert min(sizes) > 1 and max(sizes) > 25, sizes  # something to put in order
 
 
-@pytest.mark.parametrize("sort", ["handler", "-handler", "deadline", "-state", "resident", "-received"])
+@pytest.mark.parametrize("sort", ["handler", "-handler", "deadline", "-state", "resident", "received", "-received"])
 def test_next_and_previous_give_the_page_number_s_pages(sort, closed_too, handler, client):
     client.force_login(handler)
     for query in ("cases=mine&state=all", "cases=mine&state=closed", f"cases=all&state=all&theme={closed_too.pk}"):
@@ -183,7 +183,7 @@ def test_a_page_reads_the_handler_s_entries_in_order_not_sorted(sort, closed_too
                 assert queue_indexes.ONE_HANDLER_EVERY[sort] in shown_plan, (query, state, shown_plan)
 
 
-@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("sort", [sort for sort in SORTS if sort.lstrip("-") != "received"])  # (by date: its rows, below)
 def test_a_theme_with_closed_cases_reads_the_sort_s_index_probing_the_theme(sort, closed_too, handler, client):
     client.force_login(handler)
     client.get("/cases/")
@@ -196,3 +196,22 @@ def test_a_theme_with_closed_cases_reads_the_sort_s_index_probing_the_theme(sort
         if connection.vendor == "sqlite":
             assert queue_indexes.EVERY_ORDERS[sort] in shown_plan, (state, shown_plan)
             assert "cases_case_themes_case_id_theme_id" in shown_plan, (state, shown_plan)  # probed by case
+
+
+@pytest.mark.parametrize("sort", ["received", "-received"])
+def test_a_theme_with_closed_cases_by_date_received_is_paged_from_its_rows(sort, closed_too, handler, client):
+    """The theme's rows carry the date received: one range of `case_theme_received`, where the
+    sort's index of every case would read every case received before the theme's first."""
+    client.force_login(handler)
+    client.get("/cases/")
+    url = f"/cases/?cases=all&state=all&theme={closed_too.pk}&sort={sort}"
+    for state in STATES:
+        planted(state)
+        captured = captured_get(client, url)
+        (sql, params), = captured.matching('FROM "cases_case_themes"', "ORDER BY", "LIMIT")
+        shown_plan = plan(sql, params)
+        assert "case_theme_received" in shown_plan, (state, shown_plan)
+        assert "TEMP B-TREE" not in shown_plan and "Sort" not in shown_plan, (state, shown_plan)
+    # Not with another filter: the rows carry no handler once their case is closed.
+    assert queue.theme_rows(handler, {"cases": "mine", "state": "all", "theme": closed_too, "sort": sort}) is None
+    assert queue.theme_rows(handler, {"cases": "all", "state": "all", "theme": closed_too, "sort": "resident"}) is None
