@@ -58,7 +58,8 @@ def walk(client, base: str):
     seen = [rows]
     while context["next_href"]:
         href = context["next_href"]
-        assert re.search(rf"&page={number + 1}&after={rows[-1]}$", href), href
+        position = "" if "q=" in base else f"&after={rows[-1]}"  # a search pages by the page number
+        assert re.search(rf"&page={number + 1}{position}$", href), href
         number, _, rows, context = shown(client, link(context, "next_href"))
         typed = shown(client, f"{base}&page={number}")
         assert (number, rows) == (typed[0], typed[2]), href
@@ -67,7 +68,7 @@ def walk(client, base: str):
     while context["previous_href"]:
         href = context["previous_href"]
         number, _, rows, context = shown(client, link(context, "previous_href"))
-        if number > 1:
+        if number > 1 and "q=" not in base:
             assert f"&before={seen[number][0]}" in href
         assert rows == seen[number - 1], href
     assert number == 1
@@ -195,6 +196,7 @@ def test_a_search_pages_by_the_page_number(staff_client, handler, resident):
 
     with connection.execute_wrapper(lambda execute, sql, params, many, ctx: statements.append(sql) or execute(sql, params, many, ctx)):
         number, _, rows, _ = shown(staff_client, "/cases/" + context["next_href"])
+    assert "after=" not in context["next_href"]  # nothing in the link the page would not use
     assert [sql for sql in statements if "OFFSET" in sql]
     assert not any(re.search(r"\(\(.*received_on.*\), \(.*\"id\"\)\) > \(", sql) for sql in statements), statements
     assert (number, rows) == shown(staff_client, "/cases/?q=Patel&state=all&cases=all&sort=received&page=2")[::2][:2]

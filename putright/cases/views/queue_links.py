@@ -60,12 +60,13 @@ def _joined(parts: dict, key: str | None = None, value=None) -> str:
     return "&".join(part for part in parts.values() if part)
 
 
-def pages(query: str, page) -> dict:
+def pages(query: str, page, positioned: bool = True) -> dict:
     """The "Previous" and "Next" links of `page` (a Page of the queue's rows, each with its `pk`):
     each the page number, and where it starts: after the last case shown, before the first
     (putright.cases.views.queue_keyset). Only the case's id: no sort value goes in a URL. The
-    first page's link carries no position (its 25 entries are read from the start anyway)."""
-    rows = page.object_list
+    first page's link carries no position (its 25 entries are read from the start anyway), and
+    nor does a search's (`positioned` false: its pages are read by the page number)."""
+    rows = page.object_list if positioned else []
     out = {"previous_href": None, "next_href": None}
     if page.has_previous():
         number = page.previous_page_number()
@@ -88,4 +89,4 @@ def links(get, data, page=None) -> dict:
     due_links = {due: f"?cases={data['cases']}&due={due}" for due in ("overdue", "today", "soon")}
     query = _joined(parts)
     return {"query": query, "scope_links": scope_links, "due_links": due_links, "headings": _headings(parts, data["sort"]),
-            **(pages(query, page) if page is not None else {})}
+            **(pages(query, page, positioned=not (data.get("q") or "").strip()) if page is not None else {})}
