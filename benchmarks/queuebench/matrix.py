@@ -56,6 +56,9 @@ def filters(me) -> list[tuple[str, dict]]:
         ("incl. closed + mine", {"state": "all", "cases": "mine"}),
         (f"incl. closed + theme: {theme.name}", {"state": "all", "theme": theme.pk}),
         ("state closed + kind: complaint", {"state": "closed", "kind": "complaint"}),
+        # One handler's cases with closed ones: read after the handler in the sort's order.
+        (f"incl. closed + handler: {other.username}", {"state": "all", "handler": other.pk}),
+        ("state closed + mine", {"state": "closed", "cases": "mine"}),
         # A search looks through every case, open or closed, unless told otherwise (as typed).
         (f"search: postcode '{postcode}'", {"q": postcode}),
         # Part of a name every benchmark resident has: the most residents a search can find.

@@ -36,6 +36,8 @@ def _indexes() -> list[tuple[str, str, str, str]]:
         ("putright.performance.migrations.0015_open_orders_with_filters", set()),
         ("putright.performance.migrations.0016_stage_update_owed_open", set()),
         ("putright.performance.migrations.0019_handler_order", set()),
+        ("putright.performance.migrations.0023_one_handler_every_case", set()),
+        ("putright.performance.migrations.0024_theme_received_order", set()),
     ):
         for row in importlib.import_module(module).INDEXES:
             name, table, columns, where = (*row, "")[:4]

@@ -162,12 +162,15 @@ def filtered_cases(user, data, today, cal):
     elif state:
         # An open state with is_open too: the indexes of open cases answer it (queue_indexes).
         qs = qs.filter(state=state, **({"is_open": True} if lifecycle.is_open(State(state)) else {}))
-        if not lifecycle.is_open(State(state)) and (data.get("sort") or DEFAULT_SORT).lstrip("-") == "deadline":
+        one_handler = data.get("cases") == "mine" or data.get("handler")
+        if not lifecycle.is_open(State(state)) and not one_handler and (data.get("sort") or DEFAULT_SORT).lstrip("-") == "deadline":
             # A closed state has no next deadline (it has none to come: lifecycle.deadline_field).
             # Said, its cases by deadline are read from the "no deadline" end of the sort's index,
             # where both databases read the 23,000 open cases with one first, looking each up
             # (50-90 ms on SQLite at a million cases). Not by state: SQLite then sorted the state's
-            # cases (it has no range of "state, (x IS NULL), x" for "x IS NULL" alone).
+            # cases (it has no range of "state, (x IS NULL), x" for "x IS NULL" alone). Not one
+            # handler's: their cases by deadline are read in order from their own index
+            # (queue_indexes.ONE_HANDLER_EVERY), which SQLite would sort with it said.
             qs = qs.filter(next_deadline_by__isnull=True)
     else:
         qs = qs.filter(is_open=True)
@@ -194,7 +197,10 @@ def filtered_cases(user, data, today, cal):
     themed_open = False
     if data.get("theme"):
         if state == "all" or (state and not lifecycle.is_open(State(state))):
-            # Most cases are closed: start from the theme's cases.
+            # Every case, or a closed state's: the theme's rows joined, probed by case for each
+            # entry of the sort's index (of every case, or of one handler's) read in order: a theme
+            # is on one case in thirteen, so page 1 reads about 330 entries (queue_indexes); the
+            # total from the theme's rows (queue_themes.counted_rows).
             qs = qs.filter(themes=data["theme"])
         else:
             # The theme's open cases, from the index of case themes whose case is open (the mark
@@ -246,10 +252,22 @@ def theme_rows(user, data):
     case_theme_open_received), each with its case's stage, deadline and handler copied by
     triggers. A page reads 25 index entries (a few more with a stage or handler by date) and the
     total counts one range of one, where the cases' own query looked up each of the theme's open
-    cases and sorted them all. None for any other filter or sort: `filtered_cases` answers those
-    (the theme's open cases looked up by id)."""
-    order = THEME_SORTS.get(data.get("sort", DEFAULT_SORT))
-    if not data.get("theme") or data.get("state") or order is None:
+    cases and sorted them all. With "including closed" and nothing else, every case of the theme
+    by date received (case_theme_received). None for any other filter or sort: `filtered_cases`
+    answers those (the theme's open cases looked up by id)."""
+    sort = data.get("sort", DEFAULT_SORT)
+    order = THEME_SORTS.get(sort)
+    if not data.get("theme") or order is None:
+        return None
+    if data.get("state") == "all":
+        # Every case of the theme, open or closed, by date received (case_theme_received: the
+        # rows carry the date): where paging the sort's index of every case would read every case
+        # received before the theme's first, for a theme given only to recent cases. Not with
+        # another filter: the rows carry no handler, stage or deadline once their case is closed.
+        if sort not in ("received", "-received") or queue_themes.counted_rows(user, data) is None:
+            return None
+        return Case.themes.through.objects.filter(theme=data["theme"]).order_by(*order)
+    if data.get("state"):
         return None
     if any(data.get(name) for name in NARROWING if name not in ("theme", "stage", "handler")):
         return None

@@ -23,7 +23,7 @@ looked up by id and all of them sorted for every page.
 
 The total is counted from the theme rows alone when nothing else filters the cases but a stage, a
 handler or "My cases" (`counted_rows`): one range of `case_theme_open` (0.2 ms), not the theme's
-cases looked up. With a handler ("My cases" included) the theme's rows of that handler are few:
+cases looked up; with "including closed" and nothing else, the theme's every row. With a handler ("My cases" included) the theme's rows of that handler are few:
 they are looked up and sorted, as before.
 """
 
@@ -99,8 +99,15 @@ def counted_rows(user, data: dict) -> QuerySet | None:
     """The theme rows that give the queue's total, when nothing but a stage, a handler or "My
     cases" narrows the theme's open cases (each row is one open case: the cases' own count would
     look each up); None otherwise."""
-    if not data.get("theme") or data.get("state"):
+    if not data.get("theme"):
         return None
-    if any(data.get(name) for name in NARROWING if name not in ON_ROWS):
+    if data.get("state") == "all":
+        # Every case the theme was given to, open or closed: each its one row (75,000 for a theme
+        # at a million cases: 2 ms on SQLite, 4-6 on PostgreSQL, where the cases joined took 70 and
+        # 190). The rows carry no handler once their case is closed: with anything else, None.
+        if data.get("cases") == "mine" or any(data.get(name) for name in NARROWING if name != "theme"):
+            return None
+        return Case.themes.through.objects.filter(theme=data["theme"])
+    if data.get("state") or any(data.get(name) for name in NARROWING if name not in ON_ROWS):
         return None
     return open_rows(user, data)

@@ -92,9 +92,9 @@ def test_the_pages_show_those_cases_with_that_total(url, themed, handler, client
 
 
 def test_the_total_is_counted_from_the_theme_rows_only_when_they_carry_every_filter(themed, handler, other_handler):
-    for same in ({}, {"stage": "2"}, {"cases": "mine"}, {"handler": other_handler}, {"sort": "resident"}):
+    for same in ({}, {"stage": "2"}, {"cases": "mine"}, {"handler": other_handler}, {"sort": "resident"}, {"state": "all"}):
         assert queue_themes.counted_rows(handler, {"cases": "all", "theme": themed, **same}) is not None, same
-    for other in ({"state": "all"}, {"state": "stage1_logged"}, {"due": "overdue"}, {"kind": "complaint"}, {"q": "Patel"},
+    for other in ({"state": "all", "cases": "mine"}, {"state": "all", "kind": "complaint"}, {"state": "stage1_logged"}, {"due": "overdue"}, {"kind": "complaint"}, {"q": "Patel"},
                   {"service_area": object()}, {"theme": None}):
         assert queue_themes.counted_rows(handler, {"cases": "all", "theme": themed, **other}) is None, other
 
