@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone

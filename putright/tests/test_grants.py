@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from putright.cases import actions
-from putright.cases.tests.factories import ack_kwargs, complaint_at
+from putright.cases.tests.factories import complaint_at
 from putright.cases.views.case import STEPS as CASE_STEPS
 from putright.letters.models import Letter
 from putright.ombudsman import actions as ombudsman_actions

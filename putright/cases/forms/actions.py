@@ -3,7 +3,6 @@ at that step, and calls the service function; the service decides."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from django import forms
 from django.utils import timezone

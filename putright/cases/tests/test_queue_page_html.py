@@ -10,7 +10,6 @@ import re
 import pytest
 from django.http import QueryDict
 from django.template import engines
-from django.utils import timezone
 
 from putright.cases.tests import factories as f
 from putright.cases.views import queue_links

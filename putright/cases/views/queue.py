@@ -12,17 +12,15 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from putright.accounts.models import User
+from putright.accounts.models import Role, User
+from putright.cases import search, worklists
 from putright.cases.access import staff_view
-from putright.accounts.models import Role
-from putright.cases import search
 from putright.cases.models import Case, ServiceArea, Stage, Theme
-from putright.hazards.queries import compiled_counts as hazard_counts_compiled
-from putright.ombudsman.views import review_counts, review_querysets
-from putright.cases import worklists
 from putright.cases.views import queue_filters, queue_indexes, queue_keyset, queue_links, queue_reads, queue_table, queue_themes
 from putright.cases.views.queue_links import SCOPES
 from putright.cases.views.queue_totals import NARROWING, STAGE_STATES, kept_due, kept_total
+from putright.hazards.queries import compiled_counts as hazard_counts_compiled
+from putright.ombudsman.views import review_counts, review_querysets
 from putright.performance import revisions
 from putright.performance.counting import Asked, ask, compile_counts, compiled_once
 from putright.rules import lifecycle

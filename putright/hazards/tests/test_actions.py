@@ -17,7 +17,7 @@ from putright.residents.models import Adjustment, AdjustmentKind
 from putright.rules.errors import RuleViolation
 from putright.rules.hazards import local_moment
 
-from .helpers import AWARE, damp, raise_damp
+from .helpers import damp, raise_damp
 
 pytestmark = pytest.mark.django_db
 

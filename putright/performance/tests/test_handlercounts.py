@@ -28,7 +28,6 @@ from putright.performance.models import DeadlineCount, HandlerDeadlineCount
 from putright.performance.tests.test_tallies import history
 from putright.reports.tests.histories import load
 from putright.rules.due import soon_until
-from putright.rules.lifecycle import State
 
 pytestmark = pytest.mark.django_db
 
