@@ -130,7 +130,7 @@ def fold(connection, table: str, keys: str, values: str | None = None, params=()
         cursor.execute(f"SELECT 1 FROM (SELECT {values}, COUNT(*) AS n, SUM(delta) AS total FROM {table} GROUP BY {by}) AS kept "
                        f"WHERE n > 1 OR total = 0 LIMIT 1", list(params))
         if cursor.fetchone() is None:
-            return {"rows": 0}
+            return {"rows": 0, **shrink(connection, table)}
         if connection.vendor == "postgresql":
             # The rows summed are exactly the rows deleted; rows added meanwhile stay.
             cursor.execute(
@@ -138,7 +138,7 @@ def fold(connection, table: str, keys: str, values: str | None = None, params=()
                 f"INSERT INTO {table} ({keys}, delta) SELECT {values}, SUM(delta) FROM gone "
                 f"GROUP BY {by} HAVING SUM(delta) <> 0", list(params)
             )
-            return {"rows": cursor.rowcount}
+            return {"rows": cursor.rowcount, **shrink(connection, table)}
         with transaction.atomic(using=connection.alias):
             cursor.execute(f"SELECT MAX(id) FROM {table}")
             last = cursor.fetchone()[0]
@@ -150,6 +150,29 @@ def fold(connection, table: str, keys: str, values: str | None = None, params=()
             marks = ", ".join(["%s"] * (keys.count(",") + 2))
             cursor.executemany(f"INSERT INTO {table} ({keys}, delta) VALUES ({marks})", sums)
             return {"rows": len(sums)}
+
+
+#: A kept table this big is mostly the space of rows folded away (folded, one holds a few thousand
+#: rows at most: well under a megabyte).
+BLOATED_BYTES = 8 * 1024 * 1024
+
+
+def shrink(connection, table: str) -> dict:
+    """PostgreSQL, outside a transaction: write `table` again, small, when it is BLOATED_BYTES or
+    more. A bulk write (an import, a million cases closed by hand) leaves a +1/-1 row a case, and
+    once folded their space stays in the table: every page's total read it all. After a fresh
+    million-case build the counts by state were 130 MB for their 180 rows, and "all open" took
+    84 ms on PostgreSQL where the folded rows alone take a fraction of one. VACUUM FULL holds the
+    table against writers while it copies the live rows (a case changed meanwhile waits for it,
+    a fraction of a second, once); a plain VACUUM frees the space but keeps the pages."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s)", [table])
+        if cursor.fetchone()[0] < BLOATED_BYTES:
+            return {}
+        cursor.execute(f"VACUUM (FULL, ANALYZE) {table}")
+    return {"shrunk": table}
 
 
 class Kept:

@@ -211,3 +211,23 @@ def test_area_totals_are_kept_and_equal_the_live_count(client, manager, handler,
     client.force_login(manager)
     html = client.get(f"/cases/?cases=all&state=closed&service_area={area.pk}").content.decode()
     assert int(re.search(r'<p class="govuk-body" id="total"><strong>(\d+)</strong>', html)[1]) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps a table's pages after its rows are deleted")
+@pytest.mark.django_db(transaction=True)
+def test_a_table_a_bulk_write_left_big_is_written_again_small_when_folded():
+    """A bulk write leaves a +1/-1 row a case; folded, their space stayed in the table and every
+    page's total read it all (130 MB for 180 rows after a million-case build: 84 ms a page)."""
+    with connection.cursor() as cursor:  # as an import of 100,000 cases, then a case closed each
+        cursor.execute(f"INSERT INTO {casecounts.TABLE} (kind, state, is_open, service_area_id, delta) "
+                       "SELECT 'complaint', CASE WHEN g % 2 = 0 THEN 'closed' ELSE 'stage1_acknowledged' END, g % 2 = 1, NULL, "
+                       "CASE WHEN g <= 100000 THEN 1 ELSE -1 END FROM generate_series(1, 200000) AS g")
+        cursor.execute("SELECT pg_relation_size(%s)", [casecounts.TABLE])
+        assert cursor.fetchone()[0] >= casecounts.BLOATED_BYTES
+    assert casecounts.compact()["shrunk"] == casecounts.TABLE
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s)", [casecounts.TABLE])
+        assert cursor.fetchone()[0] < 64 * 1024
+        cursor.execute(f"SELECT state, SUM(delta) FROM {casecounts.TABLE} GROUP BY state")
+        assert cursor.fetchall() == []  # every +1 met its -1
+    assert "shrunk" not in casecounts.compact()  # small now: left alone
