@@ -105,12 +105,16 @@ class HandlerCaseCount(models.Model):
 
 
 class ThemeCaseCount(models.Model):
-    """A change to the number of cases given a theme (open or closed): +1 or -1 a row, written by
-    database triggers on the case themes (putright.performance.themecounts), folded into one row a
-    theme by the worker. A theme's cases are the sum of its rows. Derived data, never edited."""
+    """A change to the number of cases given a theme in a state: +1 or -1 a row, written by
+    database triggers on the case themes and the cases (putright.performance.themecounts), folded
+    into one row a theme and state by the worker. A theme's cases in a state are the sum of its
+    rows. Derived data, never edited."""
 
     theme = models.BigIntegerField()
+    state = models.CharField(max_length=30)
+    is_open = models.BooleanField()
     delta = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["theme", "delta"], name="theme_case_count_theme")]
+        # A theme's counts add up their own rows: read from the index alone.
+        indexes = [models.Index(fields=["theme", "state", "is_open", "delta"], name="theme_case_count_state")]

@@ -175,5 +175,5 @@ def drop_trigger_functions(connection) -> None:
             cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")
         for function in [*copies.FUNCTIONS, casecounts.FUNCTION, deadlinecounts.FUNCTION, *stagemarks.FUNCTIONS,
                          *handlercopies.FUNCTIONS, *handlernames.FUNCTIONS, revisions.FUNCTION, handlerstates.FUNCTION,
-                         themecounts.FUNCTION]:
+                         *themecounts.FUNCTIONS]:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")

@@ -1,7 +1,7 @@
 """The queue's totals read from counts kept by database triggers, not counted live: by state
 (putright.performance.casecounts) and open cases by deadline day (.deadlinecounts), for
 everyone's cases with no other filter, a user's own open cases by deadline day, one handler's
-cases by state (.handlerstates) and a theme's every case (.themecounts) (docs/performance.md,
+cases by state (.handlerstates) and a theme's cases by state (.themecounts) (docs/performance.md,
 the queue's table)."""
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def kept_total(data, today, cal, user=None) -> Kept | None:
     `user`'s own open cases ("My cases"), alone or overdue, due today or due soon. Everyone's by
     kind or stage (with a state or not) from the counts kept by kind and state. One handler's
     ("My cases" or a chosen handler) with a state, or every state, from the counts kept by handler
-    and state; a theme's every case ("including closed") from the counts kept by theme."""
+    and state; a theme's every case ("including closed"), or its cases of a state, from the counts
+    kept by theme and state."""
     state, due = data.get("state"), data.get("due")
     if data.get("theme"):
         return _kept_theme(data)
@@ -57,13 +58,16 @@ def kept_total(data, today, cal, user=None) -> Kept | None:
 
 
 def _kept_theme(data) -> Kept | None:
-    """A theme's every case, open or closed, with nothing else narrowing: as `filtered_cases`
-    filters them (every case given the theme)."""
-    others = any(data.get(name) for name in NARROWING if name != "theme")
-    if data.get("state") != "all" or others or data.get("cases") != "all":
+    """A theme's every case ("including closed") or its cases of one state, everyone's, with
+    nothing else narrowing: as `filtered_cases` filters them (an open state: the open ones). A
+    theme's open cases are one range of the index of open theme rows (queue_themes.counted_rows)."""
+    state = data.get("state")
+    if not state or data.get("cases") != "all" or any(data.get(name) for name in NARROWING if name != "theme"):
         return None
-    theme = data["theme"]
-    return KeptForTheme(getattr(theme, "pk", theme))
+    theme = getattr(data["theme"], "pk", data["theme"])
+    if state == "all":
+        return KeptForTheme(theme)
+    return KeptForTheme(theme, [state], open=lifecycle.is_open(State(state)))
 
 
 def _kept_handler(data, today, cal, user) -> Kept | None:

@@ -51,8 +51,12 @@ def assert_counts_agree(*users) -> None:
         assert kept == {"all": mine.count(), "open": mine.filter(is_open=True).count(),
                         "two": mine.filter(state__in=["closed", "stage1_acknowledged"]).count(),
                         **{s: mine.filter(state=s).count() for s in STATES}}, handler
-    themes = list(Theme.objects.values_list("pk", flat=True))
-    assert count_each({str(t): KeptForTheme(t) for t in themes}) == {str(t): CaseTheme.objects.filter(theme=t).count() for t in themes}
+    for theme in Theme.objects.values_list("pk", flat=True):
+        rows = CaseTheme.objects.filter(theme=theme)
+        kept = count_each({"all": KeptForTheme(theme), "open": KeptForTheme(theme, open=True),
+                           **{s: KeptForTheme(theme, [s]) for s in STATES}})
+        assert kept == {"all": rows.count(), "open": rows.filter(case__is_open=True).count(),
+                        **{s: rows.filter(case__state=s).count() for s in STATES}}, theme
     assert handlerstates.agree() and themecounts.agree()
 
 
@@ -60,7 +64,8 @@ def test_an_import_and_every_step_of_the_service_path_keep_them_true(handler, ot
     load([r for r in history(5, 30) if dt.date.fromisoformat(max(v for k, v in r.items() if k.endswith("_on") and v)) <= f.TODAY])
     assert CaseTheme.objects.exists()
     assert not HandlerCaseCount.objects.exists()  # imported cases have no handler yet
-    assert ThemeCaseCount.objects.count() == len(set(CaseTheme.objects.values_list("theme_id", flat=True)))  # folded: one a theme
+    # Folded: one a theme and state.
+    assert ThemeCaseCount.objects.count() == len(set(CaseTheme.objects.values_list("theme_id", "case__state", "case__is_open")))
     assert_counts_agree(handler)
     imported = list(Case.objects.filter(is_open=True).order_by("id"))
     assert len(imported) >= 4
@@ -75,7 +80,15 @@ def test_an_import_and_every_step_of_the_service_path_keep_them_true(handler, ot
         case.themes.add(theme, through_defaults=CaseTheme.defaults_for(case))
         assert_counts_agree()
     case = f.complaint_at("refused", handler=handler, resident=resident)
-    actions.reopen(case, reason="Refused in error.", actor=manager)
+    case.themes.add(theme, through_defaults=CaseTheme.defaults_for(case))
+    actions.reopen(case, reason="Refused in error.", actor=manager)  # its theme's count moves to the state reopened
+    assert_counts_agree()
+    assert Case.objects.get(pk=case.pk).is_open
+    logged = f.log_complaint(handler=handler, actor=handler, resident=resident, themes=[theme])
+    logged = actions.acknowledge(logged, actor=handler, today=f.ACKNOWLEDGED, **f.ack_kwargs())
+    assert_counts_agree()
+    actions.withdraw(logged, withdrawn_on=f.TODAY, reason="Resolved.", actor=handler, today=f.TODAY)  # logged, acknowledged, withdrawn
+    assert CaseTheme.objects.filter(theme=theme, case__state="withdrawn").exists()
     assert Case.objects.get(pk=case.pk).is_open
     f.log_complaint(handler=handler, actor=handler, resident=resident, themes=[theme])
     f.log_service_request()
@@ -83,7 +96,7 @@ def test_an_import_and_every_step_of_the_service_path_keep_them_true(handler, ot
     assert handlerstates.compact()["rows"] and themecounts.compact()["rows"]
     # One row a handler, state and openness; one a theme.
     assert HandlerCaseCount.objects.count() == len(set(Case.objects.exclude(handler=None).values_list("handler_id", "state", "is_open")))
-    assert ThemeCaseCount.objects.count() == len(set(CaseTheme.objects.values_list("theme_id", flat=True)))
+    assert ThemeCaseCount.objects.count() == len(set(CaseTheme.objects.values_list("theme_id", "case__state", "case__is_open")))
     assert handlerstates.compact() == themecounts.compact() == {"rows": 0}  # nothing to fold: nothing written
     assert_counts_agree()
 
@@ -122,6 +135,19 @@ def test_re_allocating_removing_the_handler_and_deleting_move_and_take_off_the_c
         cursor.execute("DELETE FROM cases_case_themes WHERE case_id = %s", [copy.pk])
         cursor.execute("DELETE FROM cases_case WHERE id = %s", [copy.pk])
     assert count_each({"mine": KeptForHandler(handler.pk), "theme": KeptForTheme(theme.pk)}) == {"mine": 1, "theme": 2}
+    # And the other way round: the case removed first takes its themes off; its rows after it, nothing.
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO cases_case (reference, {columns}) SELECT 'BY-HAND-2', {columns} FROM cases_case WHERE id = %s",
+                       [closed.pk])
+    copy = Case.objects.get(reference="BY-HAND-2")
+    copy.themes.set([theme], through_defaults=CaseTheme.defaults_for(copy))
+    assert count_each({"theme": KeptForTheme(theme.pk, ["closed"])}) == {"theme": 2}
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_case WHERE id = %s", [copy.pk])
+        assert count_each({"theme": KeptForTheme(theme.pk, ["closed"])}) == {"theme": 1}
+        cursor.execute("DELETE FROM cases_case_themes WHERE case_id = %s", [copy.pk])
+    assert count_each({"theme": KeptForTheme(theme.pk, ["closed"])}) == {"theme": 1}
+    assert_counts_agree(handler, other_handler)
     Case.objects.filter(pk=closed.pk).update(handler=None)
     assert count_each({"mine": KeptForHandler(handler.pk), "theme": KeptForTheme(theme.pk)}) == {"mine": 0, "theme": 2}
     assert_counts_agree(handler, other_handler)
@@ -152,7 +178,7 @@ def test_changes_by_hand_folding_and_triggers_put_back_keep_them_true(handler, o
     schema.ensure(connection)  # as after it: counted again
     assert_counts_agree(handler, other_handler)
     HandlerCaseCount.objects.create(handler=handler.pk, state="closed", is_open=False, delta=7)  # a wrong row
-    ThemeCaseCount.objects.create(theme=theme.pk, delta=7)
+    ThemeCaseCount.objects.create(theme=theme.pk, state="closed", is_open=False, delta=7)
     handlerstates.rebuild()
     themecounts.rebuild()
     assert_counts_agree(handler, other_handler)
@@ -191,13 +217,13 @@ KEPT_FILTERS = [
       if scope == "mine" or chosen),
     *({"cases": "all", "handler": "HANDLER", "state": state, "due": due}
       for state in ("", "all") for due in ("overdue", "today", "soon")),
-    {"cases": "all", "state": "all", "theme": "THEME"},
+    *({"cases": "all", "state": state, "theme": "THEME"} for state in ("all", "stage1_acknowledged", "closed")),
 ]
 
 
 def test_the_queue_totals_are_kept_and_equal_the_live_count(client, manager, handler, other_handler, resident):
     """"My cases" or a chosen handler with a state (open or closed), every state or none, and a
-    theme "including closed", take their totals from the kept counts, and each is the count of the
+    theme "including closed" or with a state, take their totals from the kept counts, and each is the count of the
     cases the page lists; with anything else narrowing, or someone else's cases among my own,
     the total is counted live."""
     theme = Theme.objects.create(name="Damp")
@@ -220,7 +246,7 @@ def test_the_queue_totals_are_kept_and_equal_the_live_count(client, manager, han
         assert live or filters.get("due"), filters
     for filters in ({"cases": "mine", "handler": other_handler, "state": "closed"},  # none: counted live
                     {"cases": "mine", "state": "closed", "kind": "complaint"}, {"cases": "all", "handler": handler, "q": "boiler"},
-                    {"cases": "all", "state": "closed", "theme": theme}, {"cases": "mine", "state": "all", "theme": theme},
+                    {"cases": "all", "state": "", "theme": theme}, {"cases": "mine", "state": "all", "theme": theme},
                     {"cases": "all", "state": "all", "theme": theme, "stage": "1"}):
         assert kept_total(filters, today, cal, handler) is None, filters
     # The page shows the kept count: a wrong row planted shows, and is put right by a rebuild.
@@ -229,10 +255,13 @@ def test_the_queue_totals_are_kept_and_equal_the_live_count(client, manager, han
     closed = Case.objects.filter(handler=handler, state="closed").count()
     themed = CaseTheme.objects.filter(theme=theme).count()
     HandlerCaseCount.objects.create(handler=handler.pk, state="closed", is_open=False, delta=100)
-    ThemeCaseCount.objects.create(theme=theme.pk, delta=100)
+    ThemeCaseCount.objects.create(theme=theme.pk, state="closed", is_open=False, delta=100)
+    themed_closed = CaseTheme.objects.filter(theme=theme, case__state="closed").count()
     assert shown("/cases/?cases=mine&state=closed") == closed + 100
     assert shown(f"/cases/?cases=all&state=all&theme={theme.pk}") == themed + 100
+    assert shown(f"/cases/?cases=all&state=closed&theme={theme.pk}") == themed_closed + 100
     handlerstates.rebuild()
     themecounts.rebuild()
     assert shown("/cases/?cases=mine&state=closed") == closed == 3
     assert shown(f"/cases/?cases=all&state=all&theme={theme.pk}") == themed == 8
+    assert shown(f"/cases/?cases=all&state=closed&theme={theme.pk}") == themed_closed == 4
