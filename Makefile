@@ -1,4 +1,4 @@
-# `make run` starts PutRight with demo data; `make test` runs every test (SQLite, then PostgreSQL).
+# `make run` starts PutRight with demo data; `make test` runs every test (SQLite and PostgreSQL, side by side).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

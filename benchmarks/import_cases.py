@@ -3,6 +3,10 @@ database three times, print the median wall time, rows per second and peak memor
 
     .venv/bin/python benchmarks/import_cases.py [--rows 100000] [--repeat 3] [--keep DIR]
 
+With DATABASE_URL set to a PostgreSQL server (postgres://user@host:port/anything), each run
+imports into a new database on it instead, `putright_import_run1`, 2, … (made again each time):
+a landlord's first import, into an empty database.
+
 The file mixes about 60% complaints (at every stage, some acknowledged or answered late, some
 extended, refused or withdrawn), 30% service requests and 10% compliments, over 12 service areas
 and 20 themes, received over three years. Each run is a separate process
@@ -150,6 +154,25 @@ def putright(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
+def fresh_database(work: Path, run: int) -> str:
+    """The URL of an empty database for run `run`: a new SQLite file in `work`, or with
+    DATABASE_URL set to PostgreSQL a new database on that server."""
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        db = work / f"run{run}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{db}"
+    import psycopg
+
+    base, _, _ = server.rpartition("/")
+    name = f"putright_import_run{run}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    return f"{base}/{name}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -168,10 +191,7 @@ def main() -> None:
         times: list[float] = []
         peak_kb = 0
         for run in range(1, args.repeat + 1):
-            db = work / f"run{run}.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-            env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", PUTRIGHT_VAR_DIR=str(work))
+            env = dict(os.environ, DATABASE_URL=fresh_database(work, run), PUTRIGHT_VAR_DIR=str(work))
             migrated = putright("migrate", "--no-input", "--skip-checks", env=env)
             if migrated.returncode:
                 sys.exit(f"migrate failed:\n{migrated.stderr}")

@@ -31,7 +31,7 @@ from putright.cases.models import (
     Stage,
     Theme,
 )
-from putright.performance.upkeep import after_import
+from putright.performance.upkeep import WhileImporting, after_import
 from putright.triage.stored import columns_for as triage_columns
 
 
@@ -89,6 +89,7 @@ def import_history(
     numbered: dict[int, int] = {}  # year -> highest PutRight-style reference number imported
     rows = result.rows
     with transaction.atomic():
+        planned = WhileImporting()  # the tables' statistics kept up with them as they grow
         areas = {n.casefold(): pk for pk, n in ServiceArea.objects.values_list("pk", "name")}
         themes = {n.casefold(): pk for pk, n in Theme.objects.values_list("pk", "name")}
         for start in range(0, len(rows), batch_size):
@@ -276,6 +277,7 @@ def import_history(
                 for flag in r.flags:
                     report.flags[flag.split("_", 1)[1]] += 1
             _insert_many(CaseEvent, events, now)
+            planned.wrote(len(batch))
 
         # References in PutRight's own form (PR-2024-000123) must never be issued again.
         for year, highest in sorted(numbered.items()):

@@ -22,8 +22,9 @@ class MonthTally(models.Model):
 class TallyDirtyMonth(models.Model):
     """A month whose tallies no longer match the case tables: written by database triggers on
     every change to a case, stage, refusal, extension or theme (migration 0002), cleared when the
-    month is counted again. ``touched`` is bumped by every write, so on PostgreSQL a writer holds
-    the row until it commits and a refresh cannot count the month without its change."""
+    month is counted again. On PostgreSQL every write locks the month's row (without writing it:
+    putright.performance.triggers.ALREADY_MARKED), so a writer holds it until it commits and a
+    refresh cannot count the month without its change. ``touched`` is 1: it once counted the writes."""
 
     month = models.DateField(primary_key=True)
     touched = models.PositiveIntegerField(default=0)

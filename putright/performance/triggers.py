@@ -57,10 +57,21 @@ def _row_dates(table: str, row: str) -> list[str]:
     return [_case_dates(f"{row}.case_id")]  # cases_refusal
 
 
-def _insert(month_of: str, dates: list[str], touched: str) -> str:
+#: What a month already marked gets from another write. PostgreSQL: the row is locked and not
+#: written. ON CONFLICT DO UPDATE locks the row it finds even when its WHERE is false, so the writer
+#: holds the month until it commits and a refresh (which deletes the marked months) waits for it,
+#: and its change is counted. Updating the row, as before, wrote a new version of it on every
+#: write: an import marks the same hundred months hundreds of thousands of times in one
+#: transaction, and each mark walked the versions written before it (all still live to the
+#: transaction), so an import into PostgreSQL took time in the square of its rows (100,000
+#: cases: over 15 minutes). SQLite has one writer at a time: nothing to hold.
+ALREADY_MARKED = {"sqlite": "DO NOTHING", "postgresql": f"DO UPDATE SET touched = {DIRTY}.touched WHERE FALSE"}
+
+
+def _insert(month_of: str, dates: list[str], vendor: str) -> str:
     return (
         f"INSERT INTO {DIRTY} (month, touched) SELECT DISTINCT {month_of}, 1 FROM ({' UNION ALL '.join(dates)}) AS dates "
-        f"WHERE d IS NOT NULL ON CONFLICT (month) DO UPDATE SET touched = {touched} + 1"
+        f"WHERE d IS NOT NULL ON CONFLICT (month) {ALREADY_MARKED[vendor]}"
     )
 
 
@@ -70,7 +81,7 @@ def sqlite_statements() -> list[str]:
     for table, columns in WATCHED.items():
         for event, rows in (("INSERT", ["NEW"]), (f"UPDATE OF {', '.join(columns)}", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
             name = f"tally_{table}_{event.split()[0].lower()}"
-            body = "; ".join(_insert(month, _row_dates(table, row), f"{DIRTY}.touched") for row in rows)
+            body = "; ".join(_insert(month, _row_dates(table, row), "sqlite") for row in rows)
             out.append(f"DROP TRIGGER IF EXISTS {name}")
             out.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN {body}; END")
     return out
@@ -81,8 +92,8 @@ def postgresql_statements() -> list[str]:
     month = "date_trunc('month', d)::date"
     for table, columns in WATCHED.items():
         function = f"tally_{table}_mark"
-        old = _insert(month, _row_dates(table, "OLD"), f"{DIRTY}.touched")
-        new = _insert(month, _row_dates(table, "NEW"), f"{DIRTY}.touched")
+        old = _insert(month, _row_dates(table, "OLD"), "postgresql")
+        new = _insert(month, _row_dates(table, "NEW"), "postgresql")
         out.append(
             f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"IF TG_OP <> 'INSERT' THEN {old}; END IF; "

@@ -5,6 +5,7 @@ round the service path, and after the working calendar changes."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 
 import pytest
@@ -19,7 +20,7 @@ from putright.performance.models import MonthTally, TallyDirtyMonth
 from putright.reports import periods
 from putright.reports.queries import annual_figures
 from putright.reports.queries.figures import _figures
-from putright.reports.tests.histories import complaint, escalate, load, wd
+from putright.reports.tests.histories import TODAY, complaint, csv_bytes, escalate, load, wd
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -149,3 +150,54 @@ def test_triggers_or_indexes_lost_with_a_rebuilt_table_are_put_back_and_the_coun
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no foreign key checks pending, as after a migrate
     assert schema.ensure(connection)["indexes"] == ["reports_stage_responded"]  # what post_migrate does
     assert "reports_stage_responded" in schema._existing_indexes(connection)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row versions and row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_marks_a_month_without_rewriting_it_and_holds_it_until_it_commits(handler):
+    """Each write of a transaction (an import's hundreds of thousands) marks its months: a month
+    already marked is locked, not written again, so the transaction's writes do not pile up
+    versions of the same row (each walked by the next write: an import took time in the square of
+    its rows), and a refresh cannot take the month before the writer commits."""
+    import psycopg
+    from django.db import OperationalError
+
+    from putright.operations.testing import database_url
+
+    case = f.complaint_at("stage1_acknowledged", handler=handler)
+    tallies.refresh()
+    with connection.cursor() as cursor:  # its months marked again, committed
+        cursor.execute("UPDATE cases_case SET received_on = received_on WHERE id = %s", [case.pk])
+    assert TallyDirtyMonth.objects.exists()
+    with psycopg.connect(database_url()) as writer:  # a transaction of its own, left open
+        for _ in range(30):  # a write the tallies' trigger sees: its months marked again
+            writer.execute("UPDATE cases_case SET received_on = received_on WHERE id = %s", [case.pk])
+        rewritten = writer.execute("SELECT pg_stat_get_xact_tuples_updated('performance_tallydirtymonth'::regclass)").fetchone()[0]
+        assert rewritten == 0
+        with pytest.raises(OperationalError), connection.cursor() as cursor:  # what the refresh's DELETE would wait for
+            cursor.execute("SELECT month FROM performance_tallydirtymonth FOR UPDATE NOWAIT")
+        writer.commit()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT month FROM performance_tallydirtymonth FOR UPDATE NOWAIT")
+    assert tallies.refresh()["months"] >= 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans by the tables' statistics")
+def test_an_import_into_an_empty_database_takes_statistics_as_it_doubles_the_cases(monkeypatch):
+    """PostgreSQL's statistics of a table it has not analysed say it is empty: an import into an
+    empty database had the month triggers read every stage written so far for each row. The
+    import takes them inside its transaction each time it has doubled the cases."""
+    from putright.cases import importing
+    from putright.cases.models import Case
+    from putright.performance import upkeep
+
+    taken = []
+    real = upkeep.statistics.after_bulk_write
+    monkeypatch.setattr(upkeep.statistics, "after_bulk_write", lambda models: (taken.append(Case.objects.count()), real(models)))
+    rows = history(9, 2600)
+    report = importing.import_history(io.BytesIO(csv_bytes(rows)), name="test.csv", today=TODAY, batch_size=500)
+    assert report.imported_total == 2600
+    assert taken == [1000, 2000, 2600]  # inside, at 1,000 and 2,000 cases; then after the import
+    with connection.cursor() as cursor:  # the statistics count the rows the import wrote
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'cases_stage'")
+        assert cursor.fetchone()[0] >= 2600
