@@ -21,7 +21,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("performance", "0024_theme_received_order")]
+    dependencies = [("performance", "0025_months_marked_once")]
 
     operations = [
         migrations.CreateModel(
