@@ -27,7 +27,7 @@ def after_import(cases: int) -> None:
         casecounts.compact()  # a row a case imported, folded into one a state
         deadlinecounts.compact()  # and into one a deadline day
         handlerstates.compact()  # a handler's (an import's cases have none yet: nothing, usually)
-        themecounts.compact()  # a row a theme given, into one a theme
+        themecounts.compact()  # a row a theme given, into one a theme and state
         tallies.refresh()  # the months the import touched, counted now rather than at the first report
 
 
