@@ -13,7 +13,7 @@ class PerformanceConfig(AppConfig):
 
         from putright.operations import jobs
         from putright.performance import schema
-        from putright.performance import casecounts, deadlinecounts, names, statistics, tallies
+        from putright.performance import casecounts, deadlinecounts, handlerstates, names, statistics, tallies, themecounts
         from putright.triage import stored
 
         # Cheap (a sample of each index) and only does work when a table grew or shrank a lot.
@@ -27,6 +27,9 @@ class PerformanceConfig(AppConfig):
         jobs.register("case_counts", casecounts.compact, every=dt.timedelta(minutes=1))
         # The queue's kept counts of open cases by deadline day: each day's rows folded into one.
         jobs.register("deadline_counts", deadlinecounts.compact, every=dt.timedelta(minutes=1))
+        # One handler's cases by state, and a theme's cases: each one's rows folded into one.
+        jobs.register("handler_state_counts", handlerstates.compact, every=dt.timedelta(minutes=1))
+        jobs.register("theme_counts", themecounts.compact, every=dt.timedelta(minutes=1))
         # SQLite: the names' trigram table loses the entries of names changed or removed (performance.names).
         jobs.register("name_trigrams", names.purge, every=dt.timedelta(hours=1))
         # Service requests imported closed, read by triage in batches (putright.triage.stored).

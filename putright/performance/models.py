@@ -88,3 +88,34 @@ class Revision(models.Model):
 
     name = models.CharField(max_length=40, primary_key=True)
     token = models.BigIntegerField()
+
+
+class HandlerCaseCount(models.Model):
+    """A change to the number of a handler's cases in a state: +1 or -1 a row, written by database
+    triggers on cases_case (putright.performance.handlerstates), folded into one row a handler and
+    state by the worker. A handler's cases in a state are the sum of its rows. Derived data, never edited."""
+
+    handler = models.BigIntegerField()
+    state = models.CharField(max_length=30)
+    is_open = models.BooleanField()
+    delta = models.BigIntegerField()
+
+    class Meta:
+        # A handler's counts add up their own rows: read from the index alone.
+        indexes = [models.Index(fields=["handler", "state", "is_open", "delta"], name="handler_case_count_state")]
+
+
+class ThemeCaseCount(models.Model):
+    """A change to the number of cases given a theme in a state: +1 or -1 a row, written by
+    database triggers on the case themes and the cases (putright.performance.themecounts), folded
+    into one row a theme and state by the worker. A theme's cases in a state are the sum of its
+    rows. Derived data, never edited."""
+
+    theme = models.BigIntegerField()
+    state = models.CharField(max_length=30)
+    is_open = models.BooleanField()
+    delta = models.BigIntegerField()
+
+    class Meta:
+        # A theme's counts add up their own rows: read from the index alone.
+        indexes = [models.Index(fields=["theme", "state", "is_open", "delta"], name="theme_case_count_state")]

@@ -75,7 +75,8 @@ def missing_triggers(connection) -> set[str]:
 def ensure(connection, *, indexes: bool = True) -> dict:
     """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
     missing."""
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, stagemarks, triggers
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, stagemarks
+    from putright.performance import themecounts, triggers
     from putright.performance.models import TallyState
 
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -103,6 +104,9 @@ def ensure(connection, *, indexes: bool = True) -> dict:
         handlernames.refill(connection)
         casecounts.rebuild(connection)  # and went uncounted
         deadlinecounts.rebuild(connection)
+        if "performance_handlercasecount" in tables:  # not when migrated back before them
+            handlerstates.rebuild(connection)
+            themecounts.rebuild(connection)
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
     from putright.performance import revisions
 
@@ -122,11 +126,15 @@ def after_migrate(sender, using="default", plan=None, **kwargs):
     if not plan and not done.get("triggers") and "performance_casecount" in connection.introspection.table_names():
         # A flush (or a migrate with nothing to do): on SQLite a flush deletes the cases row by
         # row, the triggers counting each removal, and may have emptied the counts first.
-        from putright.performance import casecounts, deadlinecounts
+        from putright.performance import casecounts, deadlinecounts, handlerstates, themecounts
 
         casecounts.rebuild(connection)
-        if "performance_deadlinecount" in connection.introspection.table_names():
+        tables = set(connection.introspection.table_names())
+        if "performance_deadlinecount" in tables:
             deadlinecounts.rebuild(connection)
+        if "performance_handlercasecount" in tables:
+            handlerstates.rebuild(connection)
+            themecounts.rebuild(connection)
     if plan and connection.vendor == "sqlite":
         # Migrations may have made indexes: a new index without statistics loses to any other
         # in SQLite's plans (the worklist counts read every open case). Sampled: milliseconds.
@@ -157,7 +165,8 @@ def before_migrate(sender, using="default", plan=None, **kwargs):
 def drop_trigger_functions(connection) -> None:
     """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
     the functions again)."""
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, revisions, stagemarks
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, revisions, stagemarks
+    from putright.performance import themecounts
     from putright.performance.triggers import WATCHED
 
     if connection.vendor != "postgresql":
@@ -166,5 +175,6 @@ def drop_trigger_functions(connection) -> None:
         for table in WATCHED:
             cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")
         for function in [*copies.FUNCTIONS, casecounts.FUNCTION, deadlinecounts.FUNCTION, *stagemarks.FUNCTIONS,
-                         *handlercopies.FUNCTIONS, *handlernames.FUNCTIONS, revisions.FUNCTION]:
+                         *handlercopies.FUNCTIONS, *handlernames.FUNCTIONS, revisions.FUNCTION, handlerstates.FUNCTION,
+                         *themecounts.FUNCTIONS]:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")

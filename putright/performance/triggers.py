@@ -23,12 +23,13 @@ WATCHED = {
 
 def trigger_names() -> list[str]:
     """The tallies' triggers, and those keeping the copied columns (putright.performance.copies)."""
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, revisions, stagemarks
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, revisions, stagemarks, themecounts
 
     tallies = [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
     return (tallies + [n for n, _ in copies.TRIGGERS] + [n for n, _ in casecounts.TRIGGERS]
             + [n for n, _ in deadlinecounts.TRIGGERS] + [n for n, _ in stagemarks.TRIGGERS] + [n for n, _ in handlercopies.TRIGGERS]
-            + [n for n, _ in handlernames.TRIGGERS] + [n for n, _ in revisions.TRIGGERS])
+            + [n for n, _ in handlernames.TRIGGERS] + [n for n, _ in revisions.TRIGGERS]
+            + [n for n, _ in handlerstates.TRIGGERS] + [n for n, _ in themecounts.TRIGGERS])
 
 
 def _case_dates(case_id: str) -> str:
@@ -114,11 +115,11 @@ def drop_statements(vendor: str) -> list[str]:
             out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if vendor == "postgresql" else ""))
         if vendor == "postgresql":
             out.append(f"DROP FUNCTION IF EXISTS tally_{table}_mark()")
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, revisions, stagemarks
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, revisions, stagemarks, themecounts
 
     return (out + copies.drop_statements(vendor) + casecounts.drop_statements(vendor) + deadlinecounts.drop_statements(vendor)
             + stagemarks.drop_statements(vendor) + handlercopies.drop_statements(vendor) + handlernames.drop_statements(vendor)
-            + revisions.drop_statements(vendor))
+            + revisions.drop_statements(vendor) + handlerstates.drop_statements(vendor) + themecounts.drop_statements(vendor))
 
 
 def statements(vendor: str) -> list[str]:
@@ -159,13 +160,13 @@ def create(apps, schema_editor):
 def create_on(connection) -> None:
     """The same, and the triggers of the copied columns and the case counts (putright.performance
     .copies, .casecounts), outside a migration: putright.performance.schema puts lost triggers back."""
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, revisions, stagemarks
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, revisions, stagemarks, themecounts
 
     vendor = connection.vendor
     with connection.cursor() as cursor:
         for sql in (statements(vendor) + copies.statements(vendor) + casecounts.statements(vendor) + deadlinecounts.statements(vendor)
                     + stagemarks.statements(vendor) + handlercopies.statements(vendor) + handlernames.statements(vendor)
-                    + revisions.statements(vendor)):
+                    + revisions.statements(vendor) + handlerstates.statements(vendor) + themecounts.statements(vendor)):
             cursor.execute(sql)
 
 

@@ -115,9 +115,12 @@ def test_the_deadline_counts_are_the_live_counts(staff_client, handler, cases):
 
 @pytest.mark.parametrize("url", ["/cases/?cases=all", "/cases/?cases=all&due=soon", "/cases/?mine=1&due=overdue",
                                  "/cases/?cases=all&theme=THEME&stage=1", "/cases/?cases=all&sort=resident&page=2",
-                                 "/cases/?cases=all&state=all&sort=-received"])
+                                 "/cases/?cases=all&state=all&sort=-received",
+                                 # Totals kept by handler and state, and by theme (read with the other counts).
+                                 "/cases/?cases=mine&state=all", "/cases/?cases=all&state=all&handler=HANDLER",
+                                 "/cases/?cases=all&state=all&theme=THEME"])
 def test_a_queue_page_reads_everything_after_the_user_in_one_round_trip(url, staff_client, cases, monkeypatch):
-    url = url.replace("THEME", str(cases["THEME"]))
+    url = url.replace("THEME", str(cases["THEME"])).replace("HANDLER", str(cases["HANDLER"]))
     staff_client.get(url)
     trips = RoundTrips(monkeypatch)
     with connection.execute_wrapper(trips):
