@@ -199,7 +199,7 @@ def filtered_cases(user, data, today, cal):
             # entry of the sort's index (of every case, or of one handler's) read in order: a theme
             # is on one case in thirteen, so page 1 reads about 330 entries (queue_indexes); the
             # total from the theme's rows (queue_themes.counted_rows).
-            qs = qs.filter(themes=data["theme"])
+            qs = queue_themes.every_state(qs, data["theme"])
         else:
             # The theme's open cases, from the index of case themes whose case is open (the mark
             # kept by triggers: putright.performance.copies), not every open case looked up; a

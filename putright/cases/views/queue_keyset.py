@@ -223,7 +223,7 @@ class Branch:
 
 
 def conditions(order_keys: list[Key], values: dict, way: str, *, empty_alone: bool = True, id_alone: bool = False,
-               apart: frozenset[str] = frozenset()) -> list[Branch] | None:
+               apart: frozenset[str] = frozenset(), same_id: tuple = ()) -> list[Branch] | None:
     """The rows strictly after (`way` AFTER) or before the cursor whose column values are `values`,
     in the order `order_keys`, as branches whose rows follow each other in that order: each a run
     of terms sorted the same way, compared as one row, after the runs before it held equal. An
@@ -244,7 +244,15 @@ def conditions(order_keys: list[Key], values: dict, way: str, *, empty_alone: bo
     alone, with x's terms left out of the branch's order, so that index reads it as a range:
     PostgreSQL matches `x IS NULL` to the sort's index's boolean first term, not to the column,
     so in the sort's own index the rest of the row was no range and a page deep in the group
-    read every entry of the group before it (the middle of "including closed": 500,000)."""
+    read every entry of the group before it (the middle of "including closed": 500,000).
+
+    `same_id`: columns the query joins equal to the id (a theme's rows, "including closed":
+    `joined_ids`). A comparison of the id alone (the whole branch ordered by the id: inside the
+    "no resident" group, a closed state's "no deadline" group, one handler's cases by handler) is
+    said of them too, so that a merge join on the id starts both sides at the position: PostgreSQL
+    carries an equality across a join, never a comparison, and read the theme's rows from its first
+    case to the position (the middle of "including closed" with a theme by resident: 27,000 theme
+    rows, 25-30 ms; said of both, 30 rows)."""
     present = []
     emptied = set()
     for key in order_keys:
@@ -293,8 +301,11 @@ def conditions(order_keys: list[Key], values: dict, way: str, *, empty_alone: bo
                 else:
                     out.append(Branch(equal & Q(_equals(run[0], not empty)), constant({run[0]})))
         else:
-            compare = RowCompare([k.expression() for k in run], [_value(k, values) for k in run], ">" if going_up else "<")
-            out.append(Branch(equal & Q(compare), constant(set())))
+            compare = Q(RowCompare([k.expression() for k in run], [_value(k, values) for k in run], ">" if going_up else "<"))
+            if [k.name for k in run] == ["id"]:
+                for column in same_id:
+                    compare &= Q(RowCompare([column], [_value(run[0], values)], ">" if going_up else "<"))
+            out.append(Branch(equal & compare, constant(set())))
         for key in run:
             if key.empty and values[key.name] is None and key.name in apart:
                 # Empty: the group's own index, in the order of the terms after (x's left out).
@@ -308,6 +319,23 @@ def conditions(order_keys: list[Key], values: dict, way: str, *, empty_alone: bo
                 equal &= Q(_equals(key, values[key.name] is None) if key.empty else Q(**{key.name: values[key.name]}))
             held.add(key)
     return out
+
+
+def joined_ids(qs: QuerySet) -> tuple:
+    """The columns `qs` joins equal to the case's id, for `conditions`' `same_id`: the theme rows'
+    `case_id` where the query joins a theme's rows (every state's cases of a theme:
+    `queue.filtered_cases`). PostgreSQL only: SQLite reads the sort's index named and probes the
+    theme rows case by case (queue_indexes), and keeps its statements."""
+    if connections[qs.db].vendor != "postgresql":
+        return ()
+    from django.db.models.expressions import Col
+
+    from putright.cases.models import Case
+
+    through = Case.themes.through
+    case = through._meta.get_field("case")
+    return tuple(Col(alias, case) for alias, join in qs.query.alias_map.items()
+                 if join.table_name == through._meta.db_table and getattr(join, "join_cols", None) == (("id", case.column),))
 
 
 def ids_sql(paged: QuerySet, way: str, branches: list[Branch], size: int) -> tuple[str, tuple]:

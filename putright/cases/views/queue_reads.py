@@ -122,7 +122,7 @@ def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) ->
         return None
     sqlite = connections[reads.paged.db].vendor == "sqlite"
     branches = queue_keyset.conditions(order_keys, values, position.way, empty_alone=sqlite, id_alone=sqlite,
-                                       apart=queue_indexes.empty_apart(reads.paged))
+                                       apart=queue_indexes.empty_apart(reads.paged), same_id=queue_keyset.joined_ids(reads.paged))
     return None if branches is None else (position.way, branches)
 
 

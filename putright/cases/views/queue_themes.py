@@ -29,7 +29,8 @@ they are looked up and sorted, as before.
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Expression, ExpressionWrapper, Q, QuerySet
 
 from putright.cases.models import Case
 from putright.cases.views import queue_indexes
@@ -52,6 +53,42 @@ class PagedIn(ExpressionWrapper):
         if connection.vendor == "postgresql" and compiler.query.is_sliced:
             return f"({sql} OR FALSE)", params
         return sql, params
+
+
+class ThemeProbe(Expression):
+    """SQLite: "the case has the theme" for a theme's cases of every state, where PostgreSQL joins
+    the theme's rows. In a query that pages, `EXISTS` of the case's row of the theme (one probe of
+    the unique index of (case, theme) for each entry of the sort's index read in order); in a
+    count, `id IN` the theme's case ids (read once from `case_theme_received`, each case looked
+    up by its id). Joined, SQLite read the sort's index in order and probed the theme rows the
+    same way, but when its sampled statistics rated the sort's index at more entries than the
+    theme rows (`case_state_order_desc`: 2.3 million against 2.0), it first built a Bloom filter of
+    every theme row (1.5 million at a million cases) for its probes: "including closed" with a
+    theme, latest state first, 145-160 ms a page, where the others took 0.1. A correlated
+    subquery is no join, and gets no Bloom filter."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, theme):
+        super().__init__()
+        self.theme = getattr(theme, "pk", theme)
+
+    def as_sql(self, compiler, connection):
+        table = compiler.query.get_initial_alias()
+        case = f'{compiler.quote_name_unless_alias(table)}."id"'
+        if compiler.query.is_sliced:
+            return (f'EXISTS (SELECT 1 FROM "cases_case_themes" theme_probe WHERE theme_probe."case_id" = {case} AND theme_probe."theme_id" = %s)',
+                    [self.theme])
+        return f'{case} IN (SELECT theme_probe."case_id" FROM "cases_case_themes" theme_probe WHERE theme_probe."theme_id" = %s)', [self.theme]
+
+
+def every_state(qs: QuerySet, theme) -> QuerySet:
+    """`qs` (a query of every case, or of a closed state's) narrowed to the theme's cases: the
+    theme's rows joined on PostgreSQL (queue_keyset.joined_ids), `ThemeProbe` on SQLite."""
+    if connections[qs.db].vendor == "sqlite":
+        return qs.filter(ThemeProbe(theme))
+    return qs.filter(themes=theme)
 
 
 def open_rows(user, data) -> QuerySet:

@@ -83,7 +83,7 @@ FILTERS = [
     {}, {"kind": "complaint"}, {"kind": "service_request"}, {"stage": "1"}, {"stage": "2"}, {"state": "stage1_acknowledged"},
     {"state": "stage2_requested"}, {"service_area": "area"}, {"handler": "other_handler"}, {"cases": "mine"},
     {"due": "overdue"}, {"due": "today"}, {"due": "soon"}, {"due": "extended"}, {"kind": "complaint", "handler": "handler"},
-    {"cases": "mine", "stage": "2", "due": "overdue"},
+    {"cases": "mine", "stage": "2", "due": "overdue"}, {"cases": "mine", "due": "soon"},
 ]
 SORTS = [f"{way}{key}" for key in BEFORE for way in ("", "-")]
 
@@ -118,7 +118,10 @@ def test_every_filter_of_open_cases_gives_the_cases_the_query_gave_before_in_its
         sizes.append(size)
         if connection.vendor == "sqlite":
             index = queue_indexes.ORDERS[sort]
-            if sort == "deadline" and chosen.get("due") == "extended":
+            one_handler = chosen.get("cases") == "mine" or chosen.get("handler")
+            if sort.lstrip("-") != "deadline" and (chosen.get("due") == "today" or (chosen.get("due") == "soon" and one_handler)):
+                index = "case_open_deadline_order"  # a few days' deadlines, one range, sorted
+            elif sort == "deadline" and chosen.get("due") == "extended":
                 index = "case_open_extended_deadline"
             elif sort == "deadline" and (chosen.get("cases") == "mine" or chosen.get("handler")):
                 index = "case_open_handler_deadline_order"
