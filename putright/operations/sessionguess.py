@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 #: Guessed sessions by key, most recently used last (at most KEEP: one a signed-in user a worker).
 _kept: OrderedDict = OrderedDict()
@@ -118,7 +118,8 @@ def guessed(key: str, now):
     if kept is None:
         return None
     moment = time.time()
-    if moment - kept.seen_at >= FRESH_SECONDS or moment - kept.signed_in_at >= settings.PUTRIGHT_SESSION_MAX_HOURS * 3600 - FRESH_SECONDS:
+    fresh = min(FRESH_SECONDS, settings.PUTRIGHT_SESSION_IDLE_MINUTES * 60)
+    if moment - kept.seen_at >= fresh or moment - kept.signed_in_at >= settings.PUTRIGHT_SESSION_MAX_HOURS * 3600 - FRESH_SECONDS:
         return None
     from django.contrib.auth import get_user_model
     from django.db import router
@@ -159,16 +160,25 @@ def answer(found: list) -> None:
         forget(guess.used[0])
 
 
-def _may_guess(request) -> bool:
-    if request.method not in ("GET", "HEAD") or connections["default"].vendor != "postgresql":
-        return False
-    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+_paths: frozenset | None = None
+
+
+def _checked_path(path: str) -> bool:
+    """Whether `path` is one of CHECKED_VIEWS' (their paths worked out once per process)."""
+    global _paths
+    if _paths is None:
+        _paths = frozenset(reverse(name) for name in CHECKED_VIEWS)
+    if path not in _paths:
         return False
     try:
-        match = resolve(request.path_info)
+        return resolve(path).view_name in CHECKED_VIEWS
     except Resolver404:
         return False
-    return match.view_name in CHECKED_VIEWS
+
+
+def _may_guess(request) -> bool:
+    return (request.method in ("GET", "HEAD") and connections["default"].vendor == "postgresql"
+            and bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME)) and _checked_path(request.path_info))
 
 
 class SessionCheckMiddleware:
