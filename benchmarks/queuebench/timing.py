@@ -205,18 +205,20 @@ class _Runs:
         if self.depth == 1:
             self._server()
             server = _schedstat(self.server_path) if self.server_start else None
-            self._mark = (server, _schedstat(self.CLIENT), time.thread_time_ns())
+            self._mark = (server, _schedstat(self.CLIENT), time.thread_time_ns(), time.perf_counter_ns())
 
     def stop(self) -> None:
         self.depth -= 1
         if self.depth == 0:
-            cpu = time.thread_time_ns()
+            cpu, wall = time.thread_time_ns(), time.perf_counter_ns() - self._mark[3]
             client, server = _schedstat(self.CLIENT), _schedstat(self.server_path) if self.server_start else None
             self.client_cpu += cpu - self._mark[2]
+            # A wait is counted when the waiting side next runs, which may be just outside the
+            # call (reading /proc): at most the call's own time is counted.
             if client is not None and self._mark[1] is not None:
-                self.client_queued += client[1] - self._mark[1][1]
+                self.client_queued += min(client[1] - self._mark[1][1], wall)
             if server is not None and self._mark[0] is not None:
-                self.server_queued += server[1] - self._mark[0][1]
+                self.server_queued += min(server[1] - self._mark[0][1], wall)
 
     def end(self) -> None:
         if self.server_start is not None:
