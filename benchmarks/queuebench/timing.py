@@ -31,9 +31,19 @@ class SqlClock:
 
     On PostgreSQL the queue and the case page send their statements in a psycopg pipeline: each
     execute only queues its statement, and every result arrives when the pipeline ends (or syncs).
-    That wait is timed too (`waits`) and counted in `total`, not as a query of its own."""
+    That wait is timed too (`waits`) and counted in `total`, not as a query of its own.
 
-    def __init__(self, connection):
+    `total` is wall time, and on a shared machine much of it is neither process working: where
+    the server runs on this machine (Linux), the clock also says what the time was made of
+    (`parts`): this process's CPU inside the timed calls (Django's and psycopg's Python: the
+    parameters, the rows), each side's waits for a CPU (the run queue, from
+    /proc/.../schedstat: the load), and the database server's own CPU for the connection. They
+    overlap (the server works while this process waits for a CPU), so they do not add up to
+    `total`; round trips are in none of them."""
+
+    def __init__(self, connection, parts: bool = False):
+        """`parts`: also read what the time was made of (`parts`), at about 0.1 ms of this
+        process's CPU a query, spent between the times (not in them, but in a page's)."""
         import types
 
         from django.db.backends import utils
@@ -41,6 +51,7 @@ class SqlClock:
         self.connection = connection
         self.queries: list[dict] = []
         self.waits: list[float] = []
+        self.runs = _Runs(connection) if parts else _NoRuns()
         clock = self
 
         class Wrapper(utils.CursorWrapper):
@@ -48,19 +59,23 @@ class SqlClock:
                 entry = {"sql": sql, "params": params, "seconds": 0.0}
                 clock.queries.append(entry)
                 self._entry = entry
+                clock.runs.start()
                 t0 = time.perf_counter()
                 try:
                     return super().execute(sql, params)
                 finally:
                     entry["seconds"] += time.perf_counter() - t0
+                    clock.runs.stop()
 
             def _timed(self, name, *args):
+                clock.runs.start()
                 t0 = time.perf_counter()
                 try:
                     return getattr(self.cursor, name)(*args)
                 finally:
                     if getattr(self, "_entry", None) is not None:
                         self._entry["seconds"] += time.perf_counter() - t0
+                    clock.runs.stop()
 
             def fetchone(self):
                 return self._timed("fetchone")
@@ -81,6 +96,7 @@ class SqlClock:
     def __enter__(self):
         self.queries.clear()
         self.waits.clear()
+        self.runs.begin()
         self._saved = self.connection.__dict__.get("make_cursor")
         self.connection.make_cursor = self._types.MethodType(lambda db, cursor: self._wrapper(cursor, db), self.connection)
         self._pipeline = None
@@ -94,18 +110,21 @@ class SqlClock:
         return self
 
     def _waited(self, method):
-        waits = self.waits
+        waits, runs = self.waits, self.runs
 
         def timed(*args, **kwargs):
+            runs.start()
             t0 = time.perf_counter()
             try:
                 return method(*args, **kwargs)
             finally:
                 waits.append(time.perf_counter() - t0)
+                runs.stop()
 
         return timed
 
     def __exit__(self, *exc):
+        self.runs.end()
         if self._saved is None:
             del self.connection.make_cursor
         else:
@@ -119,8 +138,102 @@ class SqlClock:
         return sum(q["seconds"] for q in self.queries) + sum(self.waits)
 
     @property
+    def parts(self) -> dict[str, float | None]:
+        """What `total` was made of, in seconds (None: not known here): `client_cpu`, this
+        process's CPU inside the timed calls; `client_queued`, its waits for a CPU inside them;
+        `server_cpu` and `server_queued`, the database server's process for this connection
+        (PostgreSQL on this machine), from the first query to the end of the block."""
+        return self.runs.parts()
+
+    @property
     def slowest(self) -> dict:
         return max(self.queries, key=lambda q: q["seconds"]) if self.queries else {"sql": "", "seconds": 0.0}
+
+
+def _schedstat(path: str) -> tuple[int, int] | None:
+    """A Linux thread's or process's CPU time and time waiting on the run queue, in ns."""
+    try:
+        with open(path) as f:
+            cpu, queued, _slices = f.read().split()
+        return int(cpu), int(queued)
+    except (OSError, ValueError):
+        return None
+
+
+class _NoRuns:
+    def begin(self) -> None:
+        pass
+
+    start = stop = end = begin
+
+    def parts(self) -> dict[str, float | None]:
+        return dict.fromkeys(("client_cpu", "client_queued", "server_cpu", "server_queued"))
+
+
+class _Runs:
+    """This thread's CPU (time.thread_time, exact) and run-queue waits inside the timed calls;
+    the PostgreSQL server process's run-queue waits inside them too, and its CPU from the first
+    query to the end of the block (its schedstat: exact while it is idle, as it is between a
+    request's round trips). The server's process is found by the connection's backend pid, only
+    when the server is on this machine. Each read of /proc is made outside the times it adds to."""
+
+    CLIENT = "/proc/thread-self/schedstat"
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.begin()
+
+    def begin(self) -> None:
+        self.client_cpu = self.client_queued = self.server_queued = 0
+        self.depth = 0
+        self.server_path = None
+        self.server_start = None
+        self.server_cpu = None
+
+    def _server(self) -> None:
+        """Find the server's process the first time a query starts (the connection is open)."""
+        if self.server_path is not None or self.connection.vendor != "postgresql" or self.connection.connection is None:
+            return
+        info = self.connection.connection.info
+        if not (info.host.startswith("/") or info.host in ("127.0.0.1", "localhost", "::1")):
+            return  # another machine's process: its pid means nothing here
+        self.server_path = f"/proc/{info.backend_pid}/schedstat"
+        self.server_start = _schedstat(self.server_path)
+
+    def start(self) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            self._server()
+            server = _schedstat(self.server_path) if self.server_start else None
+            self._mark = (server, _schedstat(self.CLIENT), time.thread_time_ns(), time.perf_counter_ns())
+
+    def stop(self) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            cpu, wall = time.thread_time_ns(), time.perf_counter_ns() - self._mark[3]
+            client, server = _schedstat(self.CLIENT), _schedstat(self.server_path) if self.server_start else None
+            self.client_cpu += cpu - self._mark[2]
+            # A wait is counted when the waiting side next runs, which may be just outside the
+            # call (reading /proc): at most the call's own time is counted.
+            if client is not None and self._mark[1] is not None:
+                self.client_queued += min(client[1] - self._mark[1][1], wall)
+            if server is not None and self._mark[0] is not None:
+                self.server_queued += min(server[1] - self._mark[0][1], wall)
+
+    def end(self) -> None:
+        if self.server_start is not None:
+            now = _schedstat(self.server_path)
+            if now is not None:
+                self.server_cpu = now[0] - self.server_start[0]
+
+    def parts(self) -> dict[str, float | None]:
+        known = _schedstat(self.CLIENT) is not None
+        return {
+            "client_cpu": self.client_cpu / 1e9,
+            "client_queued": self.client_queued / 1e9 if known else None,
+            "server_cpu": None if self.server_cpu is None else self.server_cpu / 1e9,
+            "server_queued": None if self.server_cpu is None else self.server_queued / 1e9,
+        }
 
 
 #: The worker's jobs that keep pages fast: every job the performance app registers (read from the
