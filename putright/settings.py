@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "putright.operations.sessionguess.SessionCheckMiddleware",  # a queue page's session checked in its round trip (decision 0019)
+    "putright.operations.sessionguess.SessionCheckMiddleware",  # a queue page's session checked in its round trip (decision 0020)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "putright.accounts.middleware.AuthenticationMiddleware",  # Django's, the user read by compiled SQL (issue 19)

@@ -1,4 +1,4 @@
-"""The session checked in the queue page's own round trip on PostgreSQL (decision 0019).
+"""The session checked in the queue page's own round trip on PostgreSQL (decision 0020).
 
 A signed-in queue page made two round trips: the session and its user (decision 0015), then the
 page's pipeline, written for that user (decision 0013). Here, for a GET of the queue, the

@@ -79,7 +79,7 @@ class SessionStore(db.SessionStore):
             return None
         now = timezone.now()
         # A queue page on PostgreSQL: the rows read last for this key, checked in the page's own
-        # round trip (decision 0019); None elsewhere.
+        # round trip (decision 0020); None elsewhere.
         guess = sessionguess.guessed(self.session_key, now)
         if guess is not None:
             self.joined_user = guess.user

@@ -130,7 +130,7 @@ def test_a_queue_page_reads_everything_after_the_user_in_one_round_trip(url, sta
         own = [sql for sql in trips.alone_sql if not any(f'FROM "{table}' in sql for table in BEFORE_THE_READS)]
         assert own == [], own
         assert trips.pipelines == 1
-        # The session, read on the page before and checked here (decision 0019: not on its own),
+        # The session, read on the page before and checked here (decision 0020: not on its own),
         # the page's rows and the counts (with the revisions of the closure days and the filters'
         # options, kept by the process); due soon's rows between the two settings that run them
         # with the plan for any dates (compiled.GENERIC).

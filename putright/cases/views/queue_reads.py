@@ -156,7 +156,7 @@ def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, 
     # The page's rows first, then the counts: the server runs the statements in this order, and
     # one it runs while the client reads the answers before it shares the CPU with that (the
     # rows of "My cases", last: 3.9 ms; first: 0.9, as alone). The counts carry the revisions.
-    # A session guessed for this page (decision 0019) is checked first in the same round trip.
+    # A session guessed for this page (decision 0020) is checked first in the same round trip.
     check = sessionguess.check_call()
     answers = together(*([check] if check else []), _page_call(reads, asked, size, keyset), _counts_call(reads))
     if check:

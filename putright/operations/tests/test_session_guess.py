@@ -1,4 +1,4 @@
-"""A queue page on PostgreSQL checks its session in its own round trip (decision 0019,
+"""A queue page on PostgreSQL checks its session in its own round trip (decision 0020,
 putright/operations/sessionguess.py): the session and user this process read last for the key are
 guessed, the same session statement goes first in the page's pipeline, and the page is shown only
 if the rows read there are the rows guessed. Anything changed since, by another worker or by hand

@@ -481,7 +481,10 @@ def test_my_cases_are_read_in_deadline_order_from_the_handlers_index_not_sorted(
         captured = captured_get(staff_client, url)
         (sql, params), = captured.matching('SELECT "cases_case"."id" AS "pk" FROM "cases_case"', "ORDER BY", "LIMIT")
         shown = plan(sql, params)
-        assert "case_open_handler_deadline_order" in shown, (state, shown)
+        # The index of open cases by handler, or (PostgreSQL, whose planted statistics rate the two
+        # alike) the index of every case led by the handler (decision 0018): the same order, closed
+        # cases (no deadline) after every open case with one. Either is read in order, unsorted.
+        assert "case_open_handler_deadline_order" in shown or "case_one_handler_deadline_order" in shown, (state, shown)
         assert "TEMP B-TREE" not in shown and "Sort" not in shown, (state, shown)
         (counted, _), = captured.matching("performance_handlerdeadlinecount")
         assert "cases_case" not in counted, counted  # and its counts read no case rows
