@@ -13,12 +13,14 @@ def print_results(vendor: str, counts: dict, timings: dict[str, float], import_p
     if import_peak is not None:
         print(f"  peak RSS of an import process            {import_peak:8.0f} MB")
     print()
-    print("SQL ms: the database's time for the page's queries, to the last row fetched, pipelines' waits included (median of 3); load: 1-minute load average")
+    print("SQL ms: the database's time for the page's queries, to the last row fetched, pipelines' waits included (median of 3,\n"
+          "the page's 2nd to 4th request); warm: the same after the timed runs, on the same connection (PostgreSQL plans a\n"
+          "prepared statement for its values on its first five executions, then keeps one plan); load: 1-minute load average")
     print("Beside the SQL ms, from the same run: py, this process's CPU in those calls (Python and its socket calls); db, the\n"
           "PostgreSQL server's CPU for the page; queued, both waiting for a CPU in them (the machine's load). They overlap; '-': not known")
-    print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'SQL ms':>8} {'py':>5} {'db':>5} {'queued':>6} {'slowest':>8} {'KB':>6} {'load':>5}")
+    print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'SQL ms':>8} {'warm':>5} {'py':>5} {'db':>5} {'queued':>6} {'slowest':>8} {'KB':>6} {'load':>5}")
     for r in results:
-        print(f"{r['page']:<40} {r['median']:>10.1f} {r['p95']:>8.1f} {r['queries']:>8} {r['sql']:>8.1f} {_ms(r.get('client_cpu')):>5} "
+        print(f"{r['page']:<40} {r['median']:>10.1f} {r['p95']:>8.1f} {r['queries']:>8} {r['sql']:>8.1f} {r['sql_warm']:>5.1f} {_ms(r.get('client_cpu')):>5} "
               f"{_ms(r.get('server_cpu')):>5} {_ms(_sum(r.get('client_queued'), r.get('server_queued'))):>6} {r['slowest']:>8.1f} "
               f"{r['bytes'] / 1024:>6.0f} {r['load']:>5}")
     print(f"\npeak RSS of this process: {rss:.0f} MB ({rss_before:.0f} MB before timing; {runs} runs per page)")
