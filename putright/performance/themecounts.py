@@ -99,8 +99,8 @@ def statements(vendor: str) -> list[str]:
 
 
 #: Each theme's cases by state (the theme rows joined to their cases: 1.5 million at a million cases).
-LIVE = (f"SELECT t.theme_id, c.state, c.is_open, COUNT(*) FROM cases_case_themes AS t "
-        f"JOIN cases_case AS c ON c.id = t.case_id GROUP BY t.theme_id, c.state, c.is_open")
+LIVE = ("SELECT t.theme_id, c.state, c.is_open, COUNT(*) FROM cases_case_themes AS t "
+        "JOIN cases_case AS c ON c.id = t.case_id GROUP BY t.theme_id, c.state, c.is_open")
 
 
 def agree(connection=None) -> bool:
