@@ -188,20 +188,26 @@ class Kept:
 
     def as_sql(self) -> tuple[str, list]:
         where, params = [], []
-        if self.open:
-            where.append("is_open")
         if self.kind is not None:
             where.append("kind = %s")
             params.append(self.kind)
         if self.area is not None:
             where.append("service_area_id = %s")
             params.append(self.area)
+        return self.summed(TABLE, where, params)
+
+    def summed(self, table: str, where: list[str], params: list) -> tuple[str, list]:
+        """The sum of `table`'s rows that meet `where` (with `params`), only the open ones if
+        `open`, in `states` if given: for the kept counts by state of everyone, a handler or a
+        theme (putright.performance.handlerstates, .themecounts)."""
+        if self.open:
+            where = [*where, "is_open"]
         if self.states is not None:
             if not self.states:
                 return "0", []
-            where.append(f"state IN ({', '.join(['%s'] * len(self.states))})")
-            params += self.states
-        return f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE}{' WHERE ' + ' AND '.join(where) if where else ''})", params
+            where = [*where, f"state IN ({', '.join(['%s'] * len(self.states))})"]
+            params = [*params, *self.states]
+        return f"(SELECT COALESCE(SUM(delta), 0) FROM {table}{' WHERE ' + ' AND '.join(where) if where else ''})", params
 
 
 def drop(apps, schema_editor):

@@ -124,15 +124,7 @@ class KeptForHandler(Kept):
         self.handler = handler
 
     def as_sql(self) -> tuple[str, list]:
-        where, params = ["handler = %s"], [self.handler]
-        if self.open:
-            where.append("is_open")
-        if self.states is not None:
-            if not self.states:
-                return "0", []
-            where.append(f"state IN ({', '.join(['%s'] * len(self.states))})")
-            params += self.states
-        return f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE} WHERE {' AND '.join(where)})", params
+        return self.summed(TABLE, ["handler = %s"], [self.handler])
 
 
 def drop(apps, schema_editor):

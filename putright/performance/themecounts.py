@@ -138,15 +138,7 @@ class KeptForTheme(Kept):
         self.theme = theme
 
     def as_sql(self) -> tuple[str, list]:
-        where, params = ["theme = %s"], [self.theme]
-        if self.open:
-            where.append("is_open")
-        if self.states is not None:
-            if not self.states:
-                return "0", []
-            where.append(f"state IN ({', '.join(['%s'] * len(self.states))})")
-            params += self.states
-        return f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE} WHERE {' AND '.join(where)})", params
+        return self.summed(TABLE, ["theme = %s"], [self.theme])
 
 
 def drop(apps, schema_editor):
