@@ -78,13 +78,24 @@ def statements(vendor: str) -> list[str]:
 
 def agree(connection=None) -> bool:
     """Whether the kept counts are each kind and state's live COUNT (one grouped read of the cases)."""
-    connection = connection or default_connection
+    return sums_agree(connection or default_connection, TABLE, KEYS, f"SELECT {KEYS}, COUNT(*) FROM cases_case GROUP BY {KEYS}")
+
+
+def sums_agree(connection, table: str, keys: str, live: str) -> bool:
+    """Whether `table`'s sums by `keys` are `live`'s counts (its keys and a count each, in the same
+    order), key by key; `is_open` read as a boolean (SQLite gives 0 and 1). For every kept count."""
+    names = [key.strip() for key in keys.split(",")]
+    opened = names.index("is_open") if "is_open" in names else None
+
+    def keyed(rows):
+        return {tuple(bool(v) if i == opened else v for i, v in enumerate(row[:-1])): row[-1] for row in rows if row[-1]}
+
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {KEYS}, COUNT(*) FROM cases_case GROUP BY {KEYS}")
-        live = {(kind, state, bool(is_open), area): n for kind, state, is_open, area, n in cursor.fetchall()}
-        cursor.execute(f"SELECT {KEYS}, SUM(delta) FROM {TABLE} GROUP BY {KEYS}")
-        kept = {(kind, state, bool(is_open), area): n for kind, state, is_open, area, n in cursor.fetchall() if n}
-    return live == kept
+        cursor.execute(live)
+        counted = keyed(cursor.fetchall())
+        cursor.execute(f"SELECT {keys}, SUM(delta) FROM {table} GROUP BY {keys}")
+        kept = keyed(cursor.fetchall())
+    return counted == kept
 
 
 def rebuild(connection=None) -> None:

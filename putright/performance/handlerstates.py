@@ -20,7 +20,7 @@ from __future__ import annotations
 from django.db import connection as default_connection
 
 from putright.performance import triggers
-from putright.performance.casecounts import Kept, count_again, fold
+from putright.performance.casecounts import Kept, count_again, fold, sums_agree
 
 TABLE = "performance_handlercasecount"
 TRIGGERS = [
@@ -90,13 +90,7 @@ LIVE = f"SELECT {COLUMNS}, COUNT(*) FROM cases_case WHERE handler_id IS NOT NULL
 
 def agree(connection=None) -> bool:
     """Whether the kept counts are each handler and state's live COUNT (one grouped read of the cases)."""
-    connection = connection or default_connection
-    with connection.cursor() as cursor:
-        cursor.execute(LIVE)
-        live = {(handler, state, bool(is_open)): n for handler, state, is_open, n in cursor.fetchall()}
-        cursor.execute(f"SELECT {KEYS}, SUM(delta) FROM {TABLE} GROUP BY {KEYS}")
-        kept = {(handler, state, bool(is_open)): n for handler, state, is_open, n in cursor.fetchall() if n}
-    return live == kept
+    return sums_agree(connection or default_connection, TABLE, KEYS, LIVE)
 
 
 def rebuild(connection=None) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from django.db import connection as default_connection
 
 from putright.performance import triggers
-from putright.performance.casecounts import Kept, count_again, fold
+from putright.performance.casecounts import Kept, count_again, fold, sums_agree
 
 TABLE = "performance_themecasecount"
 TRIGGERS = [
@@ -105,13 +105,7 @@ LIVE = ("SELECT t.theme_id, c.state, c.is_open, COUNT(*) FROM cases_case_themes 
 
 def agree(connection=None) -> bool:
     """Whether the kept counts are each theme and state's live COUNT (one grouped read of the theme rows and their cases)."""
-    connection = connection or default_connection
-    with connection.cursor() as cursor:
-        cursor.execute(LIVE)
-        live = {(theme, state, bool(is_open)): n for theme, state, is_open, n in cursor.fetchall()}
-        cursor.execute(f"SELECT {KEYS}, SUM(delta) FROM {TABLE} GROUP BY {KEYS}")
-        kept = {(theme, state, bool(is_open)): n for theme, state, is_open, n in cursor.fetchall() if n}
-    return live == kept
+    return sums_agree(connection or default_connection, TABLE, KEYS, LIVE)
 
 
 def rebuild(connection=None) -> None:
