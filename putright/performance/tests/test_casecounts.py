@@ -168,7 +168,7 @@ def test_kind_and_stage_totals_are_kept_and_equal_the_live_count(client, manager
     f.log_compliment()
     casecounts.compact()
     f.log_service_request()  # one still a +1 row of its own
-    today, cal = timezone.localdate(), landlord_calendar()
+    today, cal = f.TODAY, landlord_calendar()  # the day the views see (the autouse _today)
     for filters in KIND_FILTERS:
         data = {"cases": "all", **filters}
         kept = kept_total(data, today, cal, manager)
@@ -188,7 +188,7 @@ def test_kind_and_stage_totals_are_kept_and_equal_the_live_count(client, manager
     assert shown() == live
 
 
-def test_area_totals_are_kept_and_equal_the_live_count(client, manager, handler, area):  # noqa: F811
+def test_area_totals_are_kept_and_equal_the_live_count(client, manager, handler, area, today):  # noqa: F811
     """A queue filtered by a service area (with a state, "including closed", a kind, or none) takes
     its total from the counts kept by area, and it is the count of the cases the page lists; a
     case moved to another area (by hand here: the triggers count it) moves its count."""
@@ -200,7 +200,7 @@ def test_area_totals_are_kept_and_equal_the_live_count(client, manager, handler,
     f.log_complaint(handler=handler, actor=handler, service_area=area)
     Case.objects.filter(pk__in=[c.pk for c in cases[1:4]]).update(service_area=area)
     assert_counts_agree()
-    today, cal = timezone.localdate(), landlord_calendar()
+    today, cal = f.TODAY, landlord_calendar()  # the day the views see (the autouse _today)
     for filters in ({"state": ""}, {"state": "all"}, {"state": "closed"}, {"state": "withdrawn", "kind": "complaint"},
                     {"state": "refused"}, {"state": "all", "stage": "1"}, {"state": "closed", "sort": "-deadline"}):
         data = {"cases": "all", "service_area": area, "sort": "deadline", **filters}
