@@ -69,7 +69,7 @@ def _existing_triggers(connection) -> set[str]:
 def missing_triggers(connection) -> set[str]:
     from putright.performance.triggers import trigger_names
 
-    return set(trigger_names()) - _existing_triggers(connection)
+    return set(trigger_names(connection)) - _existing_triggers(connection)
 
 
 def ensure(connection, *, indexes: bool = True) -> dict:
@@ -95,6 +95,7 @@ def ensure(connection, *, indexes: bool = True) -> dict:
         from putright.performance import names
 
         made += names.ensure(connection)  # the names' trigrams (a search by part of a name)
+    stale = triggers.drop_unmakeable(connection)  # migrated back before their tables
     lost = missing_triggers(connection)
     if lost:
         triggers.create_on(connection)
@@ -111,6 +112,8 @@ def ensure(connection, *, indexes: bool = True) -> dict:
     from putright.performance import revisions
 
     revisions.ensure(connection)  # a change made while the triggers were off, or a flush, went unseen
+    if stale:
+        log.info("dropped the triggers whose tables are not there (migrated back before them)", extra={"triggers": stale})
     if made or lost:
         log.info("made the plain-SQL indexes and triggers that were missing", extra={"indexes": made, "triggers": sorted(lost)})
     return {"indexes": made, "triggers": sorted(lost)}

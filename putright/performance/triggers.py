@@ -8,6 +8,8 @@ performance_tallydirtymonth. A change to one stage marks the months of every sta
 since a stage 2 figure reads stage 1 (decisions changed at stage 2).
 """
 
+import re
+
 DIRTY = "performance_tallydirtymonth"
 
 # The case tables, and the columns whose change can move a figure (UPDATE OF ...).
@@ -21,15 +23,34 @@ WATCHED = {
 }
 
 
-def trigger_names() -> list[str]:
-    """The tallies' triggers, and those keeping the copied columns (putright.performance.copies)."""
+def _kinds(vendor: str) -> list[tuple[list[str], list[str]]]:
+    """Each kind of trigger, as (its names, the statements that make it on `vendor`): the tallies'
+    and those of each module keeping counts or copied columns."""
     from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, revisions, stagemarks, themecounts
 
     tallies = [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
-    return (tallies + [n for n, _ in copies.TRIGGERS] + [n for n, _ in casecounts.TRIGGERS]
-            + [n for n, _ in deadlinecounts.TRIGGERS] + [n for n, _ in stagemarks.TRIGGERS] + [n for n, _ in handlercopies.TRIGGERS]
-            + [n for n, _ in handlernames.TRIGGERS] + [n for n, _ in revisions.TRIGGERS]
-            + [n for n, _ in handlerstates.TRIGGERS] + [n for n, _ in themecounts.TRIGGERS])
+    modules = (copies, casecounts, deadlinecounts, stagemarks, handlercopies, handlernames, revisions, handlerstates, themecounts)
+    return [(tallies, statements(vendor))] + [([n for n, _ in m.TRIGGERS], m.statements(vendor)) for m in modules]
+
+
+#: A table's name as the triggers' SQL writes it: each app's tables start with its label.
+_TABLE = re.compile(r"\b(?:performance|cases|accounts|residents)_[a-z0-9_]+\b")
+
+
+def _can_make(sql: list[str], tables: set[str]) -> bool:
+    """Whether every table `sql` names is there. Migrated back before a kept count's table (the
+    performance app's 0026 undone, say), its triggers are not made: SQLite and PostgreSQL both
+    take a trigger naming a missing table, and every change to a case then failed on it."""
+    return set(_TABLE.findall(" ".join(sql))) <= tables
+
+
+def trigger_names(connection=None) -> list[str]:
+    """The tallies' triggers, and those keeping the counts and the copied columns
+    (putright.performance.copies); given a connection, only those its tables allow (`_can_make`)."""
+    if connection is None:
+        return [name for names, _sql in _kinds("sqlite") for name in names]
+    tables = set(connection.introspection.table_names())
+    return [name for names, sql in _kinds(connection.vendor) if _can_make(sql, tables) for name in names]
 
 
 def _case_dates(case_id: str) -> str:
@@ -157,17 +178,32 @@ def create(apps, schema_editor):
         schema_editor.execute(sql, params=None)
 
 
-def create_on(connection) -> None:
-    """The same, and the triggers of the copied columns and the case counts (putright.performance
-    .copies, .casecounts), outside a migration: putright.performance.schema puts lost triggers back."""
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, revisions, stagemarks, themecounts
-
-    vendor = connection.vendor
+def drop_unmakeable(connection) -> list[str]:
+    """Drop the triggers whose tables are not there (`_can_make`), left by a version that made them
+    before a migration back: the names of those there were."""
+    tables = set(connection.introspection.table_names())
+    unmakeable = {name for names, sql in _kinds(connection.vendor) if not _can_make(sql, tables) for name in names}
     with connection.cursor() as cursor:
-        for sql in (statements(vendor) + copies.statements(vendor) + casecounts.statements(vendor) + deadlinecounts.statements(vendor)
-                    + stagemarks.statements(vendor) + handlercopies.statements(vendor) + handlernames.statements(vendor)
-                    + revisions.statements(vendor) + handlerstates.statements(vendor) + themecounts.statements(vendor)):
-            cursor.execute(sql)
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal")
+        there = [(name, table) for name, table in cursor.fetchall() if name in unmakeable]
+        for name, table in there:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if connection.vendor == "postgresql" else ""))
+    return sorted(name for name, _table in there)
+
+
+def create_on(connection) -> None:
+    """The same, and the triggers of the copied columns and the kept counts (putright.performance
+    .copies, .casecounts, …), outside a migration: putright.performance.schema puts lost triggers
+    back. Only those whose tables are there (`_can_make`)."""
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for _names, sql in _kinds(connection.vendor):
+            if _can_make(sql, tables):
+                for statement in sql:
+                    cursor.execute(statement)
 
 
 def drop(apps, schema_editor):

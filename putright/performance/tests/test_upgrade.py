@@ -62,3 +62,29 @@ def test_upgrading_reads_the_open_requests_and_swaps_the_link_indexes():
     finally:
         MigrationExecutor(connection).migrate(latest)
         Case.objects.all().delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_before_a_kept_counts_table_leaves_no_trigger_writing_to_it(handler, resident):
+    """Going back a release (the performance app before its handler and theme counts, 0026) as
+    `migrate` does it, the triggers of the tables undone are not put back with the others: every
+    change to a case then failed on a missing table. Forward again, they are made and filled."""
+    from django.core.management import call_command
+
+    from putright.cases.tests import factories as f
+    from putright.performance import schema
+    from putright.performance.models import HandlerCaseCount
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        call_command("migrate", "performance", "0025", verbosity=0)
+        assert "performance_handlercasecount" not in connection.introspection.table_names()
+        assert not {name for name in schema._existing_triggers(connection) if name.startswith(("count_themes", "count_handler_states"))}
+        assert schema.missing_triggers(connection) == set()
+        case = f.log_complaint(handler=handler, actor=handler, resident=resident)  # the triggers of every other kind run
+        assert Case.objects.filter(pk=case.pk).exists()
+    finally:
+        call_command("migrate", verbosity=0)
+    assert MigrationExecutor(connection).loader.graph.leaf_nodes() == latest
+    assert {"count_themes_case_update", "count_handler_states_case_update"} <= schema._existing_triggers(connection)
+    assert sum(HandlerCaseCount.objects.filter(handler=handler.pk).values_list("delta", flat=True)) == 1
