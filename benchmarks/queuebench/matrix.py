@@ -4,7 +4,9 @@ and the pages in `pages.py` are 19 chosen ones.
 
 Each page is asked once to warm it, once with the database's time to the last row measured
 (SqlClock), then timed `runs` times; the table is printed slowest first, with how many pages are
-over 10 ms and over 20 ms and the load average at the start and the end.
+over 10 ms and over 20 ms and the load average at the start and the end. On PostgreSQL a
+statement PutRight leaves to the server is planned for its values on its first five executions
+and may then keep another plan: `--runs 12` times that plan too (decision 0021).
 """
 
 from __future__ import annotations

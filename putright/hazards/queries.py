@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from putright.performance.compiled import Compiled
+from putright.performance.compiled import GENERIC, Compiled
 from putright.rules import hazards as rules
 
 from .models import HazardReport
@@ -96,7 +96,10 @@ def prefetch_reports(case) -> None:
 FOR_CASE = Compiled(
     lambda case_id, about_id, related_id: HazardReport.objects.filter(
         Q(case_id__in=[case_id, about_id, related_id]) | Q(case__from_service_request_id=case_id)
-    ).select_related("kind", "case").order_by("aware_at", "id")
+    ).select_related("kind", "case").order_by("aware_at", "id"),
+    # Its plan for any values from the first request (decision 0021): planned for the values, the
+    # join to the case with its 55 indexes took 2.7 ms at a million cases, 0.03 to run.
+    planning=GENERIC,
 )
 
 

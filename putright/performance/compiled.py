@@ -39,7 +39,7 @@ import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from django.db import connections, router
@@ -114,10 +114,11 @@ class _Plan:
 class Compiled:
     """One query's SQL, written by the ORM once per database and run again with other values."""
 
-    def __init__(self, build: Callable[..., QuerySet], *kinds: type):
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type, planning: str = ""):
         """`build` returns the queryset for its arguments; `kinds` are their types (int, str,
-        date or an aware datetime), int for each when not given."""
+        date or an aware datetime), int for each when not given; `planning` as `Read.planning`."""
         self.build = build
+        self.planning = planning
         self.kinds = kinds or (int,) * len(inspect.signature(build).parameters)
         self._model = None
 
@@ -229,10 +230,13 @@ class Read:
     using: str = "default"
     prepare: bool = True
     convert: Callable[[list], Any] | None = None
-    #: PostgreSQL: run it with its plan for any values (the "generic" plan), never one made for
-    #: these values: for a statement whose generic plan is known to be right, which PostgreSQL
-    #: would plan again on every request (`GENERIC`).
-    generic: bool = False
+    #: PostgreSQL: how the server plans it (`PLANNING`). "" leaves it to PostgreSQL: a plan made for
+    #: the values on each of a prepared statement's first five executions, then its plan for any
+    #: values (the "generic" plan) kept if that does not look dearer. `GENERIC`: the plan for any
+    #: values from the first execution, for a statement whose generic plan is known to be right.
+    #: `CUSTOM`: a plan for the values every time, for one whose values decide the plan (a search,
+    #: a closed state: one has 95% of the cases, another a few).
+    planning: str = ""
 
     @classmethod
     def of(cls, queryset: QuerySet, *, prepare: bool = False) -> "Read":
@@ -281,31 +285,46 @@ def _take(query: "Compiled", how: str, values: tuple):
     return False, None
 
 
-#: What a `Read` marked `generic` is sent between on PostgreSQL: the setting that decides whether
-#: a prepared statement is planned for its values, for that statement alone (SET LOCAL lasts to
+#: How a statement may be planned on PostgreSQL (`Read.planning`, `Compiled(planning=...)`).
+GENERIC, CUSTOM = "generic", "custom"
+
+#: What a run of statements planned one way is sent between on PostgreSQL: the setting that
+#: decides how a prepared statement is planned, for those statements alone (SET LOCAL lasts to
 #: the end of the pipeline's transaction; the second puts it back at once). PostgreSQL keeps a
 #: statement's plan for any values only if it looks no dearer than the plans made for the values
-#: it was run with; where its estimate for those values is low and wrong (a few days' deadlines:
-#: 18 cases expected where there are 221), it plans the statement again every request, for a
-#: plan no better.
-GENERIC = (
-    Write("SET LOCAL plan_cache_mode = force_generic_plan", ()),
-    Write("SET LOCAL plan_cache_mode TO DEFAULT", ()),
-)
+#: it was run with: where its estimate for those values is low and wrong (a few days' deadlines:
+#: 18 cases expected where there are 221), it plans the statement again every request, for a plan
+#: no better; where the values it happened to see first were typical, it keeps a plan for any
+#: values that is wrong for others (a closed state of one handler's: 77 ms a page from the sixth
+#: request, where a plan for "closed" reads 25 entries). Decision 0021.
+PLANNING = {
+    mode: (Write(f"SET LOCAL plan_cache_mode = force_{mode}_plan", ()), Write("SET LOCAL plan_cache_mode TO DEFAULT", ()))
+    for mode in (GENERIC, CUSTOM)
+}
 
 
-def _generic_between(calls: tuple) -> tuple[list, list[int]]:
-    """`calls` with each `Read` marked `generic` between `GENERIC`'s two statements, on its
-    database, when that is PostgreSQL; and where each of `calls` is in the new list."""
-    out, where = [], []
-    for call in calls:
-        if isinstance(call, Read) and call.generic and connections[call.using].vendor == "postgresql":
-            out += [replace(GENERIC[0], using=call.using), replace(call, generic=False), replace(GENERIC[1], using=call.using)]
-            where.append(len(out) - 2)
-        else:
-            out.append(call)
-            where.append(len(out) - 1)
-    return out, where
+def _planned(prepared: list) -> list:
+    """`prepared` (`together`'s statements, each (position, query, how, alias, ...)) with each run
+    of statements planned one way between that way's two settings (`PLANNING`), where their
+    database is PostgreSQL."""
+    out, mode, alias_open = [], "", None
+
+    def setting(write: Write, alias: str) -> tuple:
+        return (None, write, None, alias, None, write.sql, list(write.params))
+
+    for entry in prepared:
+        query, alias = entry[1], entry[3]
+        wanted = getattr(query, "planning", "") if connections[alias].vendor == "postgresql" else ""
+        if mode and (wanted != mode or alias != alias_open):
+            out.append(setting(PLANNING[mode][1], alias_open))
+            mode = ""
+        if wanted and not mode:
+            out.append(setting(PLANNING[wanted][0], alias))
+            mode, alias_open = wanted, alias
+        out.append(entry)
+    if mode:
+        out.append(setting(PLANNING[mode][1], alias_open))
+    return out
 
 
 def together(*calls) -> list:
@@ -314,12 +333,7 @@ def together(*calls) -> list:
     they go in one pipeline, one round trip for all (psycopg's pipeline mode), run in the order
     given and committed together (a write and the reads after it succeed or fail as one); on
     SQLite, one after another. A query `answered` already asked with the same values is not
-    asked again. A `Read` marked `generic` runs with its plan for any values on PostgreSQL."""
-    if any(isinstance(call, Read) and call.generic for call in calls):
-        sent, where = _generic_between(calls)
-        if len(sent) > len(calls):
-            results = together(*sent)
-            return [results[i] for i in where]
+    asked again. A `Read` or `Compiled` with a `planning` is planned that way on PostgreSQL."""
     out: list = [None] * len(calls)
     prepared = []  # (position, the Compiled, Read or Write, how, alias, plan, sql, params)
     for i, call in enumerate(calls):
@@ -334,6 +348,7 @@ def together(*calls) -> list:
             continue
         alias, plan, params = query._params(values)
         prepared.append((i, query, how, alias, plan, plan.sql, params))
+    prepared = _planned(prepared)
     aliases = {alias for _i, _q, _h, alias, _p, _s, _params in prepared}
     fetched = []
     if len(prepared) > 1 and len(aliases) == 1 and connections[next(iter(aliases))].vendor == "postgresql":

@@ -22,6 +22,7 @@ from putright.cases.views.queue_totals import NARROWING, STAGE_STATES, kept_due,
 from putright.hazards.queries import compiled_counts as hazard_counts_compiled
 from putright.ombudsman.views import review_counts, review_querysets
 from putright.performance import revisions
+from putright.performance.compiled import GENERIC
 from putright.performance.counting import Asked, ask, compile_counts, compiled_once
 from putright.rules import lifecycle
 from putright.rules.due import soon_until
@@ -144,15 +145,15 @@ def mark_extended(cases: list) -> list:
     return cases
 
 
-def filtered_cases(user, data, today, cal):
+def filtered_cases(user, data, today, cal, *, generic: bool = False):
     """The queue's query: only indexed columns, whatever the filters.
 
     Each filter of open cases is answered from a small partial index of open cases
     (case_open_deadline, and case_open_{handler,kind,state,area}_deadline) or from the few stages
     extended and not yet answered (stage_open_extended), and the total is a COUNT over the same
     index; a theme's open cases come from the index of open case themes (case_theme_open).
-    Measured with benchmarks/queue.py on a million cases.
-    """
+    Measured with benchmarks/queue.py on a million cases. `generic`: run with PostgreSQL's plan
+    for any values (the queue page's, decision 0021)."""
     qs = with_columns(Case.objects.all())
     state = data.get("state")
     if state == "all":
@@ -216,11 +217,13 @@ def filtered_cases(user, data, today, cal):
         qs = qs.filter(**open_only, next_deadline_by=today)
     elif due == "soon":
         qs = qs.filter(**open_only, next_deadline_by__gte=today, next_deadline_by__lte=soon_until(today, cal))
-    if due in ("today", "soon") and connections[qs.db].vendor == "postgresql":
+    by_deadline = (data.get("sort") or DEFAULT_SORT).lstrip("-") == "deadline"
+    if (due in ("today", "soon") or (due == "overdue" and by_deadline and generic)) and connections[qs.db].vendor == "postgresql":
         # Said outright, though the dates imply it: "has a deadline" is the first term of the
         # deadline indexes' order, and held to a value it lets PostgreSQL's plan for any dates
         # (the one a prepared statement keeps) start at the first date, not read every overdue
-        # case first; without it "due soon"'s rows were planned again every request (1-1.8 ms).
+        # case first (page 406 of overdue typed, by deadline, sorted every overdue case: 15 ms).
+        # Overdue only so: its lower estimate (377 of 20,000) made the API's plans sort them (62 ms).
         qs = qs.filter(queue_keyset.EmptyIs(ExpressionWrapper(Q(next_deadline_by__isnull=True), output_field=BooleanField()), False))
     elif due == "extended":
         # Marked on the case by triggers (putright.performance.copies) and read from the index of
@@ -354,7 +357,8 @@ def queue(request):
         # an OFFSET then skips bare index entries, not whole joined rows (page 400 of the overdue
         # queue of a million cases: 190 ms of SQL down to 80 ms on SQLite). A theme (and a stage,
         # a handler) by deadline or date: paged and counted from the theme rows' index.
-        cases = filtered_cases(request.user, data, today, cal)
+        planning = queue_reads.planning_for(data)
+        cases = filtered_cases(request.user, data, today, cal, generic=planning == GENERIC)
         themed = theme_rows(request.user, data)
         paged = cases.values_list("pk", flat=True) if themed is None else themed.values_list("case_id", flat=True)
         # Every count the page shows in one query: the total, the deadline counts and the
@@ -373,11 +377,7 @@ def queue(request):
             cursor = lambda pk: Case.objects.using(paged.db).filter(pk=pk)  # noqa: E731
         else:
             cursor = lambda pk: themed.model.objects.using(paged.db).filter(theme=data["theme"], case_id=pk)  # noqa: E731
-        # "Due today" or "due soon" by deadline: PostgreSQL's plan for any dates reads the range of
-        # the sort's index (filtered_cases says "has a deadline" for it), and is kept (the plans
-        # for the dates, expecting a case or two, were made again every request: 1-1.8 ms).
-        generic = data.get("due") in ("today", "soon") and data["sort"].lstrip("-") == "deadline" and not text and not data.get("theme")
-        return queue_reads.Reads(counts, paged, ordering(data["sort"]), cursor, generic)
+        return queue_reads.Reads(counts, paged, ordering(data["sort"]), cursor, planning)
 
     # The closure days, the counts, the filters' options and the page's rows: one round trip on
     # PostgreSQL (putright.cases.views.queue_reads).

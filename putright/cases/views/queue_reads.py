@@ -40,9 +40,11 @@ from putright.cases import calendar
 from putright.cases.views import queue_indexes, queue_keyset, queue_table
 from putright.operations import sessionguess
 from putright.performance import revisions
-from putright.performance.compiled import Read, together
+from putright.performance.compiled import CUSTOM, GENERIC, Read, together
 from putright.performance.counting import Asked
+from putright.rules import lifecycle
 from putright.rules.calendar import WorkingCalendar
+from putright.rules.lifecycle import State
 
 
 @dataclass
@@ -56,9 +58,8 @@ class Reads:
     #: The row of `paged`'s model for a case id, to look a position's sort values up by
     #: (putright.cases.views.queue_keyset); None: this page is read by OFFSET only.
     cursor: Callable[[int], QuerySet] | None = None
-    #: The page's rows run with PostgreSQL's plan for any values (compiled.Read.generic): a
-    #: deadline filter by deadline, read from the sort's index range (queue.filtered_cases).
-    generic: bool = False
+    #: How PostgreSQL plans the page's rows and counts (compiled.Read.planning; `planning_for`).
+    planning: str = ""
 
 
 @dataclass
@@ -98,15 +99,41 @@ def _nothing(using: str) -> Read:
     return Read("SELECT 1 WHERE 1 = 0", (), using, convert=lambda rows: [])
 
 
+def planning_for(data: dict) -> str:
+    """How PostgreSQL plans a queue page's rows and counts (compiled.Read.planning), from its filters.
+
+    Each prepared statement's first five executions on a connection are planned for their values
+    (1.5 ms of a page's 2 ms of SQL at a million cases); then PostgreSQL keeps its plan for any
+    values if that looks no dearer. Measured over every filter and sort (`benchmarks/queue.py
+    --matrix`, decision 0021), the plan for any values is as fast as the plans made for the
+    values or faster (a search by phone 2.6 → 1.0 ms), so it is used from the first execution,
+    except where the values decide the plan:
+
+    - **a closed state of one handler's cases** ("My cases" or a handler chosen). One closed
+      state has 95% of the cases, another a few, in one statement, and the handler's cases can be
+      read from their index by state (then sorted) or in the sort's order (each tested): which is
+      cheaper depends on the state. For "closed" by deadline the plan for any values read all
+      41,000 of the handler's closed cases and sorted them (77-83 ms a page), where the plan for
+      "closed" reads 25 of the handler's entries in order; PostgreSQL itself kept that plan from
+      the sixth request. These are planned for their values every time (2-3 ms more a page).
+    """
+    state = data.get("state")
+    one_handler = data.get("cases") == "mine" or data.get("handler")
+    if one_handler and state and state != "all" and not lifecycle.is_open(State(state)):
+        return CUSTOM
+    return GENERIC
+
+
 def _counts_call(reads: Reads) -> Read:
-    return reads.counts.read if reads.counts.read is not None else _nothing(reads.paged.db)
+    read = reads.counts.read if reads.counts.read is not None else _nothing(reads.paged.db)
+    return replace(read, planning=reads.planning) if reads.planning else read
 
 
 def _page_call(reads: Reads, number: int, size: int, keyset: tuple[str, list] | None = None) -> Read:
     read = queue_table.page_read(reads.paged, reads.order, (number - 1) * size, size, keyset)
     if read is None:
         return _nothing(reads.paged.db)
-    return replace(read, generic=True) if reads.generic else read
+    return replace(read, planning=reads.planning) if reads.planning else read
 
 
 def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) -> tuple[str, list] | None:

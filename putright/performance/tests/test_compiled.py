@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -113,26 +114,27 @@ def test_answers_asked_ahead_are_taken_once_and_only_for_the_same_values(handler
         assert len(asked) == ahead + 3
 
 
-def test_a_read_marked_generic_gives_what_it_gives_unmarked_with_the_others_in_their_places(handler, resident):
-    from putright.performance.compiled import Read, together
+def test_a_read_with_a_plan_gives_what_it_gives_unmarked_with_the_others_in_their_places(handler, resident):
+    from putright.performance.compiled import CUSTOM, GENERIC, Read, together
 
     case = f.log_complaint(handler=handler, actor=handler, resident=resident)
     refs = Compiled(lambda reference: Case.objects.filter(reference=reference).values_list("id"), str)
     ids = Read.of(Case.objects.filter(resident=resident).values_list("id", "reference"), prepare=True)
     marked = Read.of(Case.objects.filter(resident=resident).values_list("id", "reference"), prepare=True)
-    marked = Read(marked.sql, marked.params, marked.using, marked.prepare, marked.convert, generic=True)
-    got = together((refs, "rows", (case.reference,)), marked, ids, marked)
-    assert got == [[(case.pk,)], [(case.pk, case.reference)], [(case.pk, case.reference)], [(case.pk, case.reference)]]
+    marked = Read(marked.sql, marked.params, marked.using, marked.prepare, marked.convert, planning=GENERIC)
+    custom = Read(marked.sql, marked.params, marked.using, marked.prepare, marked.convert, planning=CUSTOM)
+    got = together((refs, "rows", (case.reference,)), marked, ids, marked, custom)
+    assert got == [[(case.pk,)], [(case.pk, case.reference)], [(case.pk, case.reference)], [(case.pk, case.reference)], [(case.pk, case.reference)]]
     assert together(marked) == [[(case.pk, case.reference)]]
 
 
-def test_a_read_marked_generic_runs_with_the_plan_for_any_values_and_the_setting_is_put_back():
-    """PostgreSQL: the marked statement alone runs with `force_generic_plan`; the statements after
-    it, and the rest of the transaction (a test's, or a request's under ATOMIC_REQUESTS), with the
-    setting as it was."""
+def test_reads_with_a_plan_run_planned_so_and_the_setting_is_put_back_after_each_run():
+    """PostgreSQL: each run of reads with one plan runs with its `force_..._plan`; the statements
+    after it, and the rest of the transaction (a test's, or a request's under ATOMIC_REQUESTS),
+    with the setting as it was."""
     from django.db import connection
 
-    from putright.performance.compiled import Read, together
+    from putright.performance.compiled import CUSTOM, GENERIC, Read, together
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's plan cache")
@@ -140,8 +142,31 @@ def test_a_read_marked_generic_runs_with_the_plan_for_any_values_and_the_setting
     with connection.cursor() as cursor:
         cursor.execute(setting)
         (before,), = cursor.fetchall()
-        assert before != "force_generic_plan"
-        during, after = together(Read(setting, (), generic=True), Read(setting, ()))
+        assert before == "auto"
+        got = together(Read(setting, (), planning=GENERIC), Read(setting, (), planning=GENERIC), Read(setting, ()),
+                       Read(setting, (), planning=CUSTOM), Read(setting, (), planning=GENERIC))
         cursor.execute(setting)
         assert cursor.fetchall() == [(before,)]
-    assert during == [("force_generic_plan",)] and after == [(before,)]
+    assert got == [[("force_generic_plan",)], [("force_generic_plan",)], [(before,)], [("force_custom_plan",)], [("force_generic_plan",)]]
+
+
+def test_a_run_of_statements_planned_one_way_shares_one_setting_and_its_putting_back(handler, resident):
+    """The queue page's rows and counts, both planned one way, cost two statements more, not four;
+    a `Compiled` query is planned as it was made to be."""
+    from django.db import connection
+
+    from putright.performance.compiled import CUSTOM, GENERIC, PLANNING, Read, Write, _planned, together
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    by_reference = Compiled(lambda reference: Case.objects.filter(reference=reference).values_list("id"), str, planning=GENERIC)
+    a, b, c = Read("SELECT 1", ()), Read("SELECT 2", ()), Write("SELECT 3", ())
+    entries = [(0, c), (1, replace(a, planning=GENERIC)), (2, replace(b, planning=GENERIC)), (3, by_reference),
+               (4, replace(a, planning=CUSTOM)), (5, c)]
+    sent = [query for _i, query, *_rest in _planned([(i, query, None, "default", None, "", []) for i, query in entries])]
+    assert sent == [c, PLANNING[GENERIC][0], entries[1][1], entries[2][1], by_reference, PLANNING[GENERIC][1],
+                    PLANNING[CUSTOM][0], entries[4][1], PLANNING[CUSTOM][1], c]
+    case = f.log_complaint(handler=handler, actor=handler, resident=resident)
+    setting = Read("SELECT current_setting('plan_cache_mode')", ())
+    got = together((by_reference, "rows", (case.reference,)), setting, (by_reference, "rows", (case.reference,)))
+    assert got == [[(case.pk,)], [("auto",)], [(case.pk,)]]
