@@ -61,6 +61,9 @@ def filters(me) -> list[tuple[str, dict]]:
         # One handler's cases with closed ones: read after the handler in the sort's order.
         (f"incl. closed + handler: {other.username}", {"state": "all", "handler": other.pk}),
         ("state closed + mine", {"state": "closed", "cases": "mine"}),
+        # A closed state other than "closed" (a few percent of the cases) with a theme: a closed
+        # state's statements are one for every closed state (decision 0021).
+        (f"state withdrawn + theme: {theme.name}", {"state": "withdrawn", "theme": theme.pk}),
         # A search looks through every case, open or closed, unless told otherwise (as typed).
         (f"search: postcode '{postcode}'", {"q": postcode}),
         # Part of a name every benchmark resident has: the most residents a search can find.
