@@ -30,7 +30,7 @@ they are looked up and sorted, as before.
 from __future__ import annotations
 
 from django.db import connections
-from django.db.models import BooleanField, Expression, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Expression, ExpressionWrapper, F, Q, QuerySet
 
 from putright.cases.models import Case
 from putright.cases.views import queue_indexes
@@ -148,3 +148,54 @@ def counted_rows(user, data: dict) -> QuerySet | None:
     if data.get("state") or any(data.get(name) for name in NARROWING if name not in ON_ROWS):
         return None
     return open_rows(user, data)
+
+
+#: The order of the theme rows' index (performance migration 0013): the deadline sort's terms,
+#: on the case's copies (putright.performance.copies).
+THEME_ORDER = [ExpressionWrapper(Q(case_deadline__isnull=True), output_field=BooleanField()).asc(), "case_deadline", "received_on", "case_id"]
+#: The sorts a theme's rows are paged in, each its index's order (the sort's terms in `SORTS`, on
+#: the theme rows): by deadline, and by date received either way (case_theme_open_received).
+THEME_SORTS = {
+    "deadline": THEME_ORDER,
+    "received": ["received_on", "case_id"],
+    "-received": [F("received_on").desc(), F("case_id").desc()],
+}
+
+
+def theme_rows(user, data):
+    """The open cases of a theme (and a stage, and a handler or the user's own), by deadline or by
+    date received: the theme's case rows from an index of open case themes in that order
+    (case_theme_open_deadline, case_theme_open_stage_deadline, case_theme_open_handler_deadline,
+    case_theme_open_received), each with its case's stage, deadline and handler copied by
+    triggers. A page reads 25 index entries (a few more with a stage or handler by date) and the
+    total counts one range of one, where the cases' own query looked up each of the theme's open
+    cases and sorted them all. With "including closed" and nothing else, every case of the theme
+    by date received (case_theme_received). None for any other filter or sort: `filtered_cases`
+    answers those (the theme's open cases looked up by id)."""
+    sort = data.get("sort", "deadline")  # queue.DEFAULT_SORT
+    order = THEME_SORTS.get(sort)
+    if not data.get("theme") or order is None:
+        return None
+    if data.get("state") == "all":
+        # Every case of the theme, open or closed, by date received (case_theme_received: the
+        # rows carry the date): where paging the sort's index of every case would read every case
+        # received before the theme's first, for a theme given only to recent cases. Not with
+        # another filter: the rows carry no handler, stage or deadline once their case is closed.
+        if sort not in ("received", "-received") or counted_rows(user, data) is None:
+            return None
+        return Case.themes.through.objects.filter(theme=data["theme"]).order_by(*order)
+    if data.get("state"):
+        return None
+    if any(data.get(name) for name in NARROWING if name not in ("theme", "stage", "handler")):
+        return None
+    handlers = {data["handler"].pk} if data.get("handler") else set()
+    if data.get("cases") == "mine":
+        handlers.add(user.pk)
+    if len(handlers) > 1:  # someone else's cases among my own: none, as the cases' query finds
+        return None
+    rows = Case.themes.through.objects.filter(theme=data["theme"], case_open=True)
+    if handlers:
+        rows = rows.filter(case_handler=handlers.pop())
+    if data.get("stage"):
+        rows = rows.filter(case_stage=int(data["stage"]))
+    return rows.order_by(*order)
