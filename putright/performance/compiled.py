@@ -234,8 +234,8 @@ class Read:
     #: the values on each of a prepared statement's first five executions, then its plan for any
     #: values (the "generic" plan) kept if that does not look dearer. `GENERIC`: the plan for any
     #: values from the first execution, for a statement whose generic plan is known to be right.
-    #: `CUSTOM`: a plan for the values every time, for one whose values decide the plan (a search,
-    #: a closed state: one has 95% of the cases, another a few).
+    #: `CUSTOM`: a plan for the values every time, for one whose values decide the plan (a closed
+    #: state of one handler's: one closed state has 95% of the cases, another a few).
     planning: str = ""
 
     @classmethod

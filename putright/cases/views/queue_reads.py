@@ -109,23 +109,19 @@ def planning_for(data: dict) -> str:
     values or faster (a search by phone 2.6 → 1.0 ms), so it is used from the first execution,
     except where the values decide the plan:
 
-    - **a closed state of one handler's cases** ("My cases" or a handler chosen). One closed
-      state has 95% of the cases, another a few, in one statement, and the handler's cases can be
-      read from their index by state (then sorted) or in the sort's order (each tested): which is
-      cheaper depends on the state. For "closed" by deadline the plan for any values read all
-      41,000 of the handler's closed cases and sorted them (77-83 ms a page), where the plan for
-      "closed" reads 25 of the handler's entries in order; PostgreSQL itself kept that plan from
-      the sixth request. These are planned for their values every time (2-3 ms more a page).
-    - **any other closed state**: PostgreSQL's choice, as before. Neither way held for every
-      value: for "closed" and a theme the plan for any values read the theme's closed cases
-      (1,060 ms a page), for "withdrawn" by deadline the plan for "withdrawn" sorted its 36,000
-      cases (25-30 ms). By deadline it is now written by date received (`queue.query_sort`),
-      which one index holds for every closed state.
+    - **a closed state.** One closed state has 95% of the cases, another a few, in one
+      statement, and which plan is right depends on the state. For "closed" of one handler's by
+      deadline the plan for any values read all 41,000 of the handler's closed cases and sorted
+      them (77-83 ms a page, where the plan for "closed" reads 25 entries); for "closed" and a
+      theme it read the theme's every closed case (1,060 ms); for "withdrawn" and a theme by
+      resident, the middle page, 34 ms against 5. PostgreSQL itself kept such plans from the
+      sixth request, so a closed state is planned for its values every time (2-3 ms more a
+      page). By deadline it is written by date received (`queue.query_sort`), which one index
+      holds for every closed state: planned for "withdrawn", it had sorted all 36,000 of its cases.
     """
     state = data.get("state")
     if state and state != "all" and not lifecycle.is_open(State(state)):
-        one_handler = data.get("cases") == "mine" or data.get("handler")
-        return CUSTOM if one_handler else ""
+        return CUSTOM
     return GENERIC
 
 

@@ -119,21 +119,15 @@ def test_a_queue_pages_statements_are_planned_for_any_values_from_its_first_requ
     assert custom == 0 and generic >= 3, (generic, custom)
 
 
-@pytest.mark.parametrize("url", ["/cases/?mine=1&state=closed", "/cases/?cases=all&state=withdrawn&sort=resident&handler={handler}"])
-def test_a_closed_state_of_one_handlers_statements_are_planned_for_their_values_every_time(url, client, handler):
-    """Where the values decide the plan (decision 0021): a closed state of one handler's cases
-    ("closed" holds 95% of them, "withdrawn" a few). Left to itself, PostgreSQL kept a plan for
-    any values after five requests that read all of a handler's closed cases for "closed" (77-83
-    ms a page at a million cases)."""
+@pytest.mark.parametrize("url", ["/cases/?mine=1&state=closed", "/cases/?cases=all&state=withdrawn&sort=resident&handler={handler}",
+                                 "/cases/?cases=all&state=withdrawn&sort=resident", "/cases/?cases=all&state=refused"])
+def test_a_closed_states_statements_are_planned_for_their_values_every_time(url, client, handler):
+    """Where the values decide the plan (decision 0021): a closed state ("closed" holds 95% of the
+    cases, "withdrawn" a few). Left to itself, PostgreSQL kept a plan for any values after five
+    requests that read all of a handler's closed cases for "closed" (77-83 ms a page at a million
+    cases), or "withdrawn" and a theme's middle page by resident (34 ms against 9)."""
     generic, custom = _plans_after(client, handler, url.format(handler=handler.pk), 8)
     assert generic == 0 and custom >= 8, (generic, custom)
-
-
-def test_a_closed_state_of_everyones_cases_is_left_to_postgresql(client, handler):
-    """Neither way holds for every closed state (decision 0021): its first five requests are
-    planned for their values, as PostgreSQL does when left to choose."""
-    generic, custom = _plans_after(client, handler, "/cases/?cases=all&state=withdrawn&sort=resident", 3)
-    assert generic == 0 and custom == 3, (generic, custom)
 
 
 @pytest.mark.parametrize("sort", ["deadline", "-deadline"])
@@ -152,5 +146,10 @@ def test_a_closed_state_by_deadline_has_one_plan_for_every_closed_state_reading_
     client.get("/cases/")
     captured = captured_get(client, f"/cases/?cases=all&state=withdrawn&theme={theme.pk}&sort={sort}")
     (sql, params), = [(sql, params) for sql, params in captured.matching("LIMIT 25", "cases_case_themes") if sql.startswith("SELECT")]
-    shown = generic_plan(sql, params)
+    with connection.cursor() as cursor:  # tiny tables: a sort of three rows is cheap; can it be read in order?
+        for setting in ("enable_sort", "enable_incremental_sort", "enable_bitmapscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        shown = generic_plan(sql, params)
+        for setting in ("enable_sort", "enable_incremental_sort", "enable_bitmapscan"):
+            cursor.execute(f"RESET {setting}")
     assert "case_no_deadline_order" in shown and "Sort" not in shown, shown
