@@ -109,12 +109,12 @@ def planning_for(data: dict) -> str:
     values or faster (a search by phone 2.6 → 1.0 ms), so it is used from the first execution,
     except where the values decide the plan:
 
-    - **a closed state.** One closed state has 95% of the cases, another a few, in one
+    - **a closed state.** One closed state has 88% of the cases, another 4%, in one
       statement, and which plan is right depends on the state. For "closed" of one handler's by
       deadline the plan for any values read all 41,000 of the handler's closed cases and sorted
       them (77-83 ms a page, where the plan for "closed" reads 25 entries); for "closed" and a
       theme it read the theme's every closed case (1,060 ms); for "withdrawn" and a theme by
-      resident, the middle page, 34 ms against 5. PostgreSQL itself kept such plans from the
+      resident, the middle page, 34 ms against 9. PostgreSQL itself kept such plans from the
       sixth request, so a closed state is planned for its values every time (2-3 ms more a
       page). By deadline it is written by date received (`queue.query_sort`), which one index
       holds for every closed state: planned for "withdrawn", it had sorted all 36,000 of its cases.

@@ -122,7 +122,7 @@ def test_a_queue_pages_statements_are_planned_for_any_values_from_its_first_requ
 @pytest.mark.parametrize("url", ["/cases/?mine=1&state=closed", "/cases/?cases=all&state=withdrawn&sort=resident&handler={handler}",
                                  "/cases/?cases=all&state=withdrawn&sort=resident", "/cases/?cases=all&state=refused"])
 def test_a_closed_states_statements_are_planned_for_their_values_every_time(url, client, handler):
-    """Where the values decide the plan (decision 0021): a closed state ("closed" holds 95% of the
+    """Where the values decide the plan (decision 0021): a closed state ("closed" holds 88% of the
     cases, "withdrawn" a few). Left to itself, PostgreSQL kept a plan for any values after five
     requests that read all of a handler's closed cases for "closed" (77-83 ms a page at a million
     cases), or "withdrawn" and a theme's middle page by resident (34 ms against 9)."""
