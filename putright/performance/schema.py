@@ -58,12 +58,9 @@ def _existing_indexes(connection) -> set[str]:
 
 
 def _existing_triggers(connection) -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        return {row[0] for row in cursor.fetchall()}
+    from putright.performance.triggers import existing
+
+    return set(existing(connection))
 
 
 def missing_triggers(connection) -> set[str]:

@@ -183,15 +183,21 @@ def drop_unmakeable(connection) -> list[str]:
     before a migration back: the names of those there were."""
     tables = set(connection.introspection.table_names())
     unmakeable = {name for names, sql in _kinds(connection.vendor) if not _can_make(sql, tables) for name in names}
+    there = {name: table for name, table in existing(connection).items() if name in unmakeable}
+    with connection.cursor() as cursor:
+        for name, table in there.items():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if connection.vendor == "postgresql" else ""))
+    return sorted(there)
+
+
+def existing(connection) -> dict[str, str]:
+    """The database's triggers (but PostgreSQL's own internal ones): name -> table."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
         else:
             cursor.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal")
-        there = [(name, table) for name, table in cursor.fetchall() if name in unmakeable]
-        for name, table in there:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if connection.vendor == "postgresql" else ""))
-    return sorted(name for name, _table in there)
+        return dict(cursor.fetchall())
 
 
 def create_on(connection) -> None:

@@ -117,7 +117,8 @@ EVERY_COUNTED = (
 )
 
 
-def _closed_state(data: dict) -> bool:
+def closed_state(data: dict) -> bool:
+    """Whether the queue asks for one closed state (refused, withdrawn, closed)."""
     state = data.get("state")
     return bool(state) and state != "all" and not lifecycle.is_open(State(state))
 
@@ -132,7 +133,7 @@ def open_only(data: dict) -> bool:
 def _counted_by(data: dict) -> str:
     """The filter's own index of open cases, to count them: the narrowest of the filters given."""
     due = data.get("due")
-    if _closed_state(data):
+    if closed_state(data):
         return "case_open_state_deadline"  # a closed state among open cases: none, found at once
     if data.get("cases") == "mine" or data.get("handler"):
         return "case_open_handler_deadline"
@@ -199,8 +200,8 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
         table.paging = (ONE_HANDLER_EVERY if one_handler else EVERY_ORDERS).get(sort, "")
         table.every = not one_handler  # every case's (a theme's tested on each): not one handler's
         table.counting = next((name for key, name in EVERY_COUNTED if data.get(key) or (key == "handler" and data.get("cases") == "mine")),
-                              "case_state_order" if _closed_state(data) else "")
-        if one_handler and _closed_state(data):
+                              "case_state_order" if closed_state(data) else "")
+        if one_handler and closed_state(data):
             table.counting = "case_one_handler_state_order"  # the handler's cases in that state: one range
         if data.get("theme"):
             table.counting = ""  # the theme's cases, each looked up (or the theme rows counted: queue_themes)
@@ -215,7 +216,7 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
         table.paging = "case_open_handler_deadline_order"  # one handler's, in that order (migration 0014)
     elif one_handler and sort in ONE_HANDLER:
         table.paging = ONE_HANDLER[sort]
-    if _closed_state(data):
+    if closed_state(data):
         table.paging = table.counting  # with a stage or a due filter: none, found at once
     return qs
 

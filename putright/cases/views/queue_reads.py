@@ -42,9 +42,7 @@ from putright.operations import sessionguess
 from putright.performance import revisions
 from putright.performance.compiled import CUSTOM, GENERIC, Read, together
 from putright.performance.counting import Asked
-from putright.rules import lifecycle
 from putright.rules.calendar import WorkingCalendar
-from putright.rules.lifecycle import State
 
 
 @dataclass
@@ -119,10 +117,7 @@ def planning_for(data: dict) -> str:
       page). By deadline it is written by date received (`queue.query_sort`), which one index
       holds for every closed state: planned for "withdrawn", it had sorted all 36,000 of its cases.
     """
-    state = data.get("state")
-    if state and state != "all" and not lifecycle.is_open(State(state)):
-        return CUSTOM
-    return GENERIC
+    return CUSTOM if queue_indexes.closed_state(data) else GENERIC
 
 
 def _counts_call(reads: Reads) -> Read:
