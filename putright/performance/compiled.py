@@ -297,8 +297,12 @@ GENERIC, CUSTOM = "generic", "custom"
 #: no better; where the values it happened to see first were typical, it keeps a plan for any
 #: values that is wrong for others (a closed state of one handler's: 77 ms a page from the sixth
 #: request, where a plan for "closed" reads 25 entries). Decision 0021.
+#: And with no parallel workers: these statements read a page, or count a few thousand index
+#: entries, and a worker's start cost more than that (a plan for any position of a state's middle
+#: page read 330 entries with one, 5 of its 7 ms; without, 2 ms).
 PLANNING = {
-    mode: (Write(f"SET LOCAL plan_cache_mode = force_{mode}_plan", ()), Write("SET LOCAL plan_cache_mode TO DEFAULT", ()))
+    mode: ((Write(f"SET LOCAL plan_cache_mode = force_{mode}_plan", ()), Write("SET LOCAL max_parallel_workers_per_gather = 0", ())),
+           (Write("SET LOCAL plan_cache_mode TO DEFAULT", ()), Write("SET LOCAL max_parallel_workers_per_gather TO DEFAULT", ())))
     for mode in (GENERIC, CUSTOM)
 }
 
@@ -309,21 +313,21 @@ def _planned(prepared: list) -> list:
     database is PostgreSQL."""
     out, mode, alias_open = [], "", None
 
-    def setting(write: Write, alias: str) -> tuple:
-        return (None, write, None, alias, None, write.sql, list(write.params))
+    def settings(writes: tuple, alias: str) -> list[tuple]:
+        return [(None, write, None, alias, None, write.sql, list(write.params)) for write in writes]
 
     for entry in prepared:
         query, alias = entry[1], entry[3]
         wanted = getattr(query, "planning", "") if connections[alias].vendor == "postgresql" else ""
         if mode and (wanted != mode or alias != alias_open):
-            out.append(setting(PLANNING[mode][1], alias_open))
+            out += settings(PLANNING[mode][1], alias_open)
             mode = ""
         if wanted and not mode:
-            out.append(setting(PLANNING[wanted][0], alias))
+            out += settings(PLANNING[wanted][0], alias)
             mode, alias_open = wanted, alias
         out.append(entry)
     if mode:
-        out.append(setting(PLANNING[mode][1], alias_open))
+        out += settings(PLANNING[mode][1], alias_open)
     return out
 
 
