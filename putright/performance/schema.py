@@ -38,6 +38,7 @@ def _indexes() -> list[tuple[str, str, str, str]]:
         ("putright.performance.migrations.0019_handler_order", set()),
         ("putright.performance.migrations.0023_one_handler_every_case", set()),
         ("putright.performance.migrations.0024_theme_received_order", set()),
+        ("putright.performance.migrations.0027_ended_early_orders", set()),
     ):
         for row in importlib.import_module(module).INDEXES:
             name, table, columns, where = (*row, "")[:4]

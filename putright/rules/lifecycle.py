@@ -94,6 +94,8 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 _CLOSED_STATES = frozenset({State.REFUSED, State.WITHDRAWN, State.CLOSED})
+#: The closed states a case reaches without running its course: refused, or withdrawn.
+ENDED_EARLY = frozenset({State.REFUSED, State.WITHDRAWN})
 
 # (kind, state) -> {action: the state it leads to}. Only the actions listed are allowed.
 # REOPEN is listed with None: where it leads depends on the state before (see next_state).

@@ -161,7 +161,11 @@ def filtered_cases(user, data, today, cal, *, generic: bool = False):
         pass
     elif state:
         # An open state with is_open too: the indexes of open cases answer it (queue_indexes).
-        qs = qs.filter(state=state, **({"is_open": True} if lifecycle.is_open(State(state)) else {}))
+        # Refused or withdrawn, everyone's: written out, and read from an index of those cases
+        # alone (queue_indexes.ENDED_ORDERS, EndedEarly).
+        ended = queue_indexes.ended_early(data)
+        qs = qs.filter(queue_indexes.EndedEarly(state) if ended else Q(state=state),
+                       **({"is_open": True} if lifecycle.is_open(State(state)) else {}))
         if _everyones_closed_state_by_deadline(data):
             # A closed state has no next deadline (it has none to come: lifecycle.deadline_field).
             # Said, its cases by deadline are read from the "no deadline" end of the sort's index,
@@ -239,9 +243,10 @@ def query_sort(data: dict, using: str) -> str:
     state of everyone's cases by deadline is by date received, either way (a closed state has no
     deadline: the same order). Written so, `case_no_deadline_order` holds it: "withdrawn" read all
     its 36,000 cases and sorted them (25-30 ms), "closed" and a theme read the theme's closed
-    cases with PostgreSQL's plan for any closed state (1,060 ms; decision 0021)."""
+    cases with PostgreSQL's plan for any closed state (1,060 ms; decision 0021). Refused or
+    withdrawn so on SQLite too: their index by date received holds it (decision 0022)."""
     sort = data.get("sort") or DEFAULT_SORT
-    if _everyones_closed_state_by_deadline(data) and connections[using].vendor == "postgresql":
+    if _everyones_closed_state_by_deadline(data) and (connections[using].vendor == "postgresql" or queue_indexes.ended_early(data)):
         return sort.replace("deadline", "received")
     return sort
 

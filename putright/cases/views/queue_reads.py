@@ -117,7 +117,7 @@ def planning_for(data: dict) -> str:
       page). By deadline it is written by date received (`queue.query_sort`), which one index
       holds for every closed state: planned for "withdrawn", it had sorted all 36,000 of its cases.
     """
-    return CUSTOM if queue_indexes.closed_state(data) else GENERIC
+    return CUSTOM if queue_indexes.closed_state(data) and not queue_indexes.ended_early(data) else GENERIC
 
 
 def _counts_call(reads: Reads) -> Read:
