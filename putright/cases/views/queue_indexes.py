@@ -173,7 +173,7 @@ class EndedEarly(Expression):
         if connection.vendor != "sqlite":
             return f"{column} = '{self.state}'", []
         states = ", ".join(f"'{state}'" for state in sorted(s.value for s in lifecycle.ENDED_EARLY))
-        return f"{column} = '{self.state}' AND {column} IN ({states})", []
+        return f"({column} = '{self.state}' AND {column} IN ({states}))", []
 
 
 def open_only(data: dict) -> bool:
