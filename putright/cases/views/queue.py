@@ -254,9 +254,8 @@ def query_sort(data: dict, using: str) -> str:
 def _everyones_closed_state_by_deadline(data: dict) -> bool:
     """A closed state, not of one handler's cases ("My cases" or a handler chosen), by deadline
     either way: its query says "no deadline" and, on PostgreSQL, is ordered by date received."""
-    one_handler = data.get("cases") == "mine" or data.get("handler")
     by_deadline = (data.get("sort") or DEFAULT_SORT).lstrip("-") == "deadline"
-    return queue_indexes.closed_state(data) and not one_handler and by_deadline
+    return queue_indexes.closed_state(data) and not queue_indexes.one_handler(data) and by_deadline
 
 
 def due_querysets(user, scope: str, today, cal) -> dict:

@@ -47,6 +47,11 @@ ORDERS = {
 #: One handler's open cases (a handler chosen, or "My cases") by handler: after the handler, in
 #: that order (performance migration 0019), where everyone's index is read until it reaches theirs.
 ONE_HANDLER = {"handler": "case_open_one_handler_order", "-handler": "case_open_one_handler_order_desc"}
+def one_handler(data: dict) -> bool:
+    """Whether the queue asks for one handler's cases: "My cases", or a handler chosen."""
+    return data.get("cases") == "mine" or bool(data.get("handler"))
+
+
 def _from_the_days(data: dict, sort: str) -> bool:
     """Whether a page of open cases due today (or one handler's due soon) is read, by a sort other
     than the deadline, from the range of the deadline's index those days make, and sorted (SQLite;
@@ -57,8 +62,7 @@ def _from_the_days(data: dict, sort: str) -> bool:
     due soon keeps the sort's index: its 500-1,000 cases fill a page within a few thousand entries
     (0.03 ms by date received, 0.12 by the range sorted)."""
     due = data.get("due")
-    one_handler = data.get("cases") == "mine" or data.get("handler")
-    return sort.lstrip("-") != "deadline" and (due == "today" or (due == "soon" and bool(one_handler)))
+    return sort.lstrip("-") != "deadline" and (due == "today" or (due == "soon" and one_handler(data)))
 
 
 #: The filters whose columns are on those indexes' entries (the due filters: next deadline, extended).
@@ -143,8 +147,7 @@ def closed_state(data: dict) -> bool:
 def ended_early(data: dict) -> bool:
     """Whether the queue asks for a state a case ends early in (refused, withdrawn) of everyone's
     cases (one handler's are read after the handler: `ONE_HANDLER_EVERY`)."""
-    one_handler = data.get("cases") == "mine" or data.get("handler")
-    return data.get("state") in {state.value for state in lifecycle.ENDED_EARLY} and not one_handler
+    return data.get("state") in {state.value for state in lifecycle.ENDED_EARLY} and not one_handler(data)
 
 
 class EndedEarly(Expression):
@@ -188,7 +191,7 @@ def _counted_by(data: dict) -> str:
     due = data.get("due")
     if closed_state(data):
         return "case_open_state_deadline"  # a closed state among open cases: none, found at once
-    if data.get("cases") == "mine" or data.get("handler"):
+    if one_handler(data):
         return "case_open_handler_deadline"
     if due == "extended":
         return "case_open_extended_deadline"
@@ -238,8 +241,8 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
         return qs  # not only the filters on the entries (a theme's open cases: queue_themes)
     if any(data.get(name) for name in data if name not in ON_ENTRIES and name not in ("sort", "q", "theme")):
         return qs  # a filter this does not know of
-    one_handler = data.get("cases") == "mine" or data.get("handler")
-    qs = one_handler_order(qs, sort) if one_handler and not open_only(data) else qs._chain()
+    mine_or_one = one_handler(data)
+    qs = one_handler_order(qs, sort) if mine_or_one and not open_only(data) else qs._chain()
     alias = qs.query.get_initial_alias()
     table = _Named(qs.query.alias_map[alias].table_name, alias)
     qs.query.alias_map[alias] = table
@@ -250,12 +253,12 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
         # reports' index by kind and sorted every complaint (0.5-5 s a page).
         # But one handler's cases (a twentieth, and bunched by resident or date, all together by
         # handler): after the handler in the sort's order (ONE_HANDLER_EVERY).
-        table.paging = (ONE_HANDLER_EVERY if one_handler else ENDED_ORDERS if ended_early(data) else EVERY_ORDERS).get(sort, "")
+        table.paging = (ONE_HANDLER_EVERY if mine_or_one else ENDED_ORDERS if ended_early(data) else EVERY_ORDERS).get(sort, "")
         # Every case's (a theme's tested on each): not one handler's, nor those ended early.
-        table.every = not one_handler and not ended_early(data)
+        table.every = not mine_or_one and not ended_early(data)
         table.counting = next((name for key, name in EVERY_COUNTED if data.get(key) or (key == "handler" and data.get("cases") == "mine")),
                               "case_state_order" if closed_state(data) else "")
-        if one_handler and closed_state(data):
+        if mine_or_one and closed_state(data):
             table.counting = "case_one_handler_state_order"  # the handler's cases in that state: one range
         if data.get("theme"):
             table.counting = ""  # the theme's cases, each looked up (or the theme rows counted: queue_themes)
@@ -266,9 +269,9 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
         table.paging = "case_open_deadline_order"  # a few days' deadlines, one range, sorted
     elif data.get("due") == "extended" and sort == "deadline":
         table.paging = "case_open_extended_deadline"  # the extended cases alone, in that order
-    elif one_handler and sort == "deadline":
+    elif mine_or_one and sort == "deadline":
         table.paging = "case_open_handler_deadline_order"  # one handler's, in that order (migration 0014)
-    elif one_handler and sort in ONE_HANDLER:
+    elif mine_or_one and sort in ONE_HANDLER:
         table.paging = ONE_HANDLER[sort]
     if closed_state(data):
         table.paging = table.counting  # with a stage or a due filter: none, found at once
