@@ -13,7 +13,8 @@ class PerformanceConfig(AppConfig):
 
         from putright.operations import jobs
         from putright.performance import schema
-        from putright.performance import casecounts, deadlinecounts, handlerstates, names, statistics, tallies, themecounts
+        from putright.performance import casecounts, deadlinecounts, handlerstates, names, receivedcounts, statistics, tallies
+        from putright.performance import themecounts
         from putright.triage import stored
 
         # Cheap (a sample of each index) and only does work when a table grew or shrank a lot.
@@ -30,6 +31,8 @@ class PerformanceConfig(AppConfig):
         # One handler's cases by state, and a theme's cases: each one's rows folded into one.
         jobs.register("handler_state_counts", handlerstates.compact, every=dt.timedelta(minutes=1))
         jobs.register("theme_counts", themecounts.compact, every=dt.timedelta(minutes=1))
+        # Every case by the day received (a page typed by its number): each day's rows folded into one.
+        jobs.register("received_counts", receivedcounts.compact, every=dt.timedelta(minutes=1))
         # SQLite: the names' trigram table loses the entries of names changed or removed (performance.names).
         jobs.register("name_trigrams", names.purge, every=dt.timedelta(hours=1))
         # Service requests imported closed, read by triage in batches (putright.triage.stored).

@@ -119,3 +119,19 @@ class ThemeCaseCount(models.Model):
     class Meta:
         # A theme's counts add up their own rows: read from the index alone.
         indexes = [models.Index(fields=["theme", "state", "is_open", "delta"], name="theme_case_count_state")]
+
+
+class ReceivedCount(models.Model):
+    """A change to the number of cases received in a month, with a deadline (`dated`) or without:
+    +1 or -1 a row, written by database triggers on cases_case (putright.performance.receivedcounts),
+    folded into one row a month by the worker. The cases received in a month are the sum of its
+    rows: where a page typed by its number deep in "including closed" starts
+    (putright.cases.views.queue_jump). Derived data, never edited."""
+
+    month = models.DateField(help_text="The first day of the month.")
+    dated = models.BooleanField()
+    delta = models.BigIntegerField()
+
+    class Meta:
+        # The months' running totals read from the index alone, the cases without a deadline apart.
+        indexes = [models.Index(fields=["dated", "month", "delta"], name="received_count_month")]

@@ -74,7 +74,7 @@ def ensure(connection, *, indexes: bool = True) -> dict:
     """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
     missing."""
     from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, stagemarks
-    from putright.performance import themecounts, triggers
+    from putright.performance import receivedcounts, themecounts, triggers
     from putright.performance.models import TallyState
 
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -106,6 +106,8 @@ def ensure(connection, *, indexes: bool = True) -> dict:
         if "performance_handlercasecount" in tables:  # not when migrated back before them
             handlerstates.rebuild(connection)
             themecounts.rebuild(connection)
+        if "performance_receivedcount" in tables:
+            receivedcounts.rebuild(connection)
         TallyState.objects.using(connection.alias).filter(key="built").delete()  # counted again whole
     from putright.performance import revisions
 
@@ -127,7 +129,7 @@ def after_migrate(sender, using="default", plan=None, **kwargs):
     if not plan and not done.get("triggers") and "performance_casecount" in connection.introspection.table_names():
         # A flush (or a migrate with nothing to do): on SQLite a flush deletes the cases row by
         # row, the triggers counting each removal, and may have emptied the counts first.
-        from putright.performance import casecounts, deadlinecounts, handlerstates, themecounts
+        from putright.performance import casecounts, deadlinecounts, handlerstates, receivedcounts, themecounts
 
         casecounts.rebuild(connection)
         tables = set(connection.introspection.table_names())
@@ -136,6 +138,8 @@ def after_migrate(sender, using="default", plan=None, **kwargs):
         if "performance_handlercasecount" in tables:
             handlerstates.rebuild(connection)
             themecounts.rebuild(connection)
+        if "performance_receivedcount" in tables:
+            receivedcounts.rebuild(connection)
     if plan and connection.vendor == "sqlite":
         # Migrations may have made indexes: a new index without statistics loses to any other
         # in SQLite's plans (the worklist counts read every open case). Sampled: milliseconds.
@@ -167,7 +171,7 @@ def drop_trigger_functions(connection) -> None:
     """PostgreSQL: the tallies' trigger functions (a restore drops the tables, and the dump makes
     the functions again)."""
     from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, revisions, stagemarks
-    from putright.performance import themecounts
+    from putright.performance import receivedcounts, themecounts
     from putright.performance.triggers import WATCHED
 
     if connection.vendor != "postgresql":
@@ -177,5 +181,5 @@ def drop_trigger_functions(connection) -> None:
             cursor.execute(f"DROP FUNCTION IF EXISTS tally_{table}_mark() CASCADE")
         for function in [*copies.FUNCTIONS, casecounts.FUNCTION, deadlinecounts.FUNCTION, *stagemarks.FUNCTIONS,
                          *handlercopies.FUNCTIONS, *handlernames.FUNCTIONS, revisions.FUNCTION, handlerstates.FUNCTION,
-                         *themecounts.FUNCTIONS]:
+                         *themecounts.FUNCTIONS, receivedcounts.FUNCTION]:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")

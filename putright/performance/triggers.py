@@ -26,10 +26,12 @@ WATCHED = {
 def _kinds(vendor: str) -> list[tuple[list[str], list[str]]]:
     """Each kind of trigger, as (its names, the statements that make it on `vendor`): the tallies'
     and those of each module keeping counts or copied columns."""
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, revisions, stagemarks, themecounts
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, receivedcounts, revisions
+    from putright.performance import stagemarks, themecounts
 
     tallies = [f"tally_{table}_{event}" for table in WATCHED for event in ("insert", "update", "delete")]
-    modules = (copies, casecounts, deadlinecounts, stagemarks, handlercopies, handlernames, revisions, handlerstates, themecounts)
+    modules = (copies, casecounts, deadlinecounts, stagemarks, handlercopies, handlernames, revisions, handlerstates, themecounts,
+               receivedcounts)
     return [(tallies, statements(vendor))] + [([n for n, _ in m.TRIGGERS], m.statements(vendor)) for m in modules]
 
 
@@ -136,11 +138,13 @@ def drop_statements(vendor: str) -> list[str]:
             out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if vendor == "postgresql" else ""))
         if vendor == "postgresql":
             out.append(f"DROP FUNCTION IF EXISTS tally_{table}_mark()")
-    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, revisions, stagemarks, themecounts
+    from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, receivedcounts, revisions
+    from putright.performance import stagemarks, themecounts
 
     return (out + copies.drop_statements(vendor) + casecounts.drop_statements(vendor) + deadlinecounts.drop_statements(vendor)
             + stagemarks.drop_statements(vendor) + handlercopies.drop_statements(vendor) + handlernames.drop_statements(vendor)
-            + revisions.drop_statements(vendor) + handlerstates.drop_statements(vendor) + themecounts.drop_statements(vendor))
+            + revisions.drop_statements(vendor) + handlerstates.drop_statements(vendor) + themecounts.drop_statements(vendor)
+            + receivedcounts.drop_statements(vendor))
 
 
 def statements(vendor: str) -> list[str]:

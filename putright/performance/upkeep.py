@@ -19,7 +19,7 @@ def case_tables() -> list:
 
 def after_import(cases: int) -> None:
     """After an import wrote ``cases`` cases (and their stages, events and the rest)."""
-    from putright.performance import casecounts, deadlinecounts, handlerstates, tallies, themecounts
+    from putright.performance import casecounts, deadlinecounts, handlerstates, receivedcounts, tallies, themecounts
 
     if cases >= ANALYZE_AFTER_ROWS:
         statistics.after_bulk_write(case_tables())
@@ -28,6 +28,7 @@ def after_import(cases: int) -> None:
         deadlinecounts.compact()  # and into one a deadline day
         handlerstates.compact()  # a handler's (an import's cases have none yet: nothing, usually)
         themecounts.compact()  # a row a theme given, into one a theme and state
+        receivedcounts.compact()  # a row a case, into one a day received
         tallies.refresh()  # the months the import touched, counted now rather than at the first report
 
 

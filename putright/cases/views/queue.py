@@ -16,7 +16,8 @@ from putright.accounts.models import Role, User
 from putright.cases import search, worklists
 from putright.cases.access import staff_view
 from putright.cases.models import Case, ServiceArea, Stage, Theme
-from putright.cases.views import queue_filters, queue_indexes, queue_keyset, queue_links, queue_reads, queue_table, queue_themes
+from putright.cases.views import queue_filters, queue_indexes, queue_jump, queue_keyset, queue_links, queue_reads, queue_table
+from putright.cases.views import queue_themes
 from putright.cases.views.queue_links import SCOPES
 from putright.cases.views.queue_themes import THEME_SORTS, theme_rows  # noqa: F401 (its names here before)
 from putright.cases.views.queue_totals import STAGE_STATES, kept_due, kept_total
@@ -350,7 +351,7 @@ def queue(request):
             cursor = lambda pk: Case.objects.using(paged.db).filter(pk=pk)  # noqa: E731
         else:
             cursor = lambda pk: themed.model.objects.using(paged.db).filter(theme=data["theme"], case_id=pk)  # noqa: E731
-        return queue_reads.Reads(counts, paged, ordering(query_sort(data, paged.db)), cursor, planning)
+        return queue_reads.Reads(counts, paged, ordering(query_sort(data, paged.db)), cursor, planning, queue_jump.sort_for(data))
 
     # The closure days, the counts, the filters' options and the page's rows: one round trip on
     # PostgreSQL (putright.cases.views.queue_reads).

@@ -338,7 +338,7 @@ def joined_ids(qs: QuerySet) -> tuple:
                  if join.table_name == through._meta.db_table and getattr(join, "join_cols", None) == (("id", case.column),))
 
 
-def ids_sql(paged: QuerySet, way: str, branches: list[Branch], size: int) -> tuple[str, tuple]:
+def ids_sql(paged: QuerySet, way: str, branches: list[Branch], size: int, skip: int = 0) -> tuple[str, tuple]:
     """The SQL of the page's ids read from the position: each branch's rows in the order (the
     reverse order for BEFORE; its constant terms left out), `size` of them; several joined by
     UNION ALL (each its own ordered, limited read: on SQLite a compound's members cannot have
@@ -349,7 +349,10 @@ def ids_sql(paged: QuerySet, way: str, branches: list[Branch], size: int) -> tup
     page, and the page's rows are the nearest. Before, every branch was read: "including closed"
     with a kind, by state, read the 15,619 cases of the next state, none of them a complaint, for
     every page in the middle of the closed ones (12 ms on SQLite). test_queue_keyset.py holds the
-    pages to the OFFSET's, across the branches' ends."""
+    pages to the OFFSET's, across the branches' ends.
+
+    `skip`: the page starts that many rows after the position (a page typed by its number, started
+    at its day: putright.cases.views.queue_jump), a small OFFSET from there."""
     order = list(paged.query.order_by)
     parts = []
     params: list = []
@@ -359,9 +362,10 @@ def ids_sql(paged: QuerySet, way: str, branches: list[Branch], size: int) -> tup
     for branch in reversed(branches):
         terms = [term for i, term in enumerate(order) if i not in branch.constant]
         ordered = paged.filter(branch.where).order_by(*(reversed_order(terms) if way == BEFORE else terms))
-        sql, p = ordered[:size].query.get_compiler(using=paged.db).as_sql()
+        taken = ordered[skip : skip + size] if len(branches) == 1 else ordered[: skip + size]
+        sql, p = taken.query.get_compiler(using=paged.db).as_sql()
         parts.append(sql if len(branches) == 1 else (f"SELECT * FROM ({sql})" if vendor == "sqlite" else f"({sql})"))
         params.extend(p)
     if len(parts) == 1:
         return parts[0], tuple(params)
-    return " UNION ALL ".join(parts) + f" LIMIT {int(size)}", tuple(params)
+    return " UNION ALL ".join(parts) + f" LIMIT {int(size)}" + (f" OFFSET {int(skip)}" if skip else ""), tuple(params)

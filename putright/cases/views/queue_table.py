@@ -59,11 +59,12 @@ DISSATISFIED = '<br><strong class="govuk-tag govuk-tag--orange" title="Words: {}
 DUE = '<span>{} {} {}</span> <strong class="govuk-tag govuk-tag--{} putright-due">{}</strong>'
 
 
-def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: tuple[str, list] | None = None) -> Read | None:
+def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: tuple | None = None) -> Read | None:
     """A page of the queue in one statement: the cases whose ids `paged` (the queue's ordered ids)
     gives from `offset`, `size` of them, each a namespace as `load` makes it, in `paged`'s order.
     With `keyset` (a way and its conditions, putright.cases.views.queue_keyset), the `size` ids
-    after (or before) a case's position instead of an OFFSET. None if `paged` can match nothing.
+    after (or before) a case's position instead of an OFFSET, or a third item: that many after the
+    position first (a typed page started at its day: queue_jump). None if `paged` can match nothing.
 
     The page's ids are the statement's own subquery, `id IN (…)` with the paging query's SQL as it
     would be sent alone (so the plan tests find it: test_plans.py): the paging still skips bare
@@ -84,7 +85,7 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: tupl
         elif not keyset[1]:
             return None  # nothing after (before) the position
         else:
-            ids_sql, ids_params = queue_keyset.ids_sql(paged, keyset[0], keyset[1], size)
+            ids_sql, ids_params = queue_keyset.ids_sql(paged, keyset[0], keyset[1], size, *keyset[2:])
     except EmptyResultSet:
         return None
     rows = _rows_read(queue_keyset.reversed_order(order) if backwards else order, paged.db, size)
