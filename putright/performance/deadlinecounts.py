@@ -26,9 +26,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection as default_connection
+from django.db import connections
 from django.utils import timezone
 
-from putright.performance import triggers
+from putright.performance import months, triggers
 from putright.performance.casecounts import Kept, count_again, fold
 
 TABLE = "performance_deadlinecount"
@@ -99,17 +100,20 @@ def statements(vendor: str) -> list[str]:
     return triggers.for_vendor(vendor, sqlite_statements, postgresql_statements)
 
 
-#: Days more than this long before the day they are folded on are folded into one row dated
-#: LONG_AGO: at a million cases most open cases overdue are years overdue (2,553 days kept, 2,258 of
-#: them over a year ago), and every page adds up all of them. Only "before today" ever reads those
-#: days, so the counts stay exact for any clock up to a year behind the one that folded them.
+#: Days more than this long before the day they are folded on are folded into one row a month,
+#: dated the month's first day: at a million cases most open cases overdue are years overdue (2,553
+#: days kept, 2,258 of them over a year ago), and every page adds up all of them. Only "before
+#: today" ever reads those days, so the counts stay exact for any clock up to a year behind the one
+#: that folded them; by month, not into one row (until session 32), a typed page of the overdue
+#: cases can start at its month (`month_of`; decision 0023).
 FOLD_AFTER = dt.timedelta(days=366)
+#: The one row an earlier fold made of every day over a year ago: no month of its own.
 LONG_AGO = dt.date(1, 1, 1)
 
 
-def _folded(column: str) -> str:
-    """A day as kept after a fold: days before the first parameter become the second."""
-    return f"CASE WHEN {column} < %s THEN %s ELSE {column} END"
+def _folded(column: str, vendor: str) -> str:
+    """A day as kept after a fold: days before the parameter become their month's first day."""
+    return f"CASE WHEN {column} < %s THEN {months.month_start(vendor, column)} ELSE {column} END"
 
 
 def _since(today: dt.date | None) -> dt.date:
@@ -117,10 +121,15 @@ def _since(today: dt.date | None) -> dt.date:
     return (today or timezone.localdate()) - FOLD_AFTER
 
 
-LIVE = f"SELECT {_folded('next_deadline_by')}, COUNT(*) FROM cases_case WHERE {COUNTED.format(row='cases_case')} GROUP BY 1"
-#: Each handler's open cases by deadline day (no day: no deadline), from the partial index of open cases by handler.
-LIVE_MINE = (f"SELECT handler_id, {_folded('next_deadline_by')}, COUNT(*) FROM cases_case "
-             f"WHERE {MINE_COUNTED.format(row='cases_case')} GROUP BY 1, 2")
+def _live(vendor: str) -> str:
+    folded = _folded("next_deadline_by", vendor)
+    return f"SELECT {folded}, COUNT(*) FROM cases_case WHERE {COUNTED.format(row='cases_case')} GROUP BY 1"
+
+
+def _live_mine(vendor: str) -> str:
+    """Each handler's open cases by deadline day (no day: no deadline), from the partial index of open cases by handler."""
+    folded = _folded("next_deadline_by", vendor)
+    return f"SELECT handler_id, {folded}, COUNT(*) FROM cases_case WHERE {MINE_COUNTED.format(row='cases_case')} GROUP BY 1, 2"
 
 
 def _day(value) -> dt.date | None:
@@ -136,13 +145,15 @@ def _agree(cursor, live: str, kept: str, params: list) -> bool:
 
 def agree(connection=None, today: dt.date | None = None) -> bool:
     """Whether the kept counts are each day's live COUNT of open cases (one grouped read of the
-    partial index of open cases by deadline), the days over a year ago as one; and each handler's
-    the same for their own open cases."""
+    partial index of open cases by deadline), the days over a year ago by month; and each
+    handler's the same for their own open cases."""
     connection = connection or default_connection
-    params = [_since(today), LONG_AGO]
+    params = [_since(today)]
+    vendor = connection.vendor
     with connection.cursor() as cursor:
-        return (_agree(cursor, LIVE, f"SELECT {_folded('day')}, SUM(delta) FROM {TABLE} GROUP BY 1", params)
-                and _agree(cursor, LIVE_MINE, f"SELECT handler, {_folded('day')}, SUM(delta) FROM {MINE_TABLE} GROUP BY 1, 2", params))
+        return (_agree(cursor, _live(vendor), f"SELECT {_folded('day', vendor)}, SUM(delta) FROM {TABLE} GROUP BY 1", params)
+                and _agree(cursor, _live_mine(vendor), f"SELECT handler, {_folded('day', vendor)}, SUM(delta) FROM {MINE_TABLE} GROUP BY 1, 2",
+                           params))
 
 
 def rebuild(connection=None) -> None:
@@ -154,20 +165,34 @@ def rebuild(connection=None) -> None:
         return
     if agree(connection):
         return
-    params = [_since(None), LONG_AGO]
-    count_again(connection, TABLE, "day", LIVE, params)
-    count_again(connection, MINE_TABLE, "handler, day", LIVE_MINE, params)
+    params = [_since(None)]
+    count_again(connection, TABLE, "day", _live(connection.vendor), params)
+    count_again(connection, MINE_TABLE, "handler, day", _live_mine(connection.vendor), params)
 
 
 def compact(connection=None) -> dict:
-    """Fold each day's rows into one, and the days over a year ago into one row (LONG_AGO),
-    dropping days that add up to nothing (the worker's `deadline_counts` job, every minute, and
-    after an import); each handler's the same."""
+    """Fold each day's rows into one, and the days over a year ago into one row a month, dropping
+    days that add up to nothing (the worker's `deadline_counts` job, every minute, and after an
+    import); each handler's the same."""
     connection = connection or default_connection
-    params = [_since(None), LONG_AGO]
-    folded = fold(connection, TABLE, "day", _folded("day"), params)
-    mine = fold(connection, MINE_TABLE, "handler, day", f"handler, {_folded('day')}", params)
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return {}
+    params = [_since(None)]
+    folded = fold(connection, TABLE, "day", _folded("day", connection.vendor), params)
+    mine = fold(connection, MINE_TABLE, "handler, day", f"handler, {_folded('day', connection.vendor)}", params)
     return {"rows": folded.get("rows", 0), "handler_rows": mine.get("rows", 0)} if folded or mine else {}
+
+
+def month_of(offset: int, *, before: dt.date, descending: bool, using: str = "default") -> tuple[dt.date, int] | None:
+    """The month (its first day) whose everyone's open cases due before `before` (overdue: before
+    today) hold the case `offset` places from the first, by deadline (latest first if
+    `descending`), and how many such cases are due before that month (after it, latest first).
+    None past the last, or where an earlier fold's one row (LONG_AGO) holds every day over a year
+    ago (counted again by month at the next migrate). One statement (`months.holding`)."""
+    vendor = connections[using].vendor
+    found = months.holding(using, f"SELECT {months.month_start(vendor, 'day')} AS month, SUM(delta) AS n FROM {TABLE} "
+                                  f"WHERE day < %s GROUP BY 1", [before], offset, descending=descending)
+    return None if found is None or found[0] == LONG_AGO else found
 
 
 class KeptByDeadline(Kept):

@@ -22,9 +22,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection as default_connection
-from django.db import connections
 
-from putright.performance import triggers
+from putright.performance import months, triggers
 from putright.performance.casecounts import count_again, fold
 
 TABLE = "performance_receivedcount"
@@ -37,13 +36,11 @@ FUNCTION = "count_received_case"
 KEYS = "month, dated"
 #: What moves a case from one row to another: its date received, or its deadline come or gone.
 MOVED = "NEW.received_on {differs} OLD.received_on OR (NEW.next_deadline_by IS NULL) <> (OLD.next_deadline_by IS NULL)"
-#: The first day of the month of a date, in each database's words (date arithmetic only: no time zone).
-MONTH = {"sqlite": "date({0}, 'start of month')", "postgresql": "({0} - CAST(EXTRACT(DAY FROM {0}) AS integer) + 1)"}
 
 
 def _adder(vendor: str):
     def add(row: str, delta: int) -> str:
-        month = MONTH[vendor].format(f"{row}.received_on")
+        month = months.month_start(vendor, f"{row}.received_on")
         return f"INSERT INTO {TABLE} ({KEYS}, delta) VALUES ({month}, {row}.next_deadline_by IS NOT NULL, {delta})"
     return add
 
@@ -88,7 +85,7 @@ def statements(vendor: str) -> list[str]:
 
 def live(vendor: str) -> str:
     """Every case counted by month received and deadline or not, as the triggers count them."""
-    return f"SELECT {MONTH[vendor].format('received_on')}, next_deadline_by IS NOT NULL, COUNT(*) FROM cases_case GROUP BY 1, 2"
+    return f"SELECT {months.month_start(vendor, 'received_on')}, next_deadline_by IS NOT NULL, COUNT(*) FROM cases_case GROUP BY 1, 2"
 
 
 def agree(connection=None) -> bool:
@@ -98,14 +95,10 @@ def agree(connection=None) -> bool:
 
     def read(cursor, sql: str) -> dict:
         cursor.execute(sql)
-        return {(_date(month), bool(dated)): n for month, dated, n in cursor.fetchall() if n}
+        return {(months.as_date(month), bool(dated)): n for month, dated, n in cursor.fetchall() if n}
 
     with connection.cursor() as cursor:
         return read(cursor, live(connection.vendor)) == read(cursor, f"SELECT {KEYS}, SUM(delta) FROM {TABLE} GROUP BY {KEYS}")
-
-
-def _date(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def rebuild(connection=None) -> None:
@@ -130,21 +123,11 @@ def month_of(offset: int, *, descending: bool, undated: bool, using: str = "defa
     with one (the order of "including closed" by deadline). None if `offset` is past the last
     case, or among the cases with a deadline. One statement: the months' running totals, read
     from the index of the counts."""
-    direction = "DESC" if descending else "ASC"
     where = "WHERE NOT dated" if undated else ""
     # The cases with a deadline come first by deadline: the undated months' totals start after them.
     first = f"(SELECT COALESCE(SUM(delta), 0) FROM {TABLE} WHERE dated)" if undated else "0"
-    sql = (f"WITH months AS (SELECT month, SUM(delta) AS n FROM {TABLE} {where} GROUP BY month), "
-           f"totals AS (SELECT month, n, CAST(SUM(n) OVER (ORDER BY month {direction} ROWS UNBOUNDED PRECEDING) AS BIGINT) - n "
-           f"+ CAST({first} AS BIGINT) AS before FROM months) "
-           f"SELECT month, before FROM totals WHERE before <= %s AND %s < before + n ORDER BY month {direction} LIMIT 1")
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, [offset, offset])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    month, before = row
-    return _date(month), int(before)
+    return months.holding(using, f"SELECT month, SUM(delta) AS n FROM {TABLE} {where} GROUP BY month", [], offset,
+                          descending=descending, first=first)
 
 
 def drop(apps, schema_editor):

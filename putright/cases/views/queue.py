@@ -351,7 +351,7 @@ def queue(request):
             cursor = lambda pk: Case.objects.using(paged.db).filter(pk=pk)  # noqa: E731
         else:
             cursor = lambda pk: themed.model.objects.using(paged.db).filter(theme=data["theme"], case_id=pk)  # noqa: E731
-        return queue_reads.Reads(counts, paged, ordering(query_sort(data, paged.db)), cursor, planning, queue_jump.sort_for(data))
+        return queue_reads.Reads(counts, paged, ordering(query_sort(data, paged.db)), cursor, planning, queue_jump.jump_for(data, today))
 
     # The closure days, the counts, the filters' options and the page's rows: one round trip on
     # PostgreSQL (putright.cases.views.queue_reads).

@@ -58,8 +58,8 @@ class Reads:
     cursor: Callable[[int], QuerySet] | None = None
     #: How PostgreSQL plans the page's rows and counts (compiled.Read.planning; `planning_for`).
     planning: str = ""
-    #: The sort a page typed by its number starts at its month in (queue_jump.sort_for), or "".
-    jump: str = ""
+    #: The queue and sort a page typed by its number starts at its month in (queue_jump.jump_for).
+    jump: queue_jump.Jump | None = None
 
 
 @dataclass
@@ -157,8 +157,8 @@ def _branches(reads: Reads, order_keys: list, values: dict, way: str) -> list | 
 
 
 def _jump(reads: Reads, asked: int, size: int) -> tuple | None:
-    """A page typed by its number, of every case by date received or deadline: read from the start
-    of its month, its place in the month skipped (queue_jump); None: read by the OFFSET."""
+    """A page typed by its number, of every case or everyone's overdue (queue_jump): read from the
+    start of its month, its place in the month skipped; None: read by the OFFSET."""
     found = queue_jump.start(reads.jump, (asked - 1) * size, reads.paged.db) if reads.jump else None
     order_keys = queue_keyset.keys(list(reads.paged.query.order_by)) if found else None
     if not order_keys or any(key.name not in found[0] for key in order_keys):

@@ -64,14 +64,14 @@ def assert_counts_agree() -> None:
 
 
 def kept_rows_once_folded() -> int:
-    """One row a day for the days since a year ago, and one for all the days before."""
+    """One row a day for the days since a year ago, and one a month for the days before."""
     days = set(Case.objects.filter(is_open=True, next_deadline_by__isnull=False).values_list("next_deadline_by", flat=True))
-    return len({d for d in days if d >= SINCE}) + any(d < SINCE for d in days)
+    return len({d for d in days if d >= SINCE}) + len({d.replace(day=1) for d in days if d < SINCE})
 
 
 def test_an_import_and_every_step_of_the_service_path_keep_them_true(handler, other_handler, manager, resident):
     load([r for r in history(5, 30) if dt.date.fromisoformat(max(v for k, v in r.items() if k.endswith("_on") and v)) <= f.TODAY])
-    assert Case.objects.filter(is_open=True, next_deadline_by__lt=SINCE).exists()  # some folded into one row
+    assert Case.objects.filter(is_open=True, next_deadline_by__lt=SINCE).exists()  # some folded by month
     assert DeadlineCount.objects.count() == kept_rows_once_folded()  # the import's rows folded
     assert_counts_agree()
     for state in ("stage1_logged", "stage1_acknowledged", "stage1_responded", "stage2_requested", "stage2_acknowledged",
@@ -106,20 +106,23 @@ def test_an_extension_moves_the_case_to_its_new_day_and_closing_takes_it_off(han
     assert_counts_agree()
 
 
-def test_days_over_a_year_ago_are_folded_into_one_and_the_counts_stay_exact(handler):
+def test_days_over_a_year_ago_are_folded_by_month_and_the_counts_stay_exact(handler):
     cases = [f.complaint_at("stage1_acknowledged", handler=handler) for _ in range(4)]
     long_ago = [f.TODAY - dt.timedelta(days=n) for n in (400, 800, 2000)]
     for case, day in zip(cases, long_ago):
         Case.objects.filter(pk=case.pk).update(next_deadline_by=day)
+    # A fourth on another day of the first one's month: the two days as one row.
+    other_day = long_ago[0].replace(day=1) if long_ago[0].day > 1 else long_ago[0].replace(day=2)
+    Case.objects.filter(pk=cases[3].pk).update(next_deadline_by=other_day)
     deadlinecounts.compact()
-    assert DeadlineCount.objects.filter(day__lt=SINCE).count() == 1  # the three days as one
-    assert DeadlineCount.objects.get(day__lt=SINCE).day == deadlinecounts.LONG_AGO
+    assert sorted(DeadlineCount.objects.filter(day__lt=SINCE).values_list("day", "delta")) == sorted(
+        [(long_ago[0].replace(day=1), 2), (long_ago[1].replace(day=1), 1), (long_ago[2].replace(day=1), 1)])
     assert_counts_agree()
     assert count_each({"overdue": KeptByDeadline(before=f.TODAY)})["overdue"] == Case.objects.filter(
         is_open=True, next_deadline_by__lt=f.TODAY).count()
-    # One of them closed, one moved to today, one to the day after the fold: each -1 on its own day.
+    # One of them closed, two moved to today, one to the day after the fold: each -1 on its own day.
     Case.objects.filter(pk=cases[0].pk).update(is_open=False)
-    Case.objects.filter(pk=cases[1].pk).update(next_deadline_by=f.TODAY)
+    Case.objects.filter(pk__in=[cases[1].pk, cases[3].pk]).update(next_deadline_by=f.TODAY)
     Case.objects.filter(pk=cases[2].pk).update(next_deadline_by=SINCE)
     assert_counts_agree()
     deadlinecounts.compact()
@@ -232,3 +235,20 @@ def test_a_flush_leaves_them_true(handler, monkeypatch):
     call_command("flush", interactive=False, verbosity=0)
     assert not Case.objects.exists()
     assert count_each({"all": KeptByDeadline(since=dt.date.min, until=dt.date.max)}) == {"all": 0}
+
+
+def test_the_month_of_each_overdue_place_is_the_month_the_cases_give(handler):
+    cases = [f.complaint_at("stage1_acknowledged", handler=handler) for _ in range(9)]
+    for n, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(next_deadline_by=f.TODAY - dt.timedelta(days=1 + 40 * (n % 4) + 400 * (n % 3 == 0)))
+    deadlinecounts.compact()  # some folded by month
+    Case.objects.filter(pk=cases[0].pk).update(next_deadline_by=f.TODAY - dt.timedelta(days=2))  # a row not folded yet
+    for descending in (False, True):
+        months = sorted((d.replace(day=1) for d in Case.objects.filter(is_open=True, next_deadline_by__lt=f.TODAY)
+                         .values_list("next_deadline_by", flat=True)), reverse=descending)
+        for offset, month in enumerate(months):
+            assert deadlinecounts.month_of(offset, before=f.TODAY, descending=descending) == (month, months.index(month))
+        assert deadlinecounts.month_of(len(months), before=f.TODAY, descending=descending) is None  # past the last
+    # An earlier fold's one row of every day over a year ago has no month: the page is read by its OFFSET.
+    DeadlineCount.objects.create(day=deadlinecounts.LONG_AGO, delta=5)
+    assert deadlinecounts.month_of(0, before=f.TODAY, descending=False) is None

@@ -108,10 +108,10 @@ def test_an_import_every_step_of_the_service_path_and_allocating_keep_them_true(
     f.log_service_request()
     assert_mine_agree(today)
     deadlinecounts.compact()
-    # One row a handler and day (no day: no deadline), the days over a year ago as one.
+    # One row a handler and day (no day: no deadline), the days over a year ago one a month.
     since = today - deadlinecounts.FOLD_AFTER
     assert HandlerDeadlineCount.objects.count() == len({
-        (handler, deadlinecounts.LONG_AGO if day is not None and day < since else day)
+        (handler, day.replace(day=1) if day is not None and day < since else day)
         for handler, day in Case.objects.filter(is_open=True).exclude(handler=None).values_list("handler_id", "next_deadline_by")})
     assert_mine_agree(today)
 
@@ -175,14 +175,14 @@ def test_an_extension_moves_the_case_to_its_new_day_and_closing_takes_it_off(tod
 def test_changes_by_hand_folding_and_triggers_put_back_keep_them_true(today, handler, other_handler):
     cases = [f.complaint_at("stage1_acknowledged", handler=handler) for _ in range(4)]
     deadlinecounts.compact()
-    Case.objects.filter(pk=cases[0].pk).update(next_deadline_by=today - dt.timedelta(days=400))  # folded into LONG_AGO
+    Case.objects.filter(pk=cases[0].pk).update(next_deadline_by=today - dt.timedelta(days=400))  # folded into its month
     Case.objects.filter(pk=cases[1].pk).update(next_deadline_by=None)  # no day: still one of their open cases
     with connection.cursor() as cursor:
         cursor.execute("UPDATE cases_case SET handler_id = %s, next_deadline_by = %s WHERE id = %s", [other_handler.pk, today, cases[2].pk])
         cursor.execute("UPDATE cases_case SET handler_id = handler_id, is_open = is_open")  # no change
     assert_mine_agree(today, handler, other_handler)
     deadlinecounts.compact()
-    assert HandlerDeadlineCount.objects.filter(day=deadlinecounts.LONG_AGO).count() == 1
+    assert HandlerDeadlineCount.objects.filter(day=(today - dt.timedelta(days=400)).replace(day=1)).count() == 1
     assert HandlerDeadlineCount.objects.filter(day=None, handler=handler.pk).get().delta == 1
     assert_mine_agree(today, handler, other_handler)
     schema.drop_triggers(connection)  # as before a migrate

@@ -20,7 +20,7 @@ from putright.cases.models import Case
 from putright.cases.tests import factories as f
 from putright.cases.views import queue as queue_view
 from putright.cases.views import queue_jump
-from putright.performance import receivedcounts
+from putright.performance import deadlinecounts, receivedcounts
 # Pages of 3, today the suite's (an autouse fixture: used here too).
 from putright.performance.tests.test_ended_early import SIZE, _small_pages, rows_statement, without_other_indexes  # noqa: F401
 from putright.performance.tests.test_plans import plan
@@ -41,8 +41,10 @@ def every_case(handler, other_handler):
     folded yet."""
     states = ["closed", "stage1_acknowledged", "withdrawn", "closed", "stage1_responded", "closed", "refused", "stage2_requested"]
     for n in range(40):
-        f.complaint_at(states[n % len(states)], handler=handler, stage2_handler=other_handler,
-                       received_on=f.TODAY - dt.timedelta(days=30 + 31 * ((n * 7) % 6) + n % 3 + (n > 30) * 400))
+        received = f.TODAY - dt.timedelta(days=30 + 31 * ((n * 7) % 6) + n % 3 + (n > 30) * 400)
+        # Some on a month's first day and its last: the edges of a month, either way.
+        received = {0: received.replace(day=1), 1: received.replace(day=1) - dt.timedelta(days=1)}.get(n % 4, received)
+        f.complaint_at(states[n % len(states)], handler=handler, stage2_handler=other_handler, received_on=received)
     receivedcounts.compact()
     f.complaint_at("closed", handler=handler, received_on=f.TODAY - dt.timedelta(days=92))
     assert Case.objects.filter(next_deadline_by__isnull=False).count() >= SIZE + 1  # more than a page with a deadline
@@ -58,52 +60,97 @@ def staff_client(client, manager, every_case):
 
 @pytest.fixture
 def started(monkeypatch):
-    """Each page that started at its month: (sort, the first case's place)."""
+    """Each page that started at its month: (queue, sort, the first case's place)."""
     found = []
     start = queue_jump.start
 
-    def recording(sort, offset, using):
-        answer = start(sort, offset, using)
+    def recording(jump, offset, using):
+        answer = start(jump, offset, using)
         if answer is not None:
-            found.append((sort, offset))
+            found.append((jump.queue, jump.sort, offset))
         return answer
 
     monkeypatch.setattr(queue_jump, "start", recording)
     return found
 
 
-@pytest.mark.parametrize("sort", queue_jump.SORTS)
-def test_every_typed_page_is_its_number_s_page(sort, staff_client, every_case, started):
-    expected = list(Case.objects.order_by(*queue_view.ordering(sort)).values_list("pk", flat=True))
+def assert_typed_pages(client, url: str, expected: list) -> None:
+    """Every page by its number, and the one past the last (the last), is its number's page."""
     last = (len(expected) + SIZE - 1) // SIZE
     for number in range(1, last + 2):
-        page = staff_client.get(f"/cases/?cases=all&state=all&sort={sort}&page={number}").context["page"]
+        page = client.get(f"{url}&page={number}").context["page"]
         shown = min(number, last)  # past the last: the last
         assert (page.number, [row.pk for row in page.object_list]) == (shown, expected[(shown - 1) * SIZE: shown * SIZE]), number
+
+
+@pytest.mark.parametrize("sort", queue_jump.QUEUES[queue_jump.EVERY][1])
+def test_every_typed_page_of_every_case_is_its_number_s_page(sort, staff_client, every_case, started):
+    expected = list(Case.objects.order_by(*queue_view.ordering(sort)).values_list("pk", flat=True))
+    assert_typed_pages(staff_client, f"/cases/?cases=all&state=all&sort={sort}", expected)
     # Most pages started at their month: by deadline, all but those among the cases with a deadline.
+    last = (len(expected) + SIZE - 1) // SIZE
     dated = Case.objects.filter(next_deadline_by__isnull=False).count() if sort.lstrip("-") == "deadline" else 0
-    assert {offset for _, offset in started} == {(n - 1) * SIZE for n in range(2, last + 1) if (n - 1) * SIZE >= dated}
+    assert {offset for _, _, offset in started} == {(n - 1) * SIZE for n in range(2, last + 1) if (n - 1) * SIZE >= dated}
 
 
-def test_only_every_case_by_date_received_or_deadline_starts_at_its_month():
+@pytest.fixture
+def overdue(handler, other_handler):
+    """Open cases overdue by days of several months, some over a year ago (folded by month), ties
+    on a day; open ones not overdue, and closed ones, which are not in the queue."""
+    for n in range(26):
+        case = f.complaint_at("stage1_acknowledged" if n % 2 else "stage2_acknowledged", handler=handler, stage2_handler=other_handler,
+                              received_on=f.TODAY - dt.timedelta(days=40 + n % 4))
+        due = f.TODAY - dt.timedelta(days=1 + 45 * (n % 5) + 500 * (n % 3 == 0) + n % 2)
+        # Some on a month's first day and its last: the edges of a month, either way.
+        due = {0: due.replace(day=1), 1: due.replace(day=1) - dt.timedelta(days=1)}.get(n % 4, due)
+        Case.objects.filter(pk=case.pk).update(next_deadline_by=due)
+    f.complaint_at("stage1_acknowledged", handler=handler)  # due later
+    f.complaint_at("closed", handler=handler)
+    deadlinecounts.compact()  # the days over a year ago folded into their months
+    assert Case.objects.filter(is_open=True, next_deadline_by__lt=f.TODAY - deadlinecounts.FOLD_AFTER).exists()
+    return list(Case.objects.filter(is_open=True, next_deadline_by__lt=f.TODAY))
+
+
+@pytest.mark.parametrize("sort", queue_jump.QUEUES[queue_jump.OVERDUE][1])
+def test_every_typed_page_of_everyone_s_overdue_cases_is_its_number_s_page(sort, client, manager, overdue, started):
+    client.force_login(manager)
+    expected = list(Case.objects.filter(pk__in=[c.pk for c in overdue]).order_by(*queue_view.ordering(sort)).values_list("pk", flat=True))
+    assert_typed_pages(client, f"/cases/?cases=all&due=overdue&sort={sort}", expected)
+    last = (len(expected) + SIZE - 1) // SIZE
+    assert {offset for queue, _, offset in started if queue == queue_jump.OVERDUE} == {(n - 1) * SIZE for n in range(2, last + 1)}
+
+
+def test_only_those_queues_and_sorts_start_at_their_month():
+    today = f.TODAY
     every = {"cases": "all", "state": "all", "q": "", "kind": "", "theme": None}
-    for sort in queue_jump.SORTS:
-        assert queue_jump.sort_for({**every, "sort": sort}) == sort
-    assert queue_jump.sort_for({**every, "sort": ""}) == "deadline"  # the default sort
+    for sort in ("received", "-received", "deadline", "-deadline"):
+        assert queue_jump.jump_for({**every, "sort": sort}, today) == queue_jump.Jump(queue_jump.EVERY, sort, today)
+    assert queue_jump.jump_for({**every, "sort": ""}, today).sort == "deadline"  # the default sort
+    overdue = {"cases": "all", "state": "", "due": "overdue", "q": ""}
+    for sort in ("deadline", "-deadline"):
+        assert queue_jump.jump_for({**overdue, "sort": sort}, today) == queue_jump.Jump(queue_jump.OVERDUE, sort, today)
     for sort in ("resident", "-reference", "state", "handler"):
-        assert queue_jump.sort_for({**every, "sort": sort}) == ""
+        assert queue_jump.jump_for({**every, "sort": sort}, today) is None
+    for sort in ("received", "resident"):
+        assert queue_jump.jump_for({**overdue, "sort": sort}, today) is None
     for narrowed in ({"cases": "mine"}, {"state": ""}, {"state": "closed"}, {"q": "damp"}, {"kind": "complaint"}, {"theme": 3},
                      {"handler": 4}, {"stage": "1"}, {"due": "overdue"}, {"service_area": 2}, {"a filter added later": "x"}):
-        assert queue_jump.sort_for({**every, "sort": "received", **narrowed}) == "", narrowed
+        assert queue_jump.jump_for({**every, "sort": "received", **narrowed}, today) is None, narrowed
+    for narrowed in ({"cases": "mine"}, {"state": "stage1_acknowledged"}, {"due": "today"}, {"kind": "complaint"}, {"handler": 4}):
+        assert queue_jump.jump_for({**overdue, "sort": "deadline", **narrowed}, today) is None, narrowed
 
 
-def test_a_typed_page_among_the_cases_without_a_deadline_reads_from_its_month(staff_client, every_case):
-    sql, params = rows_statement(staff_client, f"/cases/?cases=all&state=all&page={every_case // SIZE}")
+@pytest.mark.parametrize("url, made, index", [("/cases/?cases=all&state=all&page={}", "every_case", "case_no_deadline_order"),
+                                              ("/cases/?cases=all&due=overdue&page={}", "overdue", "case_open_deadline_order")])
+def test_a_deep_typed_page_reads_from_its_month(url, made, index, request, client, manager):
+    made = request.getfixturevalue(made)
+    cases = made if isinstance(made, int) else len(made)
+    client.force_login(manager)
+    sql, params = rows_statement(client, url.format(cases // SIZE))
     # From the month's first case (a position), a few of the month's skipped: no OFFSET of every case before.
     offsets = [int(word) for before, word in zip(sql.split(), sql.split()[1:]) if before == "OFFSET"]
-    assert offsets and max(offsets) < every_case // 3, sql
+    assert ") > " in sql and all(offset < cases // 3 for offset in offsets), sql  # a position (RowCompare)
     if connection.vendor == "postgresql":
-        index = "case_no_deadline_order"
         without_other_indexes(index)
         shown = plan(sql, params)
         assert index in shown and "Sort" not in shown, shown
