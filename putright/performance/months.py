@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connections
+from putright.performance.compiled import Read, together
 
 #: The first day of the month of a date, in each database's words (date arithmetic only: no time zone).
 MONTH = {"sqlite": "date({0}, 'start of month')", "postgresql": "({0} - CAST(EXTRACT(DAY FROM {0}) AS integer) + 1)"}
@@ -38,7 +38,7 @@ def holding(using: str, months: str, params: list, offset: int, *, descending: b
            f"totals AS (SELECT month, n, CAST(SUM(n) OVER (ORDER BY month {direction} ROWS UNBOUNDED PRECEDING) AS BIGINT) - n "
            f"+ CAST({first} AS BIGINT) AS before FROM months) "
            f"SELECT month, before FROM totals WHERE before <= %s AND %s < before + n ORDER BY month {direction} LIMIT 1")
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, [*params, *first_params, offset, offset])
-        row = cursor.fetchone()
-    return None if row is None else (as_date(row[0]), int(row[1]))
+    # Prepared: the same SQL for every page of a queue (planning it cost PostgreSQL 0.3-0.7 ms,
+    # more than running it).
+    rows = together(Read(sql, (*params, *first_params, offset, offset), using, prepare=True))[0]
+    return (as_date(rows[0][0]), int(rows[0][1])) if rows else None

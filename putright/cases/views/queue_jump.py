@@ -43,8 +43,9 @@ QUEUES = {
     EVERY: ({"cases": "all", "state": "all"}, ("received", "-received", "deadline", "-deadline")),
     OVERDUE: ({"cases": "all", "state": "", "due": "overdue"}, ("deadline", "-deadline")),
 }
-#: Pages this near the start are read by their OFFSET: skipping fewer index entries costs less
-#: than reading the months' running totals first (measured: docs/performance.md).
+#: Pages this near the start are read by their OFFSET: the months' running totals cost about
+#: 0.2-0.3 ms on PostgreSQL and 0.16 ms on SQLite at a million cases, as much as skipping 2,000
+#: index entries on PostgreSQL (about 0.15 µs each) or 9,000 on SQLite (about 0.02 µs).
 FROM_ROW = 5000
 
 

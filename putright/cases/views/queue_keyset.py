@@ -352,7 +352,7 @@ def ids_sql(paged: QuerySet, way: str, branches: list[Branch], size: int, skip: 
     pages to the OFFSET's, across the branches' ends.
 
     `skip`: the page starts that many rows after the position (a page typed by its number, started
-    at its day: putright.cases.views.queue_jump), a small OFFSET from there."""
+    at its month: putright.cases.views.queue_jump), a small OFFSET from there."""
     order = list(paged.query.order_by)
     parts = []
     params: list = []

@@ -64,7 +64,7 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: tupl
     gives from `offset`, `size` of them, each a namespace as `load` makes it, in `paged`'s order.
     With `keyset` (a way and its conditions, putright.cases.views.queue_keyset), the `size` ids
     after (or before) a case's position instead of an OFFSET, or a third item: that many after the
-    position first (a typed page started at its day: queue_jump). None if `paged` can match nothing.
+    position first (a typed page started at its month: queue_jump). None if `paged` can match nothing.
 
     The page's ids are the statement's own subquery, `id IN (…)` with the paging query's SQL as it
     would be sent alone (so the plan tests find it: test_plans.py): the paging still skips bare
