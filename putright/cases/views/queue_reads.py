@@ -40,7 +40,7 @@ from putright.cases import calendar
 from putright.cases.views import queue_indexes, queue_jump, queue_keyset, queue_table
 from putright.operations import sessionguess
 from putright.performance import revisions
-from putright.performance.compiled import CUSTOM, GENERIC, Read, together
+from putright.performance.compiled import GENERIC, Read, together
 from putright.performance.counting import Asked
 from putright.rules.calendar import WorkingCalendar
 
@@ -106,20 +106,17 @@ def planning_for(data: dict) -> str:
     (1.5 ms of a page's 2 ms of SQL at a million cases); then PostgreSQL keeps its plan for any
     values if that looks no dearer. Measured over every filter and sort (`benchmarks/queue.py
     --matrix`, decision 0021), the plan for any values is as fast as the plans made for the
-    values or faster (a search by phone 2.6 → 1.0 ms), so it is used from the first execution,
-    except where the values decide the plan:
+    values or faster (a search by phone 2.6 → 1.0 ms), so it is used from the first execution.
 
-    - **a closed state.** One closed state has 88% of the cases, another 4%, in one
-      statement, and which plan is right depends on the state. For "closed" of one handler's by
-      deadline the plan for any values read all 41,000 of the handler's closed cases and sorted
-      them (77-83 ms a page, where the plan for "closed" reads 25 entries); for "closed" and a
-      theme it read the theme's every closed case (1,060 ms); for "withdrawn" and a theme by
-      resident, the middle page, 34 ms against 9. PostgreSQL itself kept such plans from the
-      sixth request, so a closed state is planned for its values every time (2-3 ms more a
-      page). By deadline it is written by date received (`queue.query_sort`), which one index
-      holds for every closed state: planned for "withdrawn", it had sorted all 36,000 of its cases.
+    The values decided the plan for a closed state only: "closed" has 88% of the cases and
+    "refused" 4%, and a plan for any state read all 41,000 of one handler's closed cases and sorted
+    them (77-83 ms a page), or a theme's every closed case (1,060 ms). Those pages were planned for
+    their values every time (`CUSTOM`, 2-3 ms of planning a page) until every closed state came to
+    be written into the query, not sent as a parameter (`queue_indexes.EndedEarly` for everyone's
+    refused and withdrawn, decision 0022; `ClosedStateIs` for the others, decision 0024): each
+    state is a statement of its own, and its plan for any values is the state's own.
     """
-    return CUSTOM if queue_indexes.closed_state(data) and not queue_indexes.ended_early(data) else GENERIC
+    return GENERIC
 
 
 def _counts_call(reads: Reads) -> Read:
