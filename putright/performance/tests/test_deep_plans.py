@@ -147,3 +147,20 @@ def test_sqlite_reads_the_rest_of_a_handler_s_cases_as_a_range(state, sort, inde
     assert re.search(rf"SEARCH cases_case USING INDEX {index} \(<expr>=\? AND handler_first_name=\? AND handler_username=\? AND id[<>]\?\)",
                      shown), shown
     assert "TEMP B-TREE" not in shown, shown
+
+
+@postgresql_only
+@pytest.mark.parametrize("sort, index", [("resident", "case_open_one_handler_resident_order"),
+                                         ("-resident", "case_open_one_handler_resident_order_desc")])
+def test_a_next_page_of_my_open_cases_by_resident_reads_their_open_cases_alone(sort, index, staff_client):
+    """"My cases" by resident: from their open cases' own index (performance migration 0029), not
+    their every case's tested for being open (about 600 entries a page at a million cases)."""
+    from putright.performance.tests.test_ended_early import without_other_indexes
+
+    after = Case.objects.filter(is_open=True).order_by(*queue_view.ordering(sort)).values_list("pk", flat=True)[0]
+    sql, params = rows_statement(staff_client, f"/cases/?mine=1&sort={sort}&page=2&after={after}")
+    without_other_indexes(index)
+    shown = plan(sql, params)
+    # Read from the position in the index's order (newest first, two runs: the names after it,
+    # then no resident; only the page's few rows are sorted, by the rows statement).
+    assert re.search(r"Index (Only )?Scan using " + index + r" .*\n\s+Index Cond: \(\(handler_id = \d+\) AND .*ROW\(.*resident_name, id\)", shown), shown
