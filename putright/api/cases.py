@@ -22,7 +22,7 @@ from putright.cases.access import get_case_for_staff, require_manage
 from putright.cases.calendar import landlord_calendar
 from putright.cases.models import Case, ServiceArea, Stage, Theme
 from putright.cases.views.case import STEPS
-from putright.cases.views.queue import filtered_cases, mark_extended
+from putright.cases.views.queue import filtered_cases
 from putright.residents.models import Resident
 from putright.rules.errors import RuleViolation
 from putright.rules.lifecycle import Kind, State
@@ -45,7 +45,9 @@ def _summary(case: Case) -> dict:
         "received_on": case.received_on,
         "is_open": case.is_open,
         "next_deadline_by": case.next_deadline_by,
-        "extended": bool(getattr(case, "extended", False)),
+        # Marked on the case by triggers (`Case.extended_open`: a stage awaits its response by a
+        # date an extension moved, the case open or not), as the queue's rows read it: no query.
+        "extended": bool(case.extended_open),
         "handler": case.handler.username if case.handler else None,
         "service_area": case.service_area.name if case.service_area else None,
         "resident": {"id": resident.pk, "name": resident.name, "tenancy_reference": resident.tenancy_reference} if resident else None,
@@ -171,7 +173,7 @@ def list_cases(request, filters: Query[CaseFilters]):
         qs = qs.filter(_after(filters.cursor))
     rows = list(qs[: filters.limit + 1])
     more = len(rows) > filters.limit
-    rows = mark_extended(rows[: filters.limit])
+    rows = rows[: filters.limit]
     reading.record(request, "case", rows)  # each case on the page: its resident's name is in it
     return {"results": [_summary(c) for c in rows], "next_cursor": _encode(rows[-1]) if more else None}
 

@@ -134,6 +134,21 @@ def test_it_lists_the_queue_a_page_at_a_time(api_handler, handler, other_handler
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "handler"
 
 
+def test_the_list_says_which_cases_are_extended_open_or_not(api_handler, handler):
+    """Read from the case's own mark (kept by triggers), which a withdrawn case whose extended stage
+    was left unanswered keeps, as the case read alone says."""
+    extended, plain, ended = (f.complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler) for _ in range(3))
+    for case in (extended, ended):
+        f.actions.extend(case, actor=handler, today=dt.date(2026, 11, 17), **f.extend_kwargs())
+    f.actions.withdraw(ended, withdrawn_on=dt.date(2026, 11, 18), reason="Sorted now.", actor=handler, today=f.TODAY)
+    rows = api_handler.get("/cases", {"include_closed": True}).json()["results"]
+    assert {c["reference"]: c["extended"] for c in rows} == {extended.reference: True, plain.reference: False, ended.reference: True}
+    # As the case itself says.
+    assert all(api_handler.get(f"/cases/{c['reference']}").json()["extended"] == c["extended"] for c in rows)
+    open_only = api_handler.get("/cases").json()["results"]
+    assert {c["reference"]: c["extended"] for c in open_only} == {extended.reference: True, plain.reference: False}
+
+
 def test_a_body_that_is_not_json_answers_400_in_the_documented_shape(api_handler, handler):
     # Found by Schemathesis: a NUL byte as the body answered Ninja's own undocumented 400.
     case = f.complaint_at(State.STAGE1_ACKNOWLEDGED, handler=handler)

@@ -1,9 +1,11 @@
 """API keys: printed once, stored hashed, role-scoped, revocable, rate limited, every use recorded."""
 
+import datetime as dt
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from putright.api import keys
 from putright.api.models import ApiKey, ApiKeyUse
@@ -54,6 +56,29 @@ def test_every_use_is_recorded_with_its_status(api_handler):
     assert uses == [("GET", "/api/v1/cases", 200), ("GET", "/api/v1/cases/PR-1999-000001", 404)]
     api_handler.key.refresh_from_db()
     assert api_handler.key.last_used_at is not None
+
+
+def test_last_used_is_written_at_most_once_a_minute(api_handler):
+    """`api-key list` shows it to the minute; each use keeps its exact time."""
+    api_handler.get("/cases")
+    key = ApiKey.objects.get(pk=api_handler.key.pk)
+    first = key.last_used_at
+    assert first is not None
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=first - dt.timedelta(seconds=30))
+    api_handler.get("/cases")
+    assert ApiKey.objects.get(pk=key.pk).last_used_at == first - dt.timedelta(seconds=30)
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=first - dt.timedelta(seconds=61))
+    api_handler.get("/cases")
+    assert ApiKey.objects.get(pk=key.pk).last_used_at >= first
+    assert ApiKeyUse.objects.filter(key=key).count() == 3
+
+
+def test_the_allowance_counts_only_the_last_minute(api_handler, settings):
+    settings.PUTRIGHT_API_RATE_LIMIT = 2
+    now = timezone.now()
+    for seconds in (61, 90, 3600):
+        ApiKeyUse.objects.create(key=api_handler.key, at=now - dt.timedelta(seconds=seconds), method="GET", path="/old")
+    assert [api_handler.get("/cases").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_it_limits_each_key_to_its_requests_a_minute(api_handler, make_key, settings):
