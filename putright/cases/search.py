@@ -121,7 +121,12 @@ class AmongIds(Func):
     SQLite's `IN (SELECT value FROM json_each(list))`. Both probe the column's index once an id,
     as an IN list does, and stay one arm of an OR the planners answer index by index; but the
     ORM prepares, copies and binds one value, not one a resident (a postcode shared by 200
-    residents cost 1.8 ms of Python for each query that repeated the list)."""
+    residents cost 1.8 ms of Python for each query that repeated the list).
+
+    On PostgreSQL the array goes as its text, `'{1,2,3}'::bigint[]`: psycopg dumps a list
+    element by element (choosing the smallest integer type that holds them all), 0.5-0.9 ms for
+    the 1,000 ids of a search most names match, for each statement that carries them (the
+    page's rows and its total); the text is joined in under 0.1 ms."""
 
     output_field = BooleanField()
     conditional = True
@@ -133,7 +138,7 @@ class AmongIds(Func):
     def as_sql(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
-            return f"{column} = ANY(%s)", [*params, self.ids]
+            return f"{column} = ANY(%s::bigint[])", [*params, "{" + ",".join(map(str, self.ids)) + "}"]
         return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
 
 
