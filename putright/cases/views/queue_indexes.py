@@ -244,6 +244,17 @@ class _Named(BaseTable):
         return clone
 
 
+def paged_from(qs: QuerySet, index: str) -> QuerySet:
+    """`qs`, told on SQLite to page `index` (`INDEXED BY` when it has a LIMIT; a count is left to
+    the planner): for a query of another table than the cases' (a theme's rows)."""
+    qs = qs._chain()
+    alias = qs.query.get_initial_alias()
+    table = _Named(qs.query.alias_map[alias].table_name, alias)
+    table.paging = index
+    qs.query.alias_map[alias] = table
+    return qs
+
+
 def empty_apart(qs: QuerySet) -> frozenset[str]:
     """The columns whose empty group a keyset page of `qs` reads from that group's own index
     (`EMPTY_APART`): PostgreSQL, a query of every case (not one handler's, not a theme's rows)."""
