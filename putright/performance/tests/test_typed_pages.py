@@ -1,5 +1,6 @@
 """A page of every case typed by its number ("Any state, including closed", `?page=N` with no
-"Next" position), by date received or by deadline either way, starts at its month: the cases
+"Next" position), by date received or by deadline either way, starts at its month (and one of
+everyone's overdue or open cases by deadline): the cases
 received each month are counted (putright.performance.receivedcounts), so the page is read from
 the start of that month with its place in the month skipped, not past an OFFSET of every case before it
 (page 20,000 at a million cases: 500,000 index entries on PostgreSQL). Decision 0023.
@@ -120,6 +121,24 @@ def test_every_typed_page_of_everyone_s_overdue_cases_is_its_number_s_page(sort,
     assert {offset for queue, _, offset in started if queue == queue_jump.OVERDUE} == {(n - 1) * SIZE for n in range(2, last + 1)}
 
 
+@pytest.mark.parametrize("sort", queue_jump.QUEUES[queue_jump.OPEN][1])
+def test_every_typed_page_of_everyone_s_open_cases_is_its_number_s_page(sort, client, manager, handler, overdue, started):
+    """The queue as it opens: overdue, due later (months ahead) and no deadline (last either way,
+    read by the OFFSET)."""
+    for n in range(7):
+        case = f.complaint_at("stage1_acknowledged", handler=handler)
+        Case.objects.filter(pk=case.pk).update(next_deadline_by=f.TODAY + dt.timedelta(days=3 + 40 * n))
+    for _ in range(2):
+        f.log_service_request()
+    client.force_login(manager)
+    assert Case.objects.filter(is_open=True, next_deadline_by__isnull=True).count() >= 2
+    expected = list(Case.objects.filter(is_open=True).order_by(*queue_view.ordering(sort)).values_list("pk", flat=True))
+    assert_typed_pages(client, f"/cases/?cases=all&sort={sort}", expected)
+    last = (len(expected) + SIZE - 1) // SIZE
+    dated = Case.objects.filter(is_open=True, next_deadline_by__isnull=False).count()
+    assert {offset for queue, _, offset in started if queue == queue_jump.OPEN} == {(n - 1) * SIZE for n in range(2, last + 1) if (n - 1) * SIZE < dated}
+
+
 def test_only_those_queues_and_sorts_start_at_their_month():
     today = f.TODAY
     every = {"cases": "all", "state": "all", "q": "", "kind": "", "theme": None}
@@ -133,6 +152,11 @@ def test_only_those_queues_and_sorts_start_at_their_month():
         assert queue_jump.jump_for({**every, "sort": sort}, today) is None
     for sort in ("received", "resident"):
         assert queue_jump.jump_for({**overdue, "sort": sort}, today) is None
+    opened = {"cases": "all", "state": "", "due": "", "q": ""}
+    for sort in ("deadline", "-deadline"):
+        assert queue_jump.jump_for({**opened, "sort": sort}, today) == queue_jump.Jump(queue_jump.OPEN, sort, today)
+    for narrowed in ({"cases": "mine"}, {"state": "stage1_acknowledged"}, {"due": "soon"}, {"kind": "complaint"}, {"sort": "received"}):
+        assert queue_jump.jump_for({**opened, "sort": "deadline", **narrowed}, today) is None, narrowed
     for narrowed in ({"cases": "mine"}, {"state": ""}, {"state": "closed"}, {"q": "damp"}, {"kind": "complaint"}, {"theme": 3},
                      {"handler": 4}, {"stage": "1"}, {"due": "overdue"}, {"service_area": 2}, {"a filter added later": "x"}):
         assert queue_jump.jump_for({**every, "sort": "received", **narrowed}, today) is None, narrowed
@@ -141,7 +165,8 @@ def test_only_those_queues_and_sorts_start_at_their_month():
 
 
 @pytest.mark.parametrize("url, made, index", [("/cases/?cases=all&state=all&page={}", "every_case", "case_no_deadline_order"),
-                                              ("/cases/?cases=all&due=overdue&page={}", "overdue", "case_open_deadline_order")])
+                                              ("/cases/?cases=all&due=overdue&page={}", "overdue", "case_open_deadline_order"),
+                                              ("/cases/?cases=all&page={}", "overdue", "case_open_deadline_order")])
 def test_a_deep_typed_page_reads_from_its_month(url, made, index, request, client, manager):
     made = request.getfixturevalue(made)
     cases = made if isinstance(made, int) else len(made)
