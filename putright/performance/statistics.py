@@ -118,10 +118,11 @@ def _sqlite_stale_tables() -> list[str]:
 def _sqlite_drifted_partial_indexes(cursor) -> list[str]:
     """Tables with a partial index whose rows now number more than PARTIAL_STALE_FACTOR times
     more or fewer than its statistics say. A table's row count says nothing of them: rows move in
-    and out of an index of open cases as cases close. At a million cases, an import's statistics
-    (taken while its cases were still open) said the open case themes' five indexes held 1.1-1.7
-    million rows for 67,172, and SQLite read a theme's every case theme, closed ones too, for its
-    stage 2 cases by date received (4-5 ms of SQL a page), until the table was analysed again.
+    and out of an index of open cases as cases close. On a fresh million-case build, the import's
+    statistics (taken while its cases were still open) said the open case themes' five indexes
+    held 1.1-1.7 million rows for 67,172, and nothing would ever have taken them again. (The page
+    that led there, a theme's stage 2 cases by date received, stayed slow once they were right:
+    that was SQLite's choice between two indexes, named since: queue_themes.theme_rows.)
     Each is counted from the index itself: 0.16 s for all 55 at a million cases."""
     cursor.execute(
         "SELECT m.tbl_name, m.name, m.sql, s.stat FROM sqlite_master m JOIN sqlite_stat1 s ON s.idx = m.name "
