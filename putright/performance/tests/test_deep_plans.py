@@ -164,3 +164,24 @@ def test_a_next_page_of_my_open_cases_by_resident_reads_their_open_cases_alone(s
     # Read from the position in the index's order (newest first, two runs: the names after it,
     # then no resident; only the page's few rows are sorted, by the rows statement).
     assert re.search(r"Index (Only )?Scan using " + index + r" .*\n\s+Index Cond: \(\(handler_id = \d+\) AND .*ROW\(.*resident_name, id\)", shown), shown
+
+
+@postgresql_only
+@pytest.mark.parametrize("url", ["/cases/?cases=all&sort={sort}", "/cases/?cases=all&stage=1&sort={sort}",
+                                 "/cases/?cases=all&due=overdue&sort={sort}"])
+@pytest.mark.parametrize("sort", ["resident", "-resident"])
+def test_a_next_page_among_the_open_cases_with_no_resident_reads_their_own_index(url, sort, staff_client):
+    """Everyone's open cases by resident, deep in those with no resident (80% at a million cases):
+    from that group's own index (performance migration 0030) at the position, where the sort's
+    index had no range there (PostgreSQL matches `resident_name IS NULL` to its first term) and
+    read the group from its first entry (stage 2, page 196: 3,472 index pages)."""
+    from putright.performance.tests.test_ended_early import without_other_indexes
+
+    after = first_without("resident_name", queue_view.ordering(sort)) if sort == "resident" else \
+        Case.objects.filter(is_open=True, resident_name__isnull=True).order_by(*queue_view.ordering(sort)).values_list("pk", flat=True)[0]
+    sql, params = rows_statement(staff_client, url.format(sort=sort) + f"&page=2&after={after}")
+    assert '"cases_case"."resident_name" IS NULL' in sql, sql  # the group alone, not "(x IS NULL) = true"
+    without_other_indexes("case_open_no_resident_order")
+    shown = plan(sql, params)
+    assert re.search(r"Index (Only )?Scan (Backward )?using case_open_no_resident_order .*\n\s+Index Cond: \(id [<>] ", shown), shown
+    assert "Sort" not in shown, shown  # in the index's order: nothing sorted
