@@ -75,7 +75,7 @@ def test_last_used_is_written_at_most_once_a_minute(api_handler):
 
 def test_the_allowance_counts_only_the_last_minute(api_handler, settings):
     settings.PUTRIGHT_API_RATE_LIMIT = 2
-    now = timezone.now()
+    now = timezone.now()  # the suite's frozen clock (tests/clock.py: time-machine), as the API's own timezone.now()
     for seconds in (61, 90, 3600):
         ApiKeyUse.objects.create(key=api_handler.key, at=now - dt.timedelta(seconds=seconds), method="GET", path="/old")
     assert [api_handler.get("/cases").status_code for _ in range(3)] == [200, 200, 429]
