@@ -289,8 +289,12 @@ def _take(query: "Compiled", how: str, values: tuple):
 GENERIC, CUSTOM = "generic", "custom"
 
 #: What a run of statements planned one way is sent between on PostgreSQL: the setting that
-#: decides how a prepared statement is planned, for those statements alone (SET LOCAL lasts to
-#: the end of the pipeline's transaction; the second puts it back at once). PostgreSQL keeps a
+#: decides how a prepared statement is planned, for those statements alone (set locally, it lasts
+#: to the end of the pipeline's transaction; RESET puts it back at once, to the value the server
+#: or the connection was configured with). Set with `set_config(..., true)`, not `SET LOCAL`: a
+#: pipeline outside `atomic()` is a transaction, but not a transaction block, and `SET LOCAL` there
+#: wrote "SET LOCAL can only be used in transaction blocks" to the server's log twice a queue page
+#: (243,104 warnings in a benchmark's log) while working all the same. PostgreSQL keeps a
 #: statement's plan for any values only if it looks no dearer than the plans made for the values
 #: it was run with: where its estimate for those values is low and wrong (a few days' deadlines:
 #: 18 cases expected where there are 221), it plans the statement again every request, for a plan
@@ -302,8 +306,9 @@ GENERIC, CUSTOM = "generic", "custom"
 #: state's middle page started parallel workers to read 330 entries: 5 of its 7 ms; without, 2).
 #: Two statements more a run cost a page nothing measurable (4.90 against 4.92 ms, 60 rounds).
 PLANNING = {
-    mode: ((Write(f"SET LOCAL plan_cache_mode = force_{mode}_plan", ()), Write("SET LOCAL max_parallel_workers_per_gather = 0", ())),
-           (Write("SET LOCAL plan_cache_mode TO DEFAULT", ()), Write("SET LOCAL max_parallel_workers_per_gather TO DEFAULT", ())))
+    mode: ((Write(f"SELECT set_config('plan_cache_mode', 'force_{mode}_plan', true), "
+                  "set_config('max_parallel_workers_per_gather', '0', true)", ()),),
+           (Write("RESET plan_cache_mode", ()), Write("RESET max_parallel_workers_per_gather", ())))
     for mode in (GENERIC, CUSTOM)
 }
 

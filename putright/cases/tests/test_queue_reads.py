@@ -133,9 +133,9 @@ def test_a_queue_page_reads_everything_after_the_user_in_one_round_trip(url, sta
         # The session, read on the page before and checked here (decision 0020: not on its own),
         # the page's rows and the counts (with the revisions of the closure days and the filters'
         # options, kept by the process), both between the settings that say how they are planned
-        # (two before, two after: compiled.PLANNING, decision 0021).
+        # (one before, two after: compiled.PLANNING, decision 0021).
         assert not any('FROM "operations_session"' in sql for sql in trips.alone_sql)
-        assert trips.statements - trips.alone == 1 + 6
+        assert trips.statements - trips.alone == 1 + 5
     else:
         assert trips.total == trips.statements
 

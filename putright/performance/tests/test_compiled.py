@@ -152,6 +152,32 @@ def test_reads_with_a_plan_run_planned_so_and_the_setting_is_put_back_after_each
     assert got == [[generic], [generic], [before], [custom], [generic]]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_settings_apply_and_the_server_is_not_warned():
+    """As a request runs (no ATOMIC_REQUESTS): the pipeline is a transaction but not a transaction
+    block, where `SET LOCAL` worked but warned, into the server's log, twice a queue page."""
+    from django.db import connection
+
+    from putright.performance.compiled import GENERIC, Read, together
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    connection.ensure_connection()
+    assert not connection.in_atomic_block
+    warned = []
+    connection.connection.add_notice_handler(lambda notice: warned.append(notice.message_primary))
+    setting = "SELECT current_setting('plan_cache_mode'), current_setting('max_parallel_workers_per_gather')"
+    with connection.cursor() as cursor:
+        cursor.execute(setting)
+        before, = cursor.fetchall()
+    got = together(Read(setting, (), planning=GENERIC), Read(setting, ()))
+    with connection.cursor() as cursor:
+        cursor.execute(setting)
+        after, = cursor.fetchall()
+    assert got == [[("force_generic_plan", "0")], [before]] and after == before
+    assert warned == []
+
+
 def test_a_run_of_statements_planned_one_way_shares_one_setting_and_its_putting_back(handler, resident):
     """The queue page's rows and counts, both planned one way, cost four statements more, not eight;
     a `Compiled` query is planned as it was made to be."""
