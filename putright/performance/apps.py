@@ -14,7 +14,7 @@ class PerformanceConfig(AppConfig):
         from putright.operations import jobs
         from putright.performance import schema
         from putright.performance import casecounts, deadlinecounts, handlerstates, names, receivedcounts, statistics, tallies
-        from putright.performance import themecounts
+        from putright.performance import rebuilds, themecounts
         from putright.triage import stored
 
         # Cheap (a sample of each index) and only does work when a table grew or shrank a lot.
@@ -22,6 +22,8 @@ class PerformanceConfig(AppConfig):
         pre_migrate.connect(schema.before_migrate, sender=self, dispatch_uid="putright-performance-triggers-off")
         post_migrate.connect(schema.after_migrate, sender=self, dispatch_uid="putright-performance-schema")
         jobs.register("database_statistics", statistics.refresh_if_stale, every=dt.timedelta(hours=1))
+        # PostgreSQL: indexes left mostly empty pages (cases closed out of the open ones) rebuilt concurrently.
+        jobs.register("index_rebuilds", rebuilds.rebuild_bloated, every=dt.timedelta(hours=1))
         # The months changes touched, counted again for the reports (the figures do it too, first).
         jobs.register("report_tallies", tallies.refresh, every=dt.timedelta(minutes=1))
         # The queue's kept counts of cases by state: each state's +1/-1 rows folded into one.
