@@ -134,7 +134,7 @@ def main() -> None:
             "events": CaseEvent.objects.count(),
         }
         if not args.no_worker:
-            timings["the worker's upkeep jobs (statistics, tallies, kept counts, triage)"] = run_worker_once()
+            timings["the worker's upkeep jobs (statistics, index rebuilds, tallies, kept counts, triage)"] = run_worker_once()
         print(f"timing {args.runs} runs per page (load average {load_average()})", flush=True)
         if args.matrix:
             from queuebench.matrix import print_matrix, time_matrix

@@ -96,7 +96,7 @@ def ensure_database(n: int, work: Path, rebuild: bool, chunk: int) -> None:
     # No manual ANALYZE or VACUUM: the import keeps the statistics, and PutRight's worker does the
     # rest (statistics of tables that changed, the reports' monthly counts), as beside a server.
     queue = load_queue_benchmark()
-    print(f"  the worker's upkeep jobs (statistics, tallies, kept counts, triage): {queue.run_worker_once():.1f} s (load {load_average()})", flush=True)
+    print(f"  the worker's upkeep jobs (statistics, index rebuilds, tallies, kept counts, triage): {queue.run_worker_once():.1f} s (load {load_average()})", flush=True)
 
 
 def load_average() -> str:

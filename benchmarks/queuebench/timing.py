@@ -246,7 +246,8 @@ UPKEEP_ALSO = ("triage_backfill",)
 
 
 def run_worker_once() -> float:
-    """What PutRight's worker does for speed in its first minute: the database's statistics, the
+    """What PutRight's worker does for speed in its first minute: the database's statistics (and, on
+    PostgreSQL, its bloated indexes rebuilt), the
     reports' monthly counts, the queue's kept counts folded, triage of imported requests (the jobs of UPKEEP_APP and UPKEEP_ALSO, run as the
     worker runs them). Not manual maintenance: a deployed PutRight runs its worker beside the
     web server."""
