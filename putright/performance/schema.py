@@ -39,6 +39,7 @@ def _indexes() -> list[tuple[str, str, str, str]]:
         ("putright.performance.migrations.0023_one_handler_every_case", set()),
         ("putright.performance.migrations.0024_theme_received_order", set()),
         ("putright.performance.migrations.0027_ended_early_orders", set()),
+        ("putright.performance.migrations.0031_open_no_deadline_state_order", set()),
     ):
         for row in importlib.import_module(module).INDEXES:
             name, table, columns, where = (*row, "")[:4]

@@ -237,6 +237,10 @@ def filtered_cases(user, data, today, cal, *, generic: bool = False):
         # open extended cases, where looking for them read every open case.
         qs = qs.filter(**open_only, extended_open=True)
     sort = query_sort(data, qs.db)
+    if queue_indexes.open_state_without_deadlines(data) and sort.lstrip("-") == "received":
+        # Its cases have no next deadline (lifecycle.deadline_field): said, the index of open cases
+        # with none, by state and date received, holds the page (queue_indexes.OPEN_NO_DEADLINE_ORDER).
+        qs = qs.filter(next_deadline_by__isnull=True)
     qs = queue_indexes.read_in_order(qs.order_by(*ordering(sort)), data, sort)
     return queue_themes.named(qs, data, sort) if themed_open else qs
 
@@ -250,13 +254,17 @@ def query_sort(data: dict, using: str) -> str:
     withdrawn so on SQLite too: their index by date received holds it (decision 0022). One
     handler's closed state by deadline likewise on PostgreSQL: with a theme, it read the handler's
     41,000 closed cases in state order to sort them by date received (165-200 ms a page), where
-    the handler's index by date received gives the order (decision 0024)."""
+    the handler's index by date received gives the order (decision 0024). An open state whose
+    cases have no deadline (a service request open, a stage answered), anyone's, so on both
+    (`queue_indexes.open_state_without_deadlines`)."""
     sort = data.get("sort") or DEFAULT_SORT
     postgresql = connections[using].vendor == "postgresql"
     if _everyones_closed_state_by_deadline(data) and (postgresql or queue_indexes.ended_early(data)):
         return sort.replace("deadline", "received")
     if postgresql and queue_indexes.closed_state(data) and queue_indexes.one_handler(data) and sort.lstrip("-") == "deadline":
         return sort.replace("deadline", "received")
+    if queue_indexes.open_state_without_deadlines(data) and sort.lstrip("-") == "deadline":
+        return sort.replace("deadline", "received")  # likewise, on both databases (migration 0031)
     return sort
 
 

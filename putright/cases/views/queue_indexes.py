@@ -150,6 +150,26 @@ def closed_state(data: dict) -> bool:
     return bool(state) and state != "all" and not lifecycle.is_open(State(state))
 
 
+#: The open cases with no next deadline, by state and then date received (performance migration
+#: 0031): an open state with no deadlines, by deadline or date received (`open_state_without_deadlines`).
+OPEN_NO_DEADLINE_ORDER = "case_open_no_deadline_state_order"
+
+
+def open_state_without_deadlines(data: dict) -> bool:
+    """Whether the queue asks for one open state whose cases have no next deadline (a service
+    request open, a stage answered and not escalated: `lifecycle.deadline_field`), with neither a
+    due filter nor a theme. By deadline, its cases are in the order of the date received (they are
+    all in the "no deadline" group): `queue.query_sort` writes it so, `filtered_cases` says "no
+    deadline", and both databases read the state's range of `OPEN_NO_DEADLINE_ORDER` in order.
+    Before, PostgreSQL read the state's every entry of the index by state and sorted them ("open":
+    15,619 entries, 2.6-2.8 ms of SQL with compact indexes), and SQLite the index by deadline past
+    every open case with a deadline (23,000 entries)."""
+    state = data.get("state")
+    if not state or state == "all" or data.get("due") or data.get("theme"):
+        return False
+    return lifecycle.is_open(State(state)) and lifecycle.deadline_field(State(state)) is None
+
+
 def ended_early(data: dict) -> bool:
     """Whether the queue asks for a state a case ends early in (refused, withdrawn) of everyone's
     cases (one handler's are read after the handler: `ONE_HANDLER_EVERY`)."""
@@ -314,6 +334,8 @@ def read_in_order(qs: QuerySet, data: dict, sort: str) -> QuerySet:
         table.paging = "case_open_handler_deadline_order"  # one handler's, in that order (migration 0014)
     elif mine_or_one and sort in ONE_HANDLER:
         table.paging = ONE_HANDLER[sort]
+    elif open_state_without_deadlines(data) and sort.lstrip("-") == "received":
+        table.paging = OPEN_NO_DEADLINE_ORDER  # the state's range, in that order (either way)
     if closed_state(data):
         table.paging = table.counting  # with a stage or a due filter: none, found at once
     return qs
