@@ -17,10 +17,10 @@ class PerformanceConfig(AppConfig):
         from putright.performance import rebuilds, themecounts
         from putright.triage import stored
 
-        # Cheap (a sample of each index) and only does work when a table grew or shrank a lot.
         # A table rebuilt by a migration on SQLite loses its plain-SQL indexes and triggers: put them back.
         pre_migrate.connect(schema.before_migrate, sender=self, dispatch_uid="putright-performance-triggers-off")
         post_migrate.connect(schema.after_migrate, sender=self, dispatch_uid="putright-performance-schema")
+        # Cheap (a sample of each index) and only does work when a table grew or shrank a lot.
         jobs.register("database_statistics", statistics.refresh_if_stale, every=dt.timedelta(hours=1))
         # PostgreSQL: indexes left mostly empty pages (cases closed out of the open ones) rebuilt concurrently.
         jobs.register("index_rebuilds", rebuilds.rebuild_bloated, every=dt.timedelta(hours=1))
