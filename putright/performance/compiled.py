@@ -304,7 +304,8 @@ GENERIC, CUSTOM = "generic", "custom"
 #: And with no parallel workers (decision 0022): these statements read a page, or count a few
 #: thousand index entries, and a worker's start cost more than that (a plan for any position of a
 #: state's middle page started parallel workers to read 330 entries: 5 of its 7 ms; without, 2).
-#: Two statements more a run cost a page nothing measurable (4.90 against 4.92 ms, 60 rounds).
+#: The parallel workers' setting cost a page nothing measurable (4.90 against 4.92 ms, 60 rounds,
+#: as two statements more; since session 34 both settings are one statement, put back by two RESETs).
 PLANNING = {
     mode: ((Write(f"SELECT set_config('plan_cache_mode', 'force_{mode}_plan', true), "
                   "set_config('max_parallel_workers_per_gather', '0', true)", ()),),

@@ -44,7 +44,7 @@ def test_a_moment_is_adapted_for_the_database_each_time(handler, other_handler):
 
     from putright.accounts.models import User
 
-    now = timezone.now()
+    now = timezone.now()  # the suite's frozen clock (tests/clock.py: time-machine)
     User.objects.filter(pk=handler.pk).update(last_login=now - dt.timedelta(hours=2))
     User.objects.filter(pk=other_handler.pk).update(last_login=now - dt.timedelta(minutes=5))
     since = Compiled(lambda moment: User.objects.filter(last_login__gt=moment).order_by("id").values_list("username", flat=True), dt.datetime)
@@ -179,7 +179,7 @@ def test_outside_a_transaction_the_settings_apply_and_the_server_is_not_warned()
 
 
 def test_a_run_of_statements_planned_one_way_shares_one_setting_and_its_putting_back(handler, resident):
-    """The queue page's rows and counts, both planned one way, cost four statements more, not eight;
+    """The queue page's rows and counts, both planned one way, cost three statements more (one setting both, two RESETs), not six;
     a `Compiled` query is planned as it was made to be."""
     from django.db import connection
 
