@@ -94,8 +94,11 @@ def phone_variants(query: Query) -> list[str]:
     return sorted(variants)
 
 
-#: At most this many residents are looked up for one search; a search that names more is too
-#: broad to be useful and should be narrowed.
+#: At most this many residents are looked up for one search: those on record longest (the lowest
+#: ids), the same ones every time. A search that names more is too broad to be useful, and the
+#: queue says so (`Residents.more`). Without an order PostgreSQL gave a different thousand each
+#: time: a scan of a table over a quarter of shared_buffers starts where another left off
+#: (synchronize_seqscans), so a page, its total and its "Next" page each had residents of their own.
 MAX_RESIDENTS = 1000
 
 
@@ -147,7 +150,7 @@ class AmongIds(Func):
 #: trigram table cannot answer from its index: every name is read.
 EMAIL, TENANCY, UPRN, PHONE_TEST, POSTCODE_TEST, NAME, NAME_SCAN = "email", "tenancy", "uprn", "phone", "postcode", "name", "name_scan"
 #: SQLite: residents whose name has the text in it, from the names' trigrams (FTS5 folds case).
-NAME_TRIGRAMS = f"SELECT rowid FROM {names.TABLE} WHERE name LIKE '%%' || %s || '%%' LIMIT {MAX_RESIDENTS}"
+NAME_TRIGRAMS = f"SELECT rowid FROM {names.TABLE} WHERE name LIKE '%%' || %s || '%%' ORDER BY rowid LIMIT {MAX_RESIDENTS + 1}"
 #: Phone variants asked in one test (fewer are repeated to fill it): a number has at most four.
 PHONE_SLOTS = 4
 
@@ -177,10 +180,16 @@ def _tests_query(tests: tuple[str, ...]):
                 parts.append(residents.filter(pk__in=RawSQL(NAME_TRIGRAMS, [values.pop(0)])))
             elif test in (NAME, NAME_SCAN):
                 # As name__icontains, with the text a value of the SQL (escaped there, not in
-                # Python); on PostgreSQL answered from the trigram index of UPPER(name).
-                parts.append(residents.annotate(k=Upper("name")).filter(k__contains=Upper(Value(values.pop(0), output_field=CharField()))))
+                # Python); on PostgreSQL answered from the trigram index of UPPER(name). The
+                # first by id: a text most names have reads the primary key's index in order.
+                named = residents.annotate(k=Upper("name")).filter(k__contains=Upper(Value(values.pop(0), output_field=CharField())))
+                if connection.features.supports_slicing_ordering_in_compound:
+                    parts.append(named.order_by("pk")[:MAX_RESIDENTS + 1])
+                else:  # SQLite: no ORDER BY in a part of a UNION, so in a subquery of its own
+                    parts.append(residents.filter(pk__in=named.order_by("pk").values("pk")[:MAX_RESIDENTS + 1]))
         ids = [part.values_list("pk", flat=True) for part in parts]
-        return ids[0].union(*ids[1:], all=True)[:MAX_RESIDENTS]
+        # The name's test comes last: one more than kept tells the queue there were more.
+        return ids[0].union(*ids[1:], all=True)[:MAX_RESIDENTS + 1]
 
     arity = sum(PHONE_SLOTS if test == PHONE_TEST else 1 for test in tests)
     return Compiled(build, *(str,) * arity)
@@ -189,8 +198,17 @@ def _tests_query(tests: tuple[str, ...]):
 _QUERIES: dict[tuple[str, ...], Compiled] = {}
 
 
-def matching_residents(query: Query) -> list[int]:
-    """The ids of residents the text names: by phone, postcode, email, tenancy reference, UPRN or
+@dataclass(frozen=True)
+class Residents:
+    """The residents a search found: their ids (at most MAX_RESIDENTS, in order), and whether
+    more matched than that."""
+
+    ids: list[int]
+    more: bool
+
+
+def found_residents(query: Query) -> Residents:
+    """The residents the text names: by phone, postcode, email, tenancy reference, UPRN or
     name. Each test is its own SELECT on its own index (an OR of them would read every resident),
     except part of a name, which reads the residents table once; they are sent as one query,
     whose SQL the ORM writes once for each combination of tests (building and compiling it cost
@@ -218,17 +236,36 @@ def matching_residents(query: Query) -> list[int]:
     compiled = _QUERIES.get(key)
     if compiled is None:
         compiled = _QUERIES.setdefault(key, _tests_query(key))
-    return sorted({pk for (pk,) in compiled.rows(*values)})
+    found = list(dict.fromkeys(pk for (pk,) in compiled.rows(*values)))  # in order, each once
+    return Residents(sorted(found[:MAX_RESIDENTS]), len(found) > MAX_RESIDENTS)
+
+
+def matching_residents(query: Query) -> list[int]:
+    """The ids of the residents the text names (`found_residents`), in order."""
+    return found_residents(query).ids
+
+
+@dataclass(frozen=True)
+class Searched:
+    """What the search box found: `where`, a filter on Case (None for an empty search), and
+    `more_residents`, whether more residents matched than the search looks up (MAX_RESIDENTS)."""
+
+    where: Q | None
+    more_residents: bool = False
+
+
+def searched(text: str) -> Searched:
+    query = Query(text)
+    if not query.compact:
+        return Searched(None)
+    where = Q(reference__in=reference_candidates(query))
+    residents = found_residents(query)
+    return Searched(where | Q(AmongIds("resident_id", residents.ids)) if residents.ids else where, residents.more)
 
 
 def search_filter(text: str) -> Q | None:
     """The cases the text finds, as a filter on Case; None for an empty search."""
-    query = Query(text)
-    if not query.compact:
-        return None
-    where = Q(reference__in=reference_candidates(query))
-    residents = matching_residents(query)
-    return where | Q(AmongIds("resident_id", residents)) if residents else where
+    return searched(text).where
 
 
 def exact_reference(text: str) -> str | None:

@@ -147,7 +147,7 @@ def mark_extended(cases: list) -> list:
     return cases
 
 
-def filtered_cases(user, data, today, cal, *, generic: bool = False):
+def filtered_cases(user, data, today, cal, *, generic: bool = False, searched: search.Searched | None = None):
     """The queue's query: only indexed columns, whatever the filters.
 
     Each filter of open cases is answered from a small partial index of open cases
@@ -155,7 +155,8 @@ def filtered_cases(user, data, today, cal, *, generic: bool = False):
     extended and not yet answered (stage_open_extended), and the total is a COUNT over the same
     index; a theme's open cases come from the index of open case themes (case_theme_open).
     Measured with benchmarks/queue.py on a million cases. `generic`: run with PostgreSQL's plan
-    for any values (the queue page's, decision 0021)."""
+    for any values (the queue page's, decision 0021). `searched`: the search already looked up
+    (search.searched), so the page reads its residents once."""
     qs = with_columns(Case.objects.all())
     state = data.get("state")
     if state == "all":
@@ -181,7 +182,7 @@ def filtered_cases(user, data, today, cal, *, generic: bool = False):
     else:
         qs = qs.filter(is_open=True)
     if data.get("q"):
-        where = search.search_filter(data["q"])
+        where = (searched or search.searched(data["q"])).where
         if where is not None:
             qs = qs.filter(where)
     if data.get("cases") == "mine":
@@ -341,6 +342,8 @@ def queue(request):
         reference = search.exact_reference(text)
         if reference:
             return redirect("cases:detail", reference)
+    # The residents a search names, looked up once for the page's rows and its total alike.
+    found_by = search.searched(text) if text else None
 
     def build(cal) -> queue_reads.Reads:
         # Page through the ids only, and load the page's 25 cases with their relations by them:
@@ -348,7 +351,7 @@ def queue(request):
         # queue of a million cases: 190 ms of SQL down to 80 ms on SQLite). A theme (and a stage,
         # a handler) by deadline or date: paged and counted from the theme rows' index.
         planning = queue_reads.planning_for(data)
-        cases = filtered_cases(request.user, data, today, cal, generic=planning == GENERIC)
+        cases = filtered_cases(request.user, data, today, cal, generic=planning == GENERIC, searched=found_by)
         themed = theme_rows(request.user, data)
         paged = cases.values_list("pk", flat=True) if themed is None else themed.values_list("case_id", flat=True)
         # Every count the page shows in one query: the total, the deadline counts and the
@@ -388,6 +391,7 @@ def queue(request):
             "form": form, "filters": queue_filters.written_out(form, found.options), "page": page, "rows": rows_html, "today": today,
             "mine": data["cases"] == "mine", "counts": counts, "worklist": worklist, **queue_links.links(request.GET, data, page),
             "sort": data["sort"], "searching": text,
+            "residents_capped": f"{search.MAX_RESIDENTS:,}" if found_by is not None and found_by.more_residents else "",
             "review_counts": review_counts(today, {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("review:")}),
             "hazard_counts": {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("hazard:")},
         },
