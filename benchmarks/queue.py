@@ -78,7 +78,7 @@ from queuebench.build import build, finish_database, putright_command, rich_case
 from queuebench.generate import CHANNELS, DECISIONS, HANDLERS, REASONS, SERVICE_AREAS, THEMES, YEARS, Generator, write_chunk  # noqa: E402,F401
 from queuebench.pages import time_pages  # noqa: E402
 from queuebench.printing import print_results  # noqa: E402
-from queuebench.timing import SqlClock, explain, load_average, p95, run_worker_once  # noqa: E402,F401
+from queuebench.timing import SqlClock, explain, load_average, machine_speed, p95, run_worker_once  # noqa: E402,F401
 
 
 def main() -> None:
@@ -135,7 +135,7 @@ def main() -> None:
         }
         if not args.no_worker:
             timings["the worker's upkeep jobs (statistics, index rebuilds, tallies, kept counts, triage)"] = run_worker_once()
-        print(f"timing {args.runs} runs per page (load average {load_average()})", flush=True)
+        print(f"timing {args.runs} runs per page (load average {load_average()}; {machine_speed()})", flush=True)
         if args.matrix:
             from queuebench.matrix import print_matrix, time_matrix
 
