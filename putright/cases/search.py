@@ -252,6 +252,8 @@ class Searched:
 
     where: Q | None
     more_residents: bool = False
+    #: How many residents it found (at most MAX_RESIDENTS).
+    residents: int = 0
 
 
 def searched(text: str) -> Searched:
@@ -260,7 +262,7 @@ def searched(text: str) -> Searched:
         return Searched(None)
     where = Q(reference__in=reference_candidates(query))
     residents = found_residents(query)
-    return Searched(where | Q(AmongIds("resident_id", residents.ids)) if residents.ids else where, residents.more)
+    return Searched(where | Q(AmongIds("resident_id", residents.ids)) if residents.ids else where, residents.more, len(residents.ids))
 
 
 def search_filter(text: str) -> Q | None:

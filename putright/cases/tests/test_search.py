@@ -83,6 +83,29 @@ def test_it_says_when_nothing_matches(client, handler, cases):
     assert "No case or resident matches “07999 000000”" in response.content.decode()
 
 
+def test_residents_found_with_no_case_in_the_list_are_not_said_not_to_exist(client, handler, cases):
+    """Filters that leave none of the residents' cases: how many residents match, and a link to
+    the same search of every case (where their cases are)."""
+    client.force_login(handler)
+    html = client.get(QUEUE, {"q": "grace", "kind": "service_request"}).content.decode()
+    assert "No case or resident matches" not in html
+    assert "“grace” matches 1 resident, but none of their cases is in this list." in html
+    assert '<a class="govuk-link" href="?q=grace">Search every case, open and closed</a>' in html
+    assert references(client.get(QUEUE + "?q=grace")) == {cases["open"].reference, cases["closed"].reference}
+    html = client.get(QUEUE, {"q": "sw1a 1aa", "cases": "mine", "state": "withdrawn"}).content.decode()
+    assert "“sw1a 1aa” matches 1 resident, but none of their cases is in this list." in html
+    assert 'href="?q=sw1a+1aa"' in html
+
+
+def test_a_resident_with_no_case_is_found_all_the_same(client, handler, cases):
+    Resident.objects.create(name="Ola Nordmann", postcode="LS6 2AA")
+    Resident.objects.create(name="Kari Nordmann", postcode="LS6 2AA")
+    client.force_login(handler)
+    html = client.get(QUEUE, {"q": "nordmann"}).content.decode()
+    assert "“nordmann” matches 2 residents, but none of them has a case." in html
+    assert "Search every case" not in html and "No case or resident matches" not in html
+
+
 def test_a_phone_number_does_not_match_a_name_or_a_short_number(cases):
     assert search.phone_variants(search.Query("07700 900123")) == ["+447700900123", "07700900123", "447700900123"]
     assert search.phone_variants(search.Query("Grace")) == []

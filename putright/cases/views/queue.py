@@ -392,6 +392,7 @@ def queue(request):
             "mine": data["cases"] == "mine", "counts": counts, "worklist": worklist, **queue_links.links(request.GET, data, page),
             "sort": data["sort"], "searching": text,
             "residents_capped": f"{search.MAX_RESIDENTS:,}" if found_by is not None and found_by.more_residents else "",
+            **queue_links.residents_without_cases(found_by, data, text),
             "review_counts": review_counts(today, {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("review:")}),
             "hazard_counts": {k.split(":", 1)[1]: n for k, n in counted.items() if k.startswith("hazard:")},
         },

@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from putright.cases import search
+
 SCOPES = [("mine", "My cases"), ("all", "All cases")]
 
 #: The table's columns: the sort each heading links to (None: not sortable) and its label.
@@ -90,3 +92,20 @@ def links(get, data, page=None) -> dict:
     query = _joined(parts)
     return {"query": query, "scope_links": scope_links, "due_links": due_links, "headings": _headings(parts, data["sort"]),
             **(pages(query, page, positioned=not (data.get("q") or "").strip()) if page is not None else {})}
+
+
+#: The filters a search may be narrowed by, besides "My cases" and a state.
+NARROWING = ("kind", "stage", "service_area", "theme", "handler", "due")
+
+
+def residents_without_cases(found_by: search.Searched | None, data: dict, text: str) -> dict:
+    """What a search that lists no case says when it did find residents: how many, and (when the
+    filters narrowed it) a link to the same search of every case. "No case or resident matches"
+    there would send a handler to log again a resident the landlord already has."""
+    if found_by is None or not found_by.residents:
+        return {"residents_matched": ""}
+    n = found_by.residents
+    matched = (f"more than {search.MAX_RESIDENTS:,} residents" if found_by.more_residents
+               else "1 resident" if n == 1 else f"{n:,} residents")
+    narrowed = data.get("cases") == "mine" or data.get("state") != "all" or any(data.get(k) for k in NARROWING)
+    return {"residents_matched": matched, "search_everywhere": "?" + urlencode({"q": text}) if narrowed else ""}
