@@ -104,6 +104,7 @@ def test_a_resident_with_no_case_is_found_all_the_same(client, handler, cases):
     html = client.get(QUEUE, {"q": "nordmann"}).content.decode()
     assert "“nordmann” matches 2 residents, but none of them has a case." in html
     assert "Search every case" not in html and "No case or resident matches" not in html
+    assert "“ola” matches 1 resident, but they have no case." in client.get(QUEUE, {"q": "ola"}).content.decode()
 
 
 def test_a_phone_number_does_not_match_a_name_or_a_short_number(cases):

@@ -108,4 +108,5 @@ def residents_without_cases(found_by: search.Searched | None, data: dict, text: 
     matched = (f"more than {search.MAX_RESIDENTS:,} residents" if found_by.more_residents
                else "1 resident" if n == 1 else f"{n:,} residents")
     narrowed = data.get("cases") == "mine" or data.get("state") != "all" or any(data.get(k) for k in NARROWING)
-    return {"residents_matched": matched, "search_everywhere": "?" + urlencode({"q": text}) if narrowed else ""}
+    return {"residents_matched": matched, "search_everywhere": "?" + urlencode({"q": text}) if narrowed else "",
+            "none_has_a_case": "they have no case" if matched == "1 resident" else "none of them has a case"}
