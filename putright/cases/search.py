@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
@@ -240,11 +240,6 @@ def found_residents(query: Query) -> Residents:
     return Residents(sorted(found[:MAX_RESIDENTS]), len(found) > MAX_RESIDENTS)
 
 
-def matching_residents(query: Query) -> list[int]:
-    """The ids of the residents the text names (`found_residents`), in order."""
-    return found_residents(query).ids
-
-
 @dataclass(frozen=True)
 class Searched:
     """What the search box found: `where`, a filter on Case (None for an empty search), and
@@ -257,17 +252,13 @@ class Searched:
 
 
 def searched(text: str) -> Searched:
+    """The cases the text finds (a case by reference, a resident's cases), as a filter on Case."""
     query = Query(text)
     if not query.compact:
         return Searched(None)
     where = Q(reference__in=reference_candidates(query))
     residents = found_residents(query)
     return Searched(where | Q(AmongIds("resident_id", residents.ids)) if residents.ids else where, residents.more, len(residents.ids))
-
-
-def search_filter(text: str) -> Q | None:
-    """The cases the text finds, as a filter on Case; None for an empty search."""
-    return searched(text).where
 
 
 def exact_reference(text: str) -> str | None:
@@ -277,9 +268,3 @@ def exact_reference(text: str) -> str | None:
         return None
     found = list(Case.objects.filter(reference__in=reference_candidates(query)).values_list("reference", flat=True)[:2])
     return found[0] if len(found) == 1 else None
-
-
-def search(text: str) -> QuerySet:
-    """Cases found by the search box, newest first (the queue orders them by its own sort)."""
-    where = search_filter(text)
-    return Case.objects.filter(where) if where is not None else Case.objects.none()

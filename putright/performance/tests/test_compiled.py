@@ -40,11 +40,10 @@ def test_a_date_value_is_adapted_for_the_database_each_time(resident, manager, t
 def test_a_moment_is_adapted_for_the_database_each_time(handler, other_handler):
     """An aware datetime (the session's "expiry still to come"), as the ORM adapts it: a naive UTC
     text on SQLite, a timestamp with time zone on PostgreSQL."""
-    from django.utils import timezone
-
     from putright.accounts.models import User
+    from tests import clock
 
-    now = timezone.now()  # the suite's frozen clock (tests/clock.py: time-machine)
+    now = clock.frozen_instant()  # the suite's one frozen "now" (tests/clock.py), never the real clock
     User.objects.filter(pk=handler.pk).update(last_login=now - dt.timedelta(hours=2))
     User.objects.filter(pk=other_handler.pk).update(last_login=now - dt.timedelta(minutes=5))
     since = Compiled(lambda moment: User.objects.filter(last_login__gt=moment).order_by("id").values_list("username", flat=True), dt.datetime)

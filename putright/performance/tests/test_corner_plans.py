@@ -82,7 +82,7 @@ def test_a_name_most_residents_share_reads_the_residents_until_enough_are_found(
     search's 1,000 and one more are found, where with no statistics it expected 64 and
     built a bitmap of every match first (19-48 ms at 200,000 residents); a rare text it expects
     to be rare (the index's plan at scale)."""
-    from putright.cases.search import Query, matching_residents
+    from putright.cases.search import Query, found_residents
 
     Resident.objects.bulk_create(Resident(name=f"Resident {i:05d}" + (" Smith" if i % 500 == 0 else "")) for i in range(6000))
     names.drop(connection)
@@ -90,7 +90,7 @@ def test_a_name_most_residents_share_reads_the_residents_until_enough_are_found(
 
     def plans(text: str) -> str:
         with connection.execute_wrapper(captured := _Captured()):
-            found = matching_residents(Query(text))
+            found = found_residents(Query(text)).ids
         assert found, text
         (sql, params), = captured.queries
         with connection.cursor() as cursor:

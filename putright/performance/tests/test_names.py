@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(text: str) -> set[str]:
-    return set(Resident.objects.filter(pk__in=search.matching_residents(search.Query(text))).values_list("name", flat=True))
+    return set(Resident.objects.filter(pk__in=search.found_residents(search.Query(text)).ids).values_list("name", flat=True))
 
 
 def test_a_name_is_found_by_any_part_of_it_whatever_its_case_and_as_it_changes():
