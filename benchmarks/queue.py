@@ -12,10 +12,13 @@ process's peak memory.
 The database is SQLite in DIR (a new temporary directory unless --keep) unless DATABASE_URL is
 set, for example to a throwaway PostgreSQL server:
 
-    scripts/postgres start /tmp/pg 55432
+    scripts/postgres start /tmp/pg 55432 shared_buffers=4GB
     psql -h 127.0.0.1 -p 55432 -U postgres -c 'CREATE DATABASE bench'
     DATABASE_URL=postgres://postgres@127.0.0.1:55432/bench .venv/bin/python benchmarks/queue.py
     scripts/postgres stop /tmp/pg
+
+(shared_buffers as docs/deploying.md asks of a landlord's server: with the default 128 MB the
+pages also time how soon the machine drops idle files from its cache.)
 
 How the database is built, fast: the cases are written as CSV in the interchange format, in
 chunks of --chunk rows, and each chunk goes through `putright import cases` (the bulk import, in

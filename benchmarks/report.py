@@ -10,7 +10,7 @@ slowest of them. Also times one quarter. The year defaults to the last complete 
 Always on SQLite (DIR/bench.sqlite3); also on PostgreSQL when DATABASE_URL is set, e.g. a
 throwaway server:
 
-    scripts/postgres start /tmp/pg 55432
+    scripts/postgres start /tmp/pg 55432 shared_buffers=4GB
     psql -h 127.0.0.1 -p 55432 -U postgres -c 'CREATE DATABASE bench'
     DATABASE_URL=postgres://postgres@127.0.0.1:55432/bench .venv/bin/python benchmarks/report.py
     scripts/postgres stop /tmp/pg
