@@ -23,12 +23,8 @@ from putright.cases.tests import factories as f
 from putright.cases.tests.test_queue_keyset import _today_and_size, shown, walk  # noqa: F401 (fixture)
 from putright.cases.views import queue, queue_indexes
 from putright.cases.views.queue import filtered_cases
-from putright.performance.tests.test_open_orders import (  # noqa: F401 (fixtures)
-    SORTS,
-    area,
-    open_cases,
-    ordering_before,
-)
+from putright.performance.tests import built_once
+from putright.performance.tests.test_open_orders import SORTS, ordering_before
 from putright.performance.tests.test_plans import (  # noqa: F401 (fixtures)
     STATES,
     _forget_statistics,
@@ -36,16 +32,16 @@ from putright.performance.tests.test_plans import (  # noqa: F401 (fixtures)
     plan,
     planted,
 )
+from tests.moduledata import module_data
 
 pytestmark = pytest.mark.django_db
 
 PAGING = 'SELECT "cases_case"."id" AS "pk" FROM "cases_case"'
 
 
-@pytest.fixture
-def closed_too(open_cases, handler, other_handler, resident):  # noqa: F811
+def _closed_too(handler, other_handler, resident) -> None:
     """Closed, withdrawn and refused cases of both handlers (received on shared days, some with a
-    resident), and a theme on most cases, open or closed."""
+    resident), and a theme, "Delay", on most cases, open or closed."""
     for i in range(40):
         first, second = (other_handler, handler) if i % 5 else (handler, other_handler)  # closed: stage 2's handler
         f.complaint_at(["closed", "closed", "withdrawn", "stage1_acknowledged"][i % 4], handler=first, stage2_handler=second,
@@ -55,7 +51,17 @@ def closed_too(open_cases, handler, other_handler, resident):  # noqa: F811
     for i, case in enumerate(Case.objects.order_by("pk")):
         if i % 3:
             case.themes.set([delay], through_defaults=CaseTheme.defaults_for(case))
-    return delay
+
+
+# test_open_orders' open cases and the closed ones above, built once for the module (built_once.py),
+# and its people in place of conftest's.
+_built = module_data(lambda: built_once.open_cases(_closed_too))
+handler, other_handler = built_once.handler, built_once.other_handler
+
+
+@pytest.fixture
+def closed_too(_built, db):
+    return Theme.objects.get(name="Delay")
 
 
 def expected(user, data: dict) -> list[int]:

@@ -56,6 +56,11 @@ def area(db):
 def open_cases(handler, other_handler, resident, other_resident, area):
     """Open cases at every stage, deadlines shared, passed, today's and none; names shared and
     missing; received on the same days; some extended, some in a service area; closed ones too."""
+    make_open_cases(handler, other_handler, resident, other_resident, area)
+
+
+def make_open_cases(handler, other_handler, resident, other_resident, area) -> None:
+    """`open_cases`' cases, for a module that builds them once (tests/moduledata.py)."""
     from putright.cases import actions
 
     states = ["stage1_logged", "stage1_acknowledged", "stage2_requested", "stage2_acknowledged", "stage1_responded", "closed"]

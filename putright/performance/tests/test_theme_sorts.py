@@ -17,7 +17,9 @@ from putright.cases.models import Case, CaseTheme, Theme
 from putright.cases.tests import factories as f
 from putright.cases.views import queue_themes
 from putright.cases.views.queue import PAGE_SIZE, STAGE_STATES, filtered_cases
-from putright.performance.tests.test_open_orders import SORTS, _today, area, given, open_cases, ordering_before  # noqa: F401 (fixtures)
+from putright.performance.tests import built_once
+from putright.performance.tests.test_open_orders import SORTS, _today, given, ordering_before  # noqa: F401 (fixtures)
+from tests.moduledata import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +29,23 @@ FILTERS = [
 ]
 
 
-@pytest.fixture
-def themed(open_cases):
+def _themes(handler, other_handler, resident) -> None:
     """Two themes on most open cases (so a case found twice would show), none on some, one on closed ones."""
     delay, noise = Theme.objects.create(name="Delay"), Theme.objects.create(name="Noise")
     for i, case in enumerate(Case.objects.order_by("pk")):
         chosen = [delay, noise] if i % 4 else ([delay] if i % 8 else [])
         case.themes.set(chosen, through_defaults=CaseTheme.defaults_for(case))
-    return delay
+
+
+# test_open_orders' open cases with those themes, built once for the module (built_once.py), and
+# its people and service area in place of conftest's and test_open_orders'.
+_built = module_data(lambda: built_once.open_cases(_themes))
+handler, other_handler, area = built_once.handler, built_once.other_handler, built_once.area
+
+
+@pytest.fixture
+def themed(_built, db):
+    return Theme.objects.get(name="Delay")
 
 
 def before(user, data) -> list[int]:
