@@ -2,9 +2,11 @@
 
 Built for each test, they cost 3-6 s a test (test_one_handler_closed's 44 tests: 113 s on SQLite
 and 223 s on PostgreSQL). A module that builds them once defines `_built = module_data(build)`,
-where `build` calls `open_cases()` and adds its own rows, and imports the fixtures below: they
-stand in for conftest's `handler` and `other_handler` and test_open_orders' `area`, which would
-otherwise make those people and that area again in each test.
+where `build` calls `open_cases()` and adds its own rows, and binds the fixtures below to its own
+names (`handler = built_once.handler`: imported, the linter would read each test's `handler`
+argument as redefining the import). They stand in for conftest's `handler` and `other_handler`
+and test_open_orders' `area`, which would otherwise make those people and that area again in
+each test.
 """
 
 from __future__ import annotations
