@@ -11,6 +11,8 @@ each test.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from django.utils import timezone
 
@@ -21,15 +23,31 @@ from putright.performance.tests.test_open_orders import make_open_cases
 from putright.residents.models import Resident, Tenure
 
 
-def open_cases(build=None) -> None:
-    """The people (as conftest makes them, less their passwords), the service area and
-    `make_open_cases`' cases, then `build(handler, other_handler, resident)`; on the day the
-    modules' fixtures give the views (f.TODAY), as they were built in each test before."""
+@contextmanager
+def on_the_tests_day():
+    """Within it, the day is the one the modules' fixtures give the views (f.TODAY), as when
+    their cases were built in each test."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(timezone, "localdate", lambda *args, **kwargs: f.TODAY)
-        handler = User.objects.create_user("hari", role=Role.HANDLER, first_name="Hari")
+        yield
+
+
+def hari() -> User:
+    """conftest's `handler`, less the password."""
+    return User.objects.create_user("hari", role=Role.HANDLER, first_name="Hari")
+
+
+def rita_patel() -> Resident:
+    """conftest's `resident`."""
+    return Resident.objects.create(name="Rita Patel", email="rita@example.org", tenure=Tenure.LCRA)
+
+
+def open_cases(build=None) -> None:
+    """The people (as conftest makes them, less their passwords), the service area and
+    `make_open_cases`' cases, then `build(handler, other_handler, resident)`, on the tests' day."""
+    with on_the_tests_day():
+        handler, resident = hari(), rita_patel()
         other_handler = User.objects.create_user("olu", role=Role.HANDLER, first_name="Olu")
-        resident = Resident.objects.create(name="Rita Patel", email="rita@example.org", tenure=Tenure.LCRA)
         other_resident = Resident.objects.create(name="Sam Jones", email="sam@example.org", tenure=Tenure.LCHO)
         make_open_cases(handler, other_handler, resident, other_resident, ServiceArea.objects.create(name="Repairs"))
         if build is not None:

@@ -16,9 +16,7 @@ import re
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from putright.accounts.models import Role, User
 from putright.cases.models import Case, CaseTheme, Theme
 from putright.cases.tests import factories as f
 from putright.cases.tests.test_queue_keyset import _today_and_size, walk  # noqa: F401 (fixture)
@@ -26,7 +24,6 @@ from putright.cases.views import queue as queue_view
 from putright.cases.views import queue_indexes, queue_keyset
 from putright.performance.tests import built_once
 from putright.performance.tests.test_plans import captured_get, plan
-from putright.residents.models import Resident, Tenure
 from tests.moduledata import module_data
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +35,8 @@ def _build() -> None:
     """Closed and open cases of one handler, most without a resident, a theme on two in three
     (another on some): built once for the module (tests/moduledata.py), on the day the tests'
     fixtures give the views, with the handler and resident conftest would make."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(timezone, "localdate", lambda *args, **kwargs: f.TODAY)
-        handler = User.objects.create_user("hari", role=Role.HANDLER, first_name="Hari")
-        resident = Resident.objects.create(name="Rita Patel", email="rita@example.org", tenure=Tenure.LCRA)
+    with built_once.on_the_tests_day():
+        handler, resident = built_once.hari(), built_once.rita_patel()
         delay, noise = Theme.objects.create(name="Delay"), Theme.objects.create(name="Noise")
         for i in range(40):
             case = f.complaint_at("stage1_acknowledged" if i % 5 == 0 else "closed", handler=handler,
