@@ -9,14 +9,17 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Speed at scale"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate, pre_migrate
 
         from putright.operations import jobs
         from putright.performance import schema
         from putright.performance import casecounts, deadlinecounts, handlerstates, names, receivedcounts, statistics, tallies
-        from putright.performance import rebuilds, themecounts
+        from putright.performance import nojit, rebuilds, themecounts
         from putright.triage import stored
 
+        # PostgreSQL: no just-in-time compilation of PutRight's short statements (decision 0028).
+        connection_created.connect(nojit.turn_off, dispatch_uid="putright-performance-no-jit")
         # A table rebuilt by a migration on SQLite loses its plain-SQL indexes and triggers: put them back.
         pre_migrate.connect(schema.before_migrate, sender=self, dispatch_uid="putright-performance-triggers-off")
         post_migrate.connect(schema.after_migrate, sender=self, dispatch_uid="putright-performance-schema")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from putright.reports import periods
@@ -50,12 +50,7 @@ def evidence_for(year: int, figures: dict | None = None, *, today: dt.date | Non
         figures = annual_figures(year)
     elif figures["period"] != periods.reporting_year(year).as_json_dict():
         raise ValueError(f"the figures given are for {figures['period']['label']}, not {periods.year_label(year)}")
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # As for the figures (reports.queries): just-in-time compilation costs these short
-            # aggregates more than it saves (about half of their time at a million cases).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
+    with transaction.atomic():  # (no just-in-time compilation on PostgreSQL: performance.nojit)
         return _evidence(year, figures, today or timezone.localdate())
 
 
