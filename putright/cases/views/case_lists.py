@@ -4,7 +4,8 @@ A busy case has hundreds of timeline events and dozens of letters. A template lo
 filter and a lookup of each model's choices per row cost more than the rest of the page, and a
 model instance per row more than the query. Each list comes from one query of plain rows (the
 timeline with its authors' names joined in; the correspondence with its attachments), and is
-written with format_html, which escapes everything the rows hold.
+written with format_safe (escaping.py: format_html, less its checks for lazy strings), which
+escapes everything the rows hold.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from itertools import groupby
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from putright.cases.models import Case, CaseEvent, Correspondence, Direction
+from putright.cases.views.escaping import format_safe, format_safe_join
 from putright.performance.compiled import Compiled
 
 # Each a query whose SQL the ORM writes once (putright/performance/compiled.py).
@@ -43,9 +44,10 @@ def day(value) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def when(at) -> str:
-    """As the template's `date:"j M Y, H:i"` writes it, in the landlord's time zone: 5 Dec 2026, 09:30."""
-    local = timezone.localtime(at)
+def when(at, zone=None) -> str:
+    """As the template's `date:"j M Y, H:i"` writes it, in the landlord's time zone: 5 Dec 2026, 09:30.
+    `zone`: the current time zone, when the caller has it already (a list looks it up once)."""
+    local = timezone.localtime(at, zone)
     return f"{day(local)}, {local:%H:%M}"
 
 
@@ -59,13 +61,14 @@ def who(first_name: str | None, last_name: str | None, username: str | None, lab
 def timeline_html(case: Case) -> SafeString:
     """The timeline, newest first, as an ordered list (`reversed`, so the numbers count up in time)."""
     rows = TIMELINE.rows(case.pk)
-    items = format_html_join(
+    zone = timezone.get_current_timezone()
+    items = format_safe_join(
         "\n",
         '<li class="putright-timeline__item"><p class="govuk-body govuk-!-margin-bottom-1">{}</p>\n'
         '  <p class="putright-timeline__when">{} · {}</p></li>',
-        ((summary, when(at), who(first, last, username, label)) for summary, at, first, last, username, label in rows),
+        ((summary, when(at, zone), who(first, last, username, label)) for summary, at, first, last, username, label in rows),
     )
-    return format_html('<ol class="putright-timeline" reversed>\n{}\n</ol>', items)
+    return format_safe('<ol class="putright-timeline" reversed>\n{}\n</ol>', items)
 
 
 def messages_received(rows: list[tuple]) -> list[tuple[str, str]]:
@@ -92,25 +95,25 @@ def correspondence_html(case: Case, rows: list[tuple] | None = None) -> SafeStri
         group = list(group)
         _, direction, correspondent, occurred_on, internal, subject, body = group[0][:7]
         parts = [
-            format_html(
+            format_safe(
                 '<p class="govuk-body govuk-!-margin-bottom-1"><strong>{}</strong>{}, {}{}</p>',
                 DIRECTIONS.get(direction, direction),
-                format_html(" {} {}", "from" if direction == "in" else "to", correspondent) if correspondent else "",
+                format_safe(" {} {}", "from" if direction == "in" else "to", correspondent) if correspondent else "",
                 day(occurred_on),
                 mark_safe(' <strong class="govuk-tag govuk-tag--grey">Internal</strong>') if internal else "",
             )
         ]
         if subject:
-            parts.append(format_html('<p class="govuk-body govuk-!-margin-bottom-1">{}</p>', subject))
+            parts.append(format_safe('<p class="govuk-body govuk-!-margin-bottom-1">{}</p>', subject))
         if body:
-            parts.append(format_html('<p class="govuk-body-s">{}</p>', linebreaksbr(body, autoescape=True)))
+            parts.append(format_safe('<p class="govuk-body-s">{}</p>', linebreaksbr(body, autoescape=True)))
         for *_, file_id, name, size in group:
             if file_id is not None:
-                parts.append(format_html(
+                parts.append(format_safe(
                     '<p class="govuk-body-s"><a class="govuk-link" href="{}">{}</a> ({})</p>',
                     reverse("cases:attachment", args=[case.reference, file_id]), name, filesizeformat(size),
                 ))
-        items.append(format_html('<div class="govuk-!-margin-bottom-4">\n{}\n</div>', mark_safe("\n".join(parts))))
+        items.append(format_safe('<div class="govuk-!-margin-bottom-4">\n{}\n</div>', mark_safe("\n".join(parts))))
     if not items:
         return mark_safe("")
-    return format_html('<h2 class="govuk-heading-m">Correspondence</h2>\n{}', mark_safe("\n".join(items)))
+    return format_safe('<h2 class="govuk-heading-m">Correspondence</h2>\n{}', mark_safe("\n".join(items)))
