@@ -16,8 +16,8 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
 from putright.cases.templatetags.wording import clause
-from putright.cases.views.escaping import format_safe, format_safe_join
 from putright.cases.views.case_lists import day
+from putright.cases.views.escaping import format_safe, format_safe_join
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NOTHING = mark_safe("")
