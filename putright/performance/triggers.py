@@ -8,6 +8,7 @@ performance_tallydirtymonth. A change to one stage marks the months of every sta
 since a stage 2 figure reads stage 1 (decisions changed at stage 2).
 """
 
+import functools
 import re
 
 DIRTY = "performance_tallydirtymonth"
@@ -50,9 +51,17 @@ def trigger_names(connection=None) -> list[str]:
     """The tallies' triggers, and those keeping the counts and the copied columns
     (putright.performance.copies); given a connection, only those its tables allow (`_can_make`)."""
     if connection is None:
-        return [name for names, _sql in _kinds("sqlite") for name in names]
-    tables = set(connection.introspection.table_names())
-    return [name for names, sql in _kinds(connection.vendor) if _can_make(sql, tables) for name in names]
+        return [name for names, _tables in named_tables("sqlite") for name in names]
+    present = set(connection.introspection.table_names())
+    return [name for names, tables in named_tables(connection.vendor) if tables <= present for name in names]
+
+
+@functools.cache
+def named_tables(vendor: str) -> list[tuple[list[str], frozenset[str]]]:
+    """Each kind's trigger names and the tables its statements name, worked out once a process:
+    writing every statement and reading the tables out of it cost 1-2 ms, and the tallies'
+    refresh asks before every figure (putright.performance.schema.missing_triggers)."""
+    return [(names, frozenset(_TABLE.findall(" ".join(sql)))) for names, sql in _kinds(vendor)]
 
 
 def _case_dates(case_id: str) -> str:
