@@ -259,16 +259,50 @@ class Sums:
 def sums(sources: Iterable[str], periods: dict[str, object], *, cumulative: Iterable[str] = ()) -> dict[str, dict[str, Sums]]:
     """{source: {period name: Sums}} for every named period (anything with .start and .end on
     month boundaries), in one query. Sources in ``cumulative`` add up every month up to each
-    period's end, from the beginning of the records."""
+    period's end, from the beginning of the records.
+
+    The database adds the months up (`_sums_sql`): a year's figures read about 2,400 month rows,
+    and parsing and adding them in Python took 20 ms of a year's figures; the sums are a few
+    hundred rows. A count a period has a row for is in its Sums (zero or not), as adding up the
+    rows gave it; one it has no row for is not."""
     sources, cumulative = list(sources), set(cumulative)
-    start = min(p.start for p in periods.values())
-    end = max(p.end for p in periods.values())
-    rows = MonthTally.objects.filter(source__in=sources).filter(Q(month__range=(month_of(start), end)) | Q(source__in=cumulative, month__lte=end))
-    out = {s: {name: Sums() for name in periods} for s in sources}
-    for source, number, dims, month, counts in rows.values_list("source", "number", "dims", "month", "counts"):
-        key = (number, tuple(json.loads(dims)) if dims else ())
-        for name, period in periods.items():
-            inside = month <= period.end if source in cumulative else period.start <= month <= period.end
-            if inside:
-                out[source][name].rows[key].update(counts)
+    names = list(periods)
+    out = {s: {name: Sums() for name in names} for s in sources}
+    dims_of: dict[str, tuple] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(*_sums_sql(connection.vendor, sources, [periods[n] for n in names], cumulative))
+        for source, number, dims, key, *found in cursor.fetchall():
+            if dims not in dims_of:
+                dims_of[dims] = tuple(json.loads(dims)) if dims else ()
+            for name, rows, total in zip(names, found[::2], found[1::2]):
+                if rows:
+                    out[source][name].rows[number, dims_of[dims]][key] = int(total)
     return out
+
+
+def _sums_sql(vendor: str, sources: list[str], periods: list, cumulative: set[str]) -> tuple[str, list]:
+    """Each (source, stage, dims, count's name) with, for each period, how many of its months'
+    rows are inside it and the count's sum over them."""
+    table = MonthTally._meta.db_table
+    day = (lambda d: d) if vendor == "postgresql" else (lambda d: d.isoformat())
+    marks = lambda values: ", ".join(["%s"] * len(values))  # noqa: E731
+    start, end = min(p.start for p in periods), max(p.end for p in periods)
+    value = "CAST(j.value AS BIGINT)" if vendor == "postgresql" else "CAST(j.value AS INTEGER)"
+    each = "CROSS JOIN LATERAL jsonb_each_text(t.counts) AS j" if vendor == "postgresql" else ", json_each(t.counts) AS j"
+    columns, params = [], []
+    for period in periods:
+        if cumulative:
+            inside = f"((t.source IN ({marks(cumulative)}) AND t.month <= %s) OR (t.source NOT IN ({marks(cumulative)}) AND t.month BETWEEN %s AND %s))"
+            inside_params = [*cumulative, day(period.end), *cumulative, day(period.start), day(period.end)]
+        else:
+            inside, inside_params = "t.month BETWEEN %s AND %s", [day(period.start), day(period.end)]
+        columns.append(f"SUM(CASE WHEN {inside} THEN 1 ELSE 0 END), SUM(CASE WHEN {inside} THEN {value} ELSE 0 END)")
+        params += inside_params * 2
+    where = f"t.source IN ({marks(sources)}) AND (t.month BETWEEN %s AND %s"
+    params += [*sources, day(month_of(start)), day(end)]
+    if cumulative:
+        where += f" OR (t.source IN ({marks(cumulative)}) AND t.month <= %s)"
+        params += [*cumulative, day(end)]
+    sql = (f"SELECT t.source, t.number, t.dims, j.key, {', '.join(columns)} FROM {table} AS t {each} "
+           f"WHERE {where}) GROUP BY t.source, t.number, t.dims, j.key")
+    return sql, params
