@@ -68,6 +68,31 @@ def test_it_leaves_refused_complaints_out_of_received_and_counts_them_by_reason_
     assert "NOT-ACCEPTED" not in refs(case_filters(2024, "stage1.received"))
 
 
+
+def test_a_complaint_refused_more_than_once_counts_once_in_each_group_it_is_in():
+    """Refused at stage 1 and again at stage 2, for two reasons (a second refusal row, as a
+    refusal reversed and made again leaves): once in the total, once in each stage and reason."""
+    from putright.cases.models import Refusal
+
+    load([
+        {"reference": "TWICE", "kind": "complaint", "received_on": "2024-06-03", "refused_on": "2024-06-05",
+         "refusal_reason": "over_12_months"},
+        {"reference": "ONCE", "kind": "complaint", "received_on": "2024-06-03", "refused_on": "2024-06-06",
+         "refusal_reason": "over_12_months"},
+    ])
+    twice = Case.objects.get(reference="TWICE")
+    for number, reason, day in ((1, "over_12_months", D(2024, 7, 1)), (2, "legal_proceedings", D(2024, 8, 1)),
+                                (2, "previously_considered", D(2024, 8, 2))):
+        Refusal.objects.create(case=twice, stage_number=number, reason=reason, refused_on=day)
+    refused = annual_figures(2024)["refused"]
+    assert refused["total"] == 2
+    assert refused["by_reason"] == {"over_12_months": 2, "legal_proceedings": 1, "previously_considered": 1, "other": 0}
+    assert refused["by_stage"]["stage1"] == {
+        "total": 2, "by_reason": {"over_12_months": 2, "legal_proceedings": 0, "previously_considered": 0, "other": 0}}
+    assert refused["by_stage"]["stage2"] == {
+        "total": 1, "by_reason": {"over_12_months": 0, "legal_proceedings": 1, "previously_considered": 1, "other": 0}}
+
+
 def test_it_applies_the_regulators_rule_on_extensions_and_shows_the_figure_without_them():
     received = MON_2_SEP_2024
     load([
