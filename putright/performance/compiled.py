@@ -91,6 +91,30 @@ def bind(params, values: dict) -> list:
     return [values.get(p, p) if hashable(p) else p for p in params]
 
 
+def stand_in(kind: type, i: int):
+    """The `i`-th stand-in of a kind of value (int, str, date or aware datetime): no two alike,
+    and none a real row holds."""
+    if kind is int:
+        return _INT - i
+    if kind is dt.datetime:
+        return _MOMENT + dt.timedelta(seconds=i)
+    if kind is str:
+        return _STR.format(i)
+    if kind is dt.date:
+        return _DATE + dt.timedelta(days=i)
+    raise TypeError(f"A compiled query's values are int, str, date or datetime, not {kind.__name__}.")
+
+
+def adapted(connection, kind: type, value):
+    """`value` (of `kind`) as the ORM hands it to the database adapter: dates and datetimes as
+    the backend writes them (text on SQLite), the others as they are."""
+    if kind is dt.date:
+        return connection.ops.adapt_datefield_value(value)
+    if kind is dt.datetime:
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
 def hashable(value) -> bool:
     try:
         hash(value)
@@ -123,19 +147,7 @@ class Compiled:
         self._model = None
 
     def _sentinels(self) -> list:
-        out = []
-        for i, kind in enumerate(self.kinds):
-            if kind is int:
-                out.append(_INT - i)
-            elif kind is dt.datetime:
-                out.append(_MOMENT + dt.timedelta(seconds=i))
-            elif kind is str:
-                out.append(_STR.format(i))
-            elif kind is dt.date:
-                out.append(_DATE + dt.timedelta(days=i))
-            else:
-                raise TypeError(f"A compiled query's values are int, str, date or datetime, not {kind.__name__}.")
-        return out
+        return [stand_in(kind, i) for i, kind in enumerate(self.kinds)]
 
     def _plan(self) -> tuple[str, _Plan]:
         if self._model is not None:  # its database known: the kept SQL, or compiled again
@@ -146,8 +158,7 @@ class Compiled:
         return queryset.db, once((self, queryset.db), lambda: self._compile(queryset))
 
     def _adapt(self, connection, values) -> list:
-        adapt = {dt.date: connection.ops.adapt_datefield_value, dt.datetime: connection.ops.adapt_datetimefield_value}
-        return [adapt[kind](v) if kind in adapt else v for v, kind in zip(values, self.kinds)]
+        return [adapted(connection, kind, v) for v, kind in zip(values, self.kinds)]
 
     def _compile(self, queryset) -> _Plan:
         alias = queryset.db

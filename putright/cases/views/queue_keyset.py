@@ -336,36 +336,3 @@ def joined_ids(qs: QuerySet) -> tuple:
     case = through._meta.get_field("case")
     return tuple(Col(alias, case) for alias, join in qs.query.alias_map.items()
                  if join.table_name == through._meta.db_table and getattr(join, "join_cols", None) == (("id", case.column),))
-
-
-def ids_sql(paged: QuerySet, way: str, branches: list[Branch], size: int, skip: int = 0) -> tuple[str, tuple]:
-    """The SQL of the page's ids read from the position: each branch's rows in the order (the
-    reverse order for BEFORE; its constant terms left out), `size` of them; several joined by
-    UNION ALL (each its own ordered, limited read: on SQLite a compound's members cannot have
-    their own LIMIT, so each is a subquery), nearest the position first, and `size` of all of
-    them. Both databases read a UNION ALL's members in the order written and stop at its LIMIT
-    (SQLite runs them one after another; PostgreSQL's Append likewise, as it is never parallel
-    for reads this small), so a branch further on is not read once the nearer ones fill the
-    page, and the page's rows are the nearest. Before, every branch was read: "including closed"
-    with a kind, by state, read the 15,619 cases of the next state, none of them a complaint, for
-    every page in the middle of the closed ones (12 ms on SQLite). test_queue_keyset.py holds the
-    pages to the OFFSET's, across the branches' ends.
-
-    `skip`: the page starts that many rows after the position (a page typed by its number, started
-    at its month: putright.cases.views.queue_jump), a small OFFSET from there."""
-    order = list(paged.query.order_by)
-    parts = []
-    params: list = []
-    vendor = connections[paged.db].vendor
-    # conditions() lists the branches from the first term on: the last holds the most terms equal,
-    # so its rows come first after (before) the position.
-    for branch in reversed(branches):
-        terms = [term for i, term in enumerate(order) if i not in branch.constant]
-        ordered = paged.filter(branch.where).order_by(*(reversed_order(terms) if way == BEFORE else terms))
-        taken = ordered[skip : skip + size] if len(branches) == 1 else ordered[: skip + size]
-        sql, p = taken.query.get_compiler(using=paged.db).as_sql()
-        parts.append(sql if len(branches) == 1 else (f"SELECT * FROM ({sql})" if vendor == "sqlite" else f"({sql})"))
-        params.extend(p)
-    if len(parts) == 1:
-        return parts[0], tuple(params)
-    return " UNION ALL ".join(parts) + f" LIMIT {int(size)}" + (f" OFFSET {int(skip)}" if skip else ""), tuple(params)

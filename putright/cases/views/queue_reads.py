@@ -37,7 +37,8 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from putright.cases import calendar
-from putright.cases.views import queue_indexes, queue_jump, queue_keyset, queue_table
+from putright.cases.views import queue_indexes, queue_jump, queue_keyset, queue_keyset_sql, queue_table
+from putright.cases.views.queue_keyset_sql import Keyset
 from putright.operations import sessionguess
 from putright.performance import revisions
 from putright.performance.compiled import GENERIC, Read, together
@@ -124,17 +125,17 @@ def _counts_call(reads: Reads) -> Read:
     return replace(read, planning=reads.planning) if reads.planning else read
 
 
-def _page_call(reads: Reads, number: int, size: int, keyset: tuple[str, list] | None = None) -> Read:
+def _page_call(reads: Reads, number: int, size: int, keyset: Keyset | None = None) -> Read:
     read = queue_table.page_read(reads.paged, reads.order, (number - 1) * size, size, keyset)
     if read is None:
         return _nothing(reads.paged.db)
     return replace(read, planning=reads.planning) if reads.planning else read
 
 
-def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) -> tuple[str, list] | None:
-    """The way and conditions of a keyset page from `position` (one read of the case by primary
-    key: on PostgreSQL a round trip before the pipeline, as the page's SQL depends on what it
-    finds), or None: no position, "Next" to page 1, a sort or a case that cannot give one."""
+def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) -> Keyset | None:
+    """A keyset page from `position` (one read of the case by primary key: on PostgreSQL a round
+    trip before the pipeline, as the page's SQL depends on what it finds), or None: no position,
+    "Next" to page 1, a sort or a case that cannot give one."""
     if position is None or reads.cursor is None or (position.way == queue_keyset.AFTER and asked < 2):
         return None
     order_keys = queue_keyset.keys(list(reads.paged.query.order_by))
@@ -143,17 +144,21 @@ def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) ->
     values = queue_keyset.cursor_values(reads.cursor(position.pk), order_keys)
     if values is None:
         return None
-    branches = _branches(reads, order_keys, values, position.way)
-    return None if branches is None else (position.way, branches)
+    how = _how(reads)
+    found = queue_keyset_sql.readable(order_keys, values, position.way, **how)
+    if found is queue_keyset_sql.NO_POSITION:
+        return None
+    return Keyset(position.way, order_keys, values, how, nothing=found == queue_keyset_sql.NOTHING)
 
 
-def _branches(reads: Reads, order_keys: list, values: dict, way: str) -> list | None:
+def _how(reads: Reads) -> dict:
+    """How `queue_keyset.conditions` writes a position's branches for this database and query."""
     sqlite = connections[reads.paged.db].vendor == "sqlite"
-    return queue_keyset.conditions(order_keys, values, way, empty_alone=sqlite, id_alone=sqlite,
-                                   apart=queue_indexes.empty_apart(reads.paged), same_id=queue_keyset.joined_ids(reads.paged))
+    return {"empty_alone": sqlite, "id_alone": sqlite, "apart": queue_indexes.empty_apart(reads.paged),
+            "same_id": queue_keyset.joined_ids(reads.paged)}
 
 
-def _jump(reads: Reads, asked: int, size: int) -> tuple | None:
+def _jump(reads: Reads, asked: int, size: int) -> Keyset | None:
     """A page typed by its number, of every case or everyone's overdue (queue_jump): read from the
     start of its month, its place in the month skipped; None: read by the OFFSET."""
     found = queue_jump.start(reads.jump, (asked - 1) * size, reads.paged.db) if reads.jump else None
@@ -161,8 +166,11 @@ def _jump(reads: Reads, asked: int, size: int) -> tuple | None:
     if not order_keys or any(key.name not in found[0] for key in order_keys):
         return None
     values, skip = found
-    branches = _branches(reads, order_keys, {key.name: values[key.name] for key in order_keys}, queue_keyset.AFTER)
-    return (queue_keyset.AFTER, branches, skip) if branches else None
+    values = {key.name: values[key.name] for key in order_keys}
+    how = _how(reads)
+    if queue_keyset_sql.readable(order_keys, values, queue_keyset.AFTER, **how) is not True:
+        return None
+    return Keyset(queue_keyset.AFTER, order_keys, values, how, skip)
 
 
 def _short(keyset, rows: list, page: Page, size: int) -> bool:

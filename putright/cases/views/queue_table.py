@@ -25,7 +25,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from putright.cases.models import Case, Stage
-from putright.cases.views import queue_keyset
+from putright.cases.views import queue_keyset, queue_keyset_sql
 from putright.performance import compiled
 from putright.performance.compiled import Read
 from putright.rules.due import due_status
@@ -59,12 +59,12 @@ DISSATISFIED = '<br><strong class="govuk-tag govuk-tag--orange" title="Words: {}
 DUE = '<span>{} {} {}</span> <strong class="govuk-tag govuk-tag--{} putright-due">{}</strong>'
 
 
-def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: tuple | None = None) -> Read | None:
+def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queue_keyset_sql.Keyset | None = None) -> Read | None:
     """A page of the queue in one statement: the cases whose ids `paged` (the queue's ordered ids)
     gives from `offset`, `size` of them, each a namespace as `load` makes it, in `paged`'s order.
-    With `keyset` (a way and its conditions, putright.cases.views.queue_keyset), the `size` ids
-    after (or before) a case's position instead of an OFFSET, or a third item: that many after the
-    position first (a typed page started at its month: queue_jump). None if `paged` can match nothing.
+    With `keyset` (a position: putright.cases.views.queue_keyset_sql), the `size` ids after (or
+    before) a case's position instead of an OFFSET, its `skip` after the position first (a typed
+    page started at its month: queue_jump). None if `paged` can match nothing.
 
     The page's ids are the statement's own subquery, `id IN (…)` with the paging query's SQL as it
     would be sent alone (so the plan tests find it: test_plans.py): the paging still skips bare
@@ -77,15 +77,18 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: tupl
     same for a filter, a sort and a page number (the OFFSET is written into it; a keyset page's
     position is a parameter), and planning it cost the server 0.6-0.9 ms a request, more than
     running it."""
-    backwards = keyset is not None and keyset[0] == queue_keyset.BEFORE
+    backwards = keyset is not None and keyset.way == queue_keyset.BEFORE
     try:
         if keyset is None:
             ids = paged[offset : offset + size]
             ids_sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
-        elif not keyset[1]:
+        elif keyset.nothing:
             return None  # nothing after (before) the position
         else:
-            ids_sql, ids_params = queue_keyset.ids_sql(paged, keyset[0], keyset[1], size, *keyset[2:])
+            found = queue_keyset_sql.page_ids(paged, keyset.order_keys, keyset.values, keyset.way, size, keyset.skip, **keyset.how)
+            if not found:
+                return None  # (the queue's query changed since the position was looked at: as nothing after it)
+            ids_sql, ids_params = found
     except EmptyResultSet:
         return None
     rows = _rows_read(queue_keyset.reversed_order(order) if backwards else order, paged.db, size)
