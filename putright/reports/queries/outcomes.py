@@ -23,8 +23,8 @@ from .stages import _ranked
 def _refused(period: Period) -> dict:
     """Each case counted once per group, from the period's distinct (stage, reason, case) rows:
     one index range read (reports_refusal_refused). The groups are counted with Counter and
-    sets over those rows, not a Python loop adding each row to five sets (11 ms of a year's
-    figures at a million cases: 4,417 rows)."""
+    sets over those rows, not a Python loop adding each row to five sets (over a third of the
+    function's time under cProfile at a million cases, 4,417 rows in a year)."""
     rows = list(
         Refusal.objects.filter(_between("refused_on", period))
         .values_list("stage_number", "reason", "case_id")
