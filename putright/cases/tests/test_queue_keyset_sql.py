@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from putright.cases.tests.test_queue_keyset import ALL_SORTS, _today_and_size, link, shown, staff_client  # noqa: F401 (fixtures)
+from putright.cases.tests.test_queue_keyset import _today_and_size, link, shown, staff_client  # noqa: F401 (fixtures)
 from putright.cases.views import queue_keyset_sql
 from putright.performance import compiled
 from putright.performance.tests.test_open_orders import area, open_cases  # noqa: F401 (fixtures)
@@ -45,7 +45,7 @@ def test_the_branches_are_built_once_for_each_shape_of_position(staff_client, bu
 
 
 def test_a_value_with_no_stand_in_is_compiled_each_time(staff_client, built, monkeypatch):  # noqa: F811
-    """A sort value of a type with no stand-in (here each date made a datetime's subclass) is
+    """A sort value of a type with no stand-in (here each date made a subclass of date) is
     never kept: its branches are built for every page, and the pages are still right."""
 
     class Day(dt.date):

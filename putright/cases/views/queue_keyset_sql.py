@@ -56,8 +56,7 @@ def readable(order_keys: list, values: dict, way: str, **how):
     there are any to read, as `conditions` says for these values (it depends only on which of
     them are empty: decided from stand-ins once per process for each shape)."""
     kinds = tuple(v is None for v in values.values())
-    key = ("queue keyset readable", way, tuple(order_keys), tuple(values), kinds, how.get("empty_alone"), how.get("id_alone"),
-           how.get("apart"), tuple((c.alias, c.target.column) for c in how.get("same_id", ())))
+    key = ("queue keyset readable", way, tuple(order_keys), tuple(values), kinds, *_how_key(how))
 
     def decide():
         branches = conditions(order_keys, {name: None if empty else 0 for name, empty in zip(values, kinds)}, way, **how)
@@ -71,11 +70,11 @@ def page_ids(paged: QuerySet, order_keys: list, values: dict, way: str, size: in
     sort values are `values`, `skip` of them skipped first; NO_POSITION or NOTHING. `how`: the
     keyword arguments of `queue_keyset.conditions` (empty_alone, id_alone, apart, same_id)."""
     kinds = tuple(None if v is None else type(v) for v in values.values())
+    if any(kind is not None and kind not in _KINDS for kind in kinds):
+        return _page_ids(paged, order_keys, values, way, size, skip, **how)
     sql, params = paged.query.get_compiler(using=paged.db).as_sql()
-    key = ("queue keyset ids", paged.db, sql, tuple(params), way, tuple(order_keys), tuple(values), kinds, size, skip,
-           how.get("empty_alone"), how.get("id_alone"), how.get("apart"),
-           tuple((c.alias, c.target.column) for c in how.get("same_id", ())))
-    if any(kind is not None and kind not in _KINDS for kind in kinds) or not compiled.hashable(key):
+    key = ("queue keyset ids", paged.db, sql, tuple(params), way, tuple(order_keys), tuple(values), kinds, size, skip, *_how_key(how))
+    if not compiled.hashable(key):
         return _page_ids(paged, order_keys, values, way, size, skip, **how)
     kept = compiled.once(key, lambda: _kept(paged, order_keys, list(values), kinds, way, size, skip, **how))
     if kept == _UNKEPT:
@@ -86,6 +85,12 @@ def page_ids(paged: QuerySet, order_keys: list, values: dict, way: str, size: in
     connection = connections[paged.db]
     real = [compiled.adapted(connection, kind, v) for v, kind in zip(values.values(), kinds) if kind is not None]
     return sql, tuple(compiled.bind(params, dict(zip(stand_ins, real))))
+
+
+def _how_key(how: dict) -> tuple:
+    """`conditions`' keyword arguments as part of a key (the joined ids by alias and column)."""
+    return (how.get("empty_alone"), how.get("id_alone"), how.get("apart"),
+            tuple((c.alias, c.target.column) for c in how.get("same_id", ())))
 
 
 def _kept(paged: QuerySet, order_keys: list, names: list, kinds: tuple, way: str, size: int, skip: int, **how):
