@@ -3,13 +3,15 @@ compensation, satisfaction and Awaab's Law."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Value
 from django.utils import timezone
 
 from putright.cases.models import CaseTheme, PaymentMethod, Refusal, Stage, Theme
+from putright.performance.compiled import Compiled
 from putright.rules.exclusions import RefusalReason
 from putright.rules.lifecycle import Kind
 
@@ -106,16 +108,28 @@ _COMPENSATION_GROUPS: dict[str, Q] = {
 }
 
 
-def _compensation(period: Period) -> dict:
-    """One aggregate row: for each group, the remedies, the distinct complaints and the sum."""
+def _compensation_query(start: dt.date, end: dt.date):
+    """The period's financial remedies as one aggregate row: for each group, the remedies, the
+    distinct complaints and the sum, three columns a group in `_COMPENSATION_GROUPS`' order.
+    (Grouped by a constant, which adds no GROUP BY: one row.)"""
     aggregates = {}
     for i, q in enumerate(_COMPENSATION_GROUPS.values()):
         aggregates[f"count{i}"] = Count("case_id", filter=q)
         aggregates[f"cases{i}"] = Count("case_id", filter=q, distinct=True)
         aggregates[f"amount{i}"] = Sum("amount", filter=q)
-    row = _financial_remedies(period).aggregate(**aggregates)
+    return (_financial_remedies(Period(start.year, None, start, end)).order_by()
+            .values(one=Value(1)).annotate(**aggregates).values_list(*aggregates))
+
+
+#: Its SQL written once a process (putright/performance/compiled.py): building and compiling 21
+#: filtered aggregates cost the ORM 8-10 ms a figure, as much as the database spent on them.
+COMPENSATION = Compiled(_compensation_query, dt.date, dt.date)
+
+
+def _compensation(period: Period) -> dict:
+    row = COMPENSATION.rows(period.start, period.end)[0]
     out = {
-        name: {"count": row[f"count{i}"], "cases": row[f"cases{i}"], "amount_gbp": _money(row[f"amount{i}"])}
+        name: {"count": row[3 * i], "cases": row[3 * i + 1], "amount_gbp": _money(row[3 * i + 2])}
         for i, name in enumerate(_COMPENSATION_GROUPS)
     }
     return {
@@ -123,8 +137,6 @@ def _compensation(period: Period) -> dict:
         "by_payment_method": {m: out[f"method:{m}"] for m in PAYMENT_METHODS},
         "by_stage": {k.removeprefix("stage:"): v for k, v in out.items() if k.startswith("stage:")},
     }
-
-
 
 
 def satisfaction_counts(period: Period) -> dict[int, int]:
