@@ -5,18 +5,22 @@ from django.db import models
 
 class MonthTally(models.Model):
     """What one month adds to one of the report's grouped counts: for example source "responded",
-    stage 1, March 2026: {"responded": 812, "within_timescale": 790, ...}. Derived data: rebuilt
-    from the case tables whenever they change (see tallies.py), never edited."""
+    stage 1, March 2026: {"responded": 812, "within_timescale": 790, ...}; and the same added up
+    for each quarter and reporting year (`span`). Derived data: rebuilt from the case tables
+    whenever they change (see tallies.py), never edited."""
 
     source = models.CharField(max_length=20)
-    month = models.DateField(help_text="The first day of the month.")
+    month = models.DateField(help_text="The first day of the month, or of the quarter or year the row adds up.")
+    span = models.PositiveSmallIntegerField(
+        default=1, help_text="The months the row adds up: 1, counted from the cases; 3 (a quarter) or 12 (a reporting "
+                             "year), the sums of that quarter's or year's month rows.")
     number = models.PositiveSmallIntegerField(default=0, help_text="The stage number, or 0.")
     dims = models.CharField(max_length=100, blank=True, help_text="What the counts are grouped by, as JSON.")
     counts = models.JSONField(default=dict)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "month", "number", "dims"], name="one_tally_row")]
-        indexes = [models.Index(fields=["source", "month"], name="tally_source_month")]
+        constraints = [models.UniqueConstraint(fields=["source", "span", "month", "number", "dims"], name="one_tally_row")]
+        indexes = [models.Index(fields=["source", "span", "month"], name="tally_source_month")]
 
 
 class TallyDirtyMonth(models.Model):

@@ -118,7 +118,40 @@ def test_a_year_reads_a_few_hundred_rows_not_the_cases():
         annual_figures(2025)
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert "performance_monthtally" in sql
-    assert MonthTally.objects.count() < 400
+    assert MonthTally.objects.filter(span=tallies.MONTH).count() < 400
+
+
+def test_a_period_is_read_from_its_years_and_quarters_rows_where_it_holds_them_whole():
+    y = periods.reporting_year(2025)
+    assert tallies._cells(y.start, y.end) == [(12, D(2025, 4, 1), D(2025, 4, 1))]
+    q = periods.quarter(2025, 4)
+    assert tallies._cells(q.start, q.end) == [(3, D(2026, 1, 1), D(2026, 1, 1))]
+    assert tallies._cells(D(2025, 2, 1), D(2027, 7, 31)) == [
+        (1, D(2025, 2, 1), D(2025, 3, 1)),  # two months before a year begins
+        (12, D(2025, 4, 1), D(2026, 4, 1)),  # two whole years
+        (3, D(2027, 4, 1), D(2027, 4, 1)),  # a whole quarter
+        (1, D(2027, 7, 1), D(2027, 7, 1)),
+    ]
+    assert tallies._cells(D(2025, 5, 1), D(2025, 8, 31)) == [(1, D(2025, 5, 1), D(2025, 8, 1))]  # no whole quarter
+
+
+def test_each_quarter_and_year_row_is_the_sum_of_its_months(handler, resident):
+    """After an import and after a step recorded late in an earlier month, every quarter's and
+    year's row holds exactly what its months' rows add up to, and nothing else is kept."""
+    load(history(10, 40))
+    case = f.complaint_at("stage1_acknowledged", handler=handler, resident=resident)
+    actions.respond(case, responded_on=D(2026, 11, 20), points=f.points(), actor=handler, today=f.TODAY,
+                    late_entry_reason="The letter went on the 20th; recorded today.")
+    tallies.refresh()
+    added: dict = {}
+    for row in MonthTally.objects.filter(span=tallies.MONTH):
+        for span in (tallies.QUARTER, tallies.YEAR):
+            counts = added.setdefault((row.source, row.number, row.dims, span, tallies._cell_of(row.month, span)), {})
+            for key, n in row.counts.items():
+                counts[key] = counts.get(key, 0) + n
+    kept = {(r.source, r.number, r.dims, r.span, r.month): r.counts for r in MonthTally.objects.exclude(span=tallies.MONTH)}
+    assert kept == added
+    assert {span for (_, _, _, span, _) in kept} == {tallies.QUARTER, tallies.YEAR}
 
 
 def test_the_annual_reports_quarters_are_the_cases_behind_each_quarters_figure():
