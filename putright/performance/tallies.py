@@ -349,19 +349,28 @@ def sums(sources: Iterable[str], periods: dict[str, object], *, cumulative: Iter
     and parsing and adding them in Python took 20 ms of a year's figures; the sums are a few
     hundred rows. A count a period has a row for is in its Sums (zero or not), as adding up the
     rows gave it; one it has no row for is not."""
+    from putright.performance.prepared import cursor as prepared_cursor
+
     sources, cumulative = list(sources), set(cumulative)
     names = list(periods)
     out = {s: {name: Sums() for name in names} for s in sources}
-    dims_of: dict[str, tuple] = {}
-    with connection.cursor() as cursor:
+    # On PostgreSQL prepared: the same few statements every figure (planning one cost 0.3-0.6 ms).
+    with prepared_cursor(connection) as cursor:
         cursor.execute(*_sums_sql(connection.vendor, sources, [periods[n] for n in names], cumulative))
-        for source, number, dims, key, *found in cursor.fetchall():
-            if dims not in dims_of:
-                dims_of[dims] = tuple(json.loads(dims)) if dims else ()
-            for name, rows, total in zip(names, found[::2], found[1::2]):
-                if rows:
-                    out[source][name].rows[number, dims_of[dims]][key] = int(total)
+        found = cursor.fetchall()
+    for source, number, dims, key, *columns in found:
+        parsed = _DIMS.get(dims)
+        if parsed is None:
+            parsed = _DIMS[dims] = tuple(json.loads(dims)) if dims else ()
+        by_name = out[source]
+        for i, name in enumerate(names):
+            if columns[2 * i]:
+                by_name[name].rows[number, parsed][key] = columns[2 * i + 1]
     return out
+
+
+#: Each row's dims as JSON and as a tuple: a few hundred, the same every figure.
+_DIMS: dict[str, tuple] = {}
 
 
 def _sums_sql(vendor: str, sources: list[str], periods: list, cumulative: set[str]) -> tuple[str, list]:
@@ -387,7 +396,7 @@ def _sums_sql(vendor: str, sources: list[str], periods: list, cumulative: set[st
             before, before_params = up_to(period)
             inside = f"({before}) OR (t.source NOT IN ({marks(cumulative)}) AND ({inside}))"
             inside_params = [*before_params, *cumulative, *inside_params]
-        columns.append(f"SUM(CASE WHEN {inside} THEN 1 ELSE 0 END), SUM(CASE WHEN {inside} THEN {value} ELSE 0 END)")
+        columns.append(f"SUM(CASE WHEN {inside} THEN 1 ELSE 0 END), CAST(SUM(CASE WHEN {inside} THEN {value} ELSE 0 END) AS BIGINT)")
         params += inside_params * 2
     where = " OR ".join(f"({inside})" for inside, _ in wanted)
     params += [*sources, *(p for _, inside_params in wanted for p in inside_params)]
