@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -91,6 +92,43 @@ def test_a_complaint_refused_more_than_once_counts_once_in_each_group_it_is_in()
         "total": 2, "by_reason": {"over_12_months": 2, "legal_proceedings": 0, "previously_considered": 0, "other": 0}}
     assert refused["by_stage"]["stage2"] == {
         "total": 1, "by_reason": {"over_12_months": 0, "legal_proceedings": 1, "previously_considered": 1, "other": 0}}
+
+
+def test_refusals_are_each_complaints_groups_however_its_refusals_repeat():
+    """Complaints refused once, twice for the same stage and reason, for other reasons, with the
+    same or different words for "other" (spaces round them too): every group counts each
+    complaint once, as counting the distinct (group, complaint) pairs of every row does."""
+    import random
+
+    from putright.cases.models import Refusal
+    from putright.reports.queries.definitions import NOT_RECORDED
+
+    rng = random.Random(19)
+    load([{"reference": f"R{i}", "kind": "complaint", "received_on": "2024-06-03", "refused_on": "2024-06-05",
+           "refusal_reason": "other"} for i in range(12)])
+    cases = list(Case.objects.filter(reference__startswith="R"))
+    for case in cases[:8]:
+        for _ in range(rng.randint(1, 4)):
+            Refusal.objects.create(case=case, stage_number=rng.choice([1, 2]), refused_on=D(2024, 7, rng.randint(1, 28)),
+                                   reason=rng.choice(["other", "other", "over_12_months", "legal_proceedings"]),
+                                   about=rng.choice(["", "Noise", " Noise ", "Parking"]))
+    rows = list(Refusal.objects.filter(refused_on__range=(D(2024, 4, 1), D(2025, 3, 31)))
+                .values_list("stage_number", "reason", "case_id", "about"))
+    assert len({c for *_, c, _ in rows}) < len(rows)  # some complaints refused more than once
+
+    def complaints(key) -> Counter:
+        return Counter(group for group, _ in {(key(row), row[2]) for row in rows})
+
+    by_stage, by_reason, by_pair = complaints(lambda r: r[0]), complaints(lambda r: r[1]), complaints(lambda r: r[:2])
+    about = Counter(group for group, _ in {((r[3].strip() or NOT_RECORDED), r[2]) for r in rows if r[1] == "other"})
+    refused = annual_figures(2024)["refused"]
+    assert refused["total"] == len({r[2] for r in rows}) == 12
+    assert refused["other_by_about"] == dict(sorted(about.items(), key=lambda item: (-item[1], item[0].casefold())))
+    assert refused["by_reason"] == {r: by_reason[r] for r in ("over_12_months", "legal_proceedings", "previously_considered", "other")}
+    for n in (1, 2):
+        block = refused["by_stage"][f"stage{n}"]
+        assert block["total"] == by_stage[n]
+        assert {r: c for r, c in block["by_reason"].items() if c} == {r: c for (m, r), c in by_pair.items() if m == n}
 
 
 def test_it_applies_the_regulators_rule_on_extensions_and_shows_the_figure_without_them():
