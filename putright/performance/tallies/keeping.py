@@ -56,6 +56,8 @@ def _add_up(months: Iterable[dt.date]) -> None:
     vendor, table = connection.vendor, connection.ops.quote_name(MonthTally._meta.db_table)
     day, (each, value, together) = _DAY[vendor], _JSON[vendor]
     months = set(months)
+    if not months:
+        return
     for span in (QUARTER, YEAR):
         cells = sorted({_cell_of(m, span) for m in months})
         MonthTally.objects.filter(span=span, month__in=cells).delete()

@@ -16,6 +16,7 @@ from putright.cases import actions
 from putright.cases.models import ClosureDay, Stage
 from putright.cases.tests import factories as f
 from putright.performance import tallies
+from putright.performance.tallies import keeping
 from putright.performance.models import MonthTally, TallyDirtyMonth
 from putright.reports import periods
 from putright.reports.queries import annual_figures
@@ -152,6 +153,8 @@ def test_each_quarter_and_year_row_is_the_sum_of_its_months(handler, resident):
     kept = {(r.source, r.number, r.dims, r.span, r.month): r.counts for r in MonthTally.objects.exclude(span=tallies.MONTH)}
     assert kept == added
     assert {span for (_, _, _, span, _) in kept} == {tallies.QUARTER, tallies.YEAR}
+    keeping._add_up([])  # no months: nothing to add up, nothing changed
+    assert {(r.source, r.number, r.dims, r.span, r.month): r.counts for r in MonthTally.objects.exclude(span=tallies.MONTH)} == kept
 
 
 def test_the_annual_reports_quarters_are_the_cases_behind_each_quarters_figure():
