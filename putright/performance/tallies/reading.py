@@ -16,7 +16,7 @@ from putright.performance.tallies.spans import _DAY, _JSON, MONTH, _cells
 
 @dataclass
 class Sums:
-    """A source's counts added up over the months of one period: {(number, dims): Counter}."""
+    """A source's counts added up over the rows that make up one period: {(number, dims): Counter}."""
 
     rows: dict[tuple[int, tuple], Counter] = field(default_factory=lambda: defaultdict(Counter))
 
@@ -29,10 +29,10 @@ def sums(sources: Iterable[str], periods: dict[str, object], *, cumulative: Iter
     month boundaries), in one query. Sources in ``cumulative`` add up every month up to each
     period's end, from the beginning of the records.
 
-    The database adds the months up (`_sums_sql`): a year's figures read about 2,400 month rows,
-    and parsing and adding them in Python took 20 ms of a year's figures; the sums are a few
-    hundred rows. A count a period has a row for is in its Sums (zero or not), as adding up the
-    rows gave it; one it has no row for is not."""
+    The database adds up the fewest rows that make each period (`_sums_sql`, `spans._cells`): a
+    year's own rows, not its 2,400 month rows (parsing and adding those in Python took 20 ms of a
+    year's figures). A count a period has a row for is in its Sums (zero or not), as adding up the
+    month rows gave it; one it has no row for is not."""
     from putright.performance.prepared import cursor as prepared_cursor
 
     sources, cumulative = list(sources), set(cumulative)
