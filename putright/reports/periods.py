@@ -95,6 +95,17 @@ def year_of(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def year_start(day: dt.date) -> dt.date:
+    """1 April of the reporting year a date falls in (any date: no check of the year)."""
+    return dt.date(year_of(day), 4, 1)
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    """The first day of the quarter a date falls in (the reporting year's quarters are the
+    calendar's: April, July, October, January)."""
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
 def quarter_of(day: dt.date) -> tuple[int, int]:
     """(reporting year, quarter) of a date."""
     return year_of(day), (day.month - 4) % 12 // 3 + 1

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from putright.reports import periods
+
 
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
 def _month_end(month: dt.date) -> dt.date:
-    nxt = (month + dt.timedelta(days=32)).replace(day=1)
-    return nxt - dt.timedelta(days=1)
+    return _plus_months(month, 1) - dt.timedelta(days=1)
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
     out, month = [], month_of(start)
     while month <= end:
         out.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+        month = _plus_months(month, 1)
     return out
 
 
@@ -36,11 +37,11 @@ def _plus_months(month: dt.date, n: int) -> dt.date:
 
 
 def _cell_of(month: dt.date, span: int) -> dt.date:
-    """The first day of the month, quarter or reporting year a day is in."""
+    """The first day of the month, quarter or reporting year a day is in (the reports' periods)."""
     if span == QUARTER:
-        return dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+        return periods.quarter_start(month)
     if span == YEAR:
-        return dt.date(month.year if month.month >= 4 else month.year - 1, 4, 1)
+        return periods.year_start(month)
     return month_of(month)
 
 

@@ -117,3 +117,11 @@ class TestCH02:
     def test_it_needs_the_limit_for_an_unjustified_extension(self):
         with pytest.raises(ValueError):
             measures.on_time(D(2024, 10, 2), self.code, D(2024, 10, 15), unjustified_beyond_limit=True)
+
+
+def test_a_dates_year_and_quarter_start_are_the_first_days_of_its_reporting_year_and_quarter():
+    for day in (dt.date(2024, 3, 31), dt.date(2024, 4, 1), dt.date(2024, 12, 31), *(dt.date(2025, m, 15) for m in range(1, 13))):
+        assert periods.year_start(day) == periods.reporting_year(periods.year_of(day)).start
+        assert periods.quarter_start(day) == periods.quarter(*periods.quarter_of(day)).start
+        assert periods.quarter_start(day) <= day
+    assert periods.year_start(dt.date(1970, 2, 1)) == dt.date(1969, 4, 1)  # history older than any reporting year asked for
