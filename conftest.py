@@ -53,6 +53,15 @@ def _fast_hashing_and_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _queue_builds_forgotten():
+    """No test is shown a queue page built by an earlier one (putright.cases.views.queue_kept):
+    a test may change how the queue builds its query."""
+    from putright.cases.views import queue_kept
+
+    queue_kept.forget()
+
+
 @pytest.fixture
 def today() -> dt.date:
     """The suite's frozen today (Monday 23 November 2026 unless PUTRIGHT_TEST_TODAY says otherwise):

@@ -4,9 +4,8 @@ through Django's test client signed in as the bench handler."""
 from __future__ import annotations
 
 import statistics
-import time
 
-from .timing import SqlClock, explain, load_average, p95
+from .timing import SqlClock, explain, load_average, p95, timed_visits
 
 
 def next_link(client, url: str) -> str:
@@ -113,12 +112,8 @@ def time_pages(runs: int, show_plans: bool) -> list[dict]:
                 if q["seconds"] > 0.002:
                     print(f"  {q['seconds'] * 1000:.1f} ms: {q['sql'][:400]} {list(q['params'] or ())[:8]}")
                     print(explain(q["sql"], q["params"]))
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            response = client_for.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code in (200, 302)
+        times, first = timed_visits(client_for, url, runs)
+        response = client_for.get(url)
         sql_total, slowest, queries, parts = sorted(sql_runs, key=lambda run: run[0])[1]
         # And again after the timed runs, on the same connection: PostgreSQL plans a prepared
         # statement for its values on each of its first five executions, so the three above (the
@@ -129,7 +124,7 @@ def time_pages(runs: int, show_plans: bool) -> list[dict]:
                 client_for.get(url)
             warm.append(clock.total)
         results.append({
-            "page": label, "median": statistics.median(times), "p95": p95(times), "queries": queries,
+            "page": label, "median": statistics.median(times), "p95": p95(times), "first": statistics.median(first), "queries": queries,
             "sql": sql_total * 1000, "sql_warm": statistics.median(warm) * 1000,
             "slowest": slowest * 1000, "bytes": len(response.content), "load": load_average(),
             **{part: None if seconds is None else seconds * 1000 for part, seconds in parts.items()},

@@ -18,6 +18,27 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
 
+def timed_visits(client, url: str, runs: int) -> tuple[list[float], list[float]]:
+    """`runs` requests of `url` as a repeat visit and `runs` as a first one, taken in turn (ms).
+    A queue page keeps what it builds for its filters, sort and user (putright.cases.views.queue_kept):
+    a first visit is timed with every build forgotten, as the first request after a filter is
+    chosen (or the worker started) is served; the repeat after it finds its build kept. Side by
+    side, so a slow minute of the machine slows both."""
+    from putright.cases.views import queue_kept
+
+    repeat, first = [], []
+    for _ in range(runs):
+        queue_kept.forget()
+        t0 = time.perf_counter()
+        response = client.get(url)
+        first.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code in (200, 302), (url, response.status_code)  # a reference opens its case
+        t0 = time.perf_counter()
+        client.get(url)
+        repeat.append((time.perf_counter() - t0) * 1000)
+    return repeat, first
+
+
 def load_average() -> str:
     """The machine's 1-minute load average, printed beside every figure: on a shared machine a
     figure means little without it."""

@@ -19,8 +19,10 @@ benchmarks/queue.py.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from array import array
 from dataclasses import dataclass
 
 from django.db import connection
@@ -249,6 +251,9 @@ class Searched:
     more_residents: bool = False
     #: How many residents it found (at most MAX_RESIDENTS).
     residents: int = 0
+    #: What `where` is made of, to keep the queries built from it by (putright.cases.views.queue_kept):
+    #: the references looked for and a digest of the residents' ids.
+    key: tuple = ()
 
 
 def searched(text: str) -> Searched:
@@ -256,9 +261,12 @@ def searched(text: str) -> Searched:
     query = Query(text)
     if not query.compact:
         return Searched(None)
-    where = Q(reference__in=reference_candidates(query))
+    references = reference_candidates(query)
+    where = Q(reference__in=references)
     residents = found_residents(query)
-    return Searched(where | Q(AmongIds("resident_id", residents.ids)) if residents.ids else where, residents.more, len(residents.ids))
+    ids = hashlib.blake2b(array("q", residents.ids).tobytes(), digest_size=16).digest()
+    return Searched(where | Q(AmongIds("resident_id", residents.ids)) if residents.ids else where, residents.more, len(residents.ids),
+                    (tuple(references), ids))
 
 
 def exact_reference(text: str) -> str | None:

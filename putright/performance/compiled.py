@@ -55,34 +55,54 @@ _DATE = dt.date(1001, 1, 1)
 _MOMENT = dt.datetime(1001, 1, 1, tzinfo=dt.timezone.utc)
 
 
-#: Compiled SQL by key, most recently used last: one store for every page. A key names a day
-#: where the SQL depends on it, so old ones fall out.
-_kept: OrderedDict = OrderedDict()
-_kept_lock = threading.Lock()
-KEEP = 256
+class Store:
+    """Built things by key, the most recently used last, at most `keep` of them: what `once`
+    keeps, and the queue's built queries (putright.cases.views.queue_kept)."""
+
+    def __init__(self, keep: int):
+        self.keep = keep
+        self._kept: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def once(self, key: tuple, build: Callable[[], Any]) -> Any:
+        """`build()`, called once for each `key` while it is kept (two callers at once may both
+        build it: the same thing, kept once)."""
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+                return kept
+        kept = build()
+        with self._lock:
+            self._kept[key] = kept
+            while len(self._kept) > self.keep:
+                self._kept.popitem(last=False)
+        return kept
+
+    def forget(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+#: Compiled SQL by key: one store for every page. A key names a day where the SQL depends on it,
+#: so old ones fall out.
+_kept = Store(256)
+KEEP = _kept.keep
 
 
 def once(key: tuple, build: Callable[[], Any]) -> Any:
     """`build()` (what a query's SQL was compiled into), called once per process for each `key`.
     Two calls with the same key must compile the same SQL with the same parameters: the key
     names everything they depend on other than the stand-ins `bind` replaces."""
-    with _kept_lock:
-        kept = _kept.get(key)
-        if kept is not None:
-            _kept.move_to_end(key)
-            return kept
-    kept = build()
-    with _kept_lock:
-        _kept[key] = kept
-        while len(_kept) > KEEP:
-            _kept.popitem(last=False)
-    return kept
+    return _kept.once(key, build)
 
 
 def forget() -> None:
     """Drop every kept compilation (tests; nothing else needs to: the keys name their inputs)."""
-    with _kept_lock:
-        _kept.clear()
+    _kept.forget()
 
 
 def bind(params, values: dict) -> list:

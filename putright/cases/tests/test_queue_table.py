@@ -9,14 +9,15 @@ import re
 
 import pytest
 from django.template import Context, Engine
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
 
 from putright.accounts.models import Role, User
 from putright.cases import actions
 from putright.cases.calendar import landlord_calendar
-from putright.cases.models import Case, ServiceArea
+from putright.cases.models import Case, ServiceArea, Stage
 from putright.cases.tests import factories as f
-from putright.cases.views.queue import mark_extended, with_columns
+from putright.cases.views.queue import with_columns
 from putright.residents.models import Resident
 from putright.rules.due import due_status
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
@@ -44,6 +45,27 @@ UNHAPPY = "This is the third time I have reported the leak & nobody came. I am n
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: f.TODAY)
+
+
+def mark_extended(cases: list) -> list:
+    """As the view marked a page's cases before `Case.extended_open` and the rows' EXISTS: whether
+    each is extended, and whether a complaint was raised from an open service request that reads
+    as dissatisfied, in one query (a UNION) for the page."""
+    ids = [case.pk for case in cases]
+    asked = [c.pk for c in cases if c.kind == Kind.SERVICE_REQUEST and c.state == State.OPEN and c.reads_as_complaint is not False]
+    found: set[tuple[int, int]] = set()
+    if ids:
+        is_extended = ExpressionWrapper(Q(responded_on__isnull=True) & ~Q(respond_by=F("code_respond_by")), output_field=BooleanField())
+        rows = Stage.objects.filter(case_id__in=ids).order_by().values_list(Value(1), "case_id", is_extended)
+        if asked:
+            raised = Case.objects.filter(from_service_request_id__in=asked).order_by().values_list(
+                Value(2), "from_service_request_id", Value(True, output_field=BooleanField()))
+            rows = rows.union(raised, all=True)
+        found = {(what, pk) for what, pk, yes in rows if yes}
+    for case in cases:
+        case.extended = (1, case.pk) in found
+        case.complaint_raised = (2, case.pk) in found
+    return cases
 
 
 def old_rows(cases: list[Case]) -> str:

@@ -8,16 +8,16 @@ reference or UPRN (putright.cases.search); a reference that names one case opens
 
 from django import forms
 from django.db import connections
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from putright.accounts.models import Role, User
 from putright.cases import search, worklists
 from putright.cases.access import staff_view
-from putright.cases.models import Case, ServiceArea, Stage, Theme
+from putright.cases.models import Case, ServiceArea, Theme
 from putright.cases.views import queue_filters, queue_indexes, queue_jump, queue_keyset, queue_links, queue_reads, queue_table
-from putright.cases.views import queue_themes
+from putright.cases.views import queue_kept, queue_themes
 from putright.cases.views.queue_links import SCOPES
 from putright.cases.views.queue_themes import THEME_SORTS, theme_rows  # noqa: F401 (its names here before)
 from putright.cases.views.queue_totals import STAGE_STATES, kept_due, kept_total
@@ -25,7 +25,7 @@ from putright.hazards.queries import compiled_counts as hazard_counts_compiled
 from putright.ombudsman.views import review_counts, review_querysets
 from putright.performance import revisions
 from putright.performance.compiled import GENERIC
-from putright.performance.counting import Asked, ask, compile_counts, compiled_once
+from putright.performance.counting import Asked, Counts, ask, compile_counts, compiled_once
 from putright.rules import lifecycle
 from putright.rules.due import soon_until
 from putright.rules.lifecycle import KIND_LABELS, STATE_LABELS, Kind, State
@@ -116,35 +116,8 @@ QueueFilter.base_fields = _SharedFields(QueueFilter.base_fields)
 
 def with_columns(cases):
     """What the queue shows of each case that a join gives: its resident, handler and service area.
-    Whether it is extended comes after, for the page's rows only (`mark_extended`)."""
+    Whether it is extended is read with the page's rows (queue_table)."""
     return cases.select_related("resident", "handler", "service_area")
-
-
-def mark_extended(cases: list) -> list:
-    """Set `case.extended` on each of a page's cases, and `case.complaint_raised` on the open
-    service requests among them that read as dissatisfied (putright.triage.stored), so the
-    queue's tag asks nothing more: one query (a UNION) for the whole page.
-
-    Not an EXISTS in the page's own query: SQLite without statistics answered that by scanning
-    every unanswered stage, once per row (86,459 of them at a million cases: 224–315 ms a page)."""
-    ids = [case.pk for case in cases]
-    asked = [c.pk for c in cases if c.kind == Kind.SERVICE_REQUEST and c.state == State.OPEN and c.reads_as_complaint is not False]
-    found: set[tuple[int, int]] = set()
-    if ids:
-        # Whether a stage is extended and unanswered is worked out in the SELECT, not the WHERE:
-        # with "responded_on IS NULL" to search by, SQLite read every unanswered stage from the
-        # reports' covering index instead of the page's few stages by case (test_plans.py).
-        is_extended = ExpressionWrapper(Q(responded_on__isnull=True) & ~Q(respond_by=F("code_respond_by")), output_field=BooleanField())
-        rows = Stage.objects.filter(case_id__in=ids).order_by().values_list(Value(1), "case_id", is_extended)
-        if asked:
-            raised = Case.objects.filter(from_service_request_id__in=asked).order_by().values_list(
-                Value(2), "from_service_request_id", Value(True, output_field=BooleanField()))
-            rows = rows.union(raised, all=True)
-        found = {(what, pk) for what, pk, yes in rows if yes}
-    for case in cases:
-        case.extended = (1, case.pk) in found
-        case.complaint_raised = (2, case.pk) in found
-    return cases
 
 
 def filtered_cases(user, data, today, cal, *, generic: bool = False, searched: search.Searched | None = None):
@@ -286,15 +259,15 @@ def due_querysets(user, scope: str, today, cal) -> dict:
     return {"overdue": kept["overdue"], "today": kept["today"], "soon": kept["soon:count"]}
 
 
-def page_counts(user, data, cases, today, cal) -> Asked:
+def page_counts(user, data, total: Counts, today, cal) -> Asked:
     """Every count the page shows, as one statement (sent with the page's other reads:
-    putright.cases.views.queue_reads): the total, the deadline counts and the worklist banners
-    (Ombudsman and reviews, hazards), each the same COUNT as on its own. `.answer(rows)` gives
-    them by name.
+    putright.cases.views.queue_reads): the total (`total`, compiled with the page's queries:
+    `_built`), the deadline counts and the worklist banners (Ombudsman and reviews, hazards),
+    each the same COUNT as on its own. `.answer(rows)` gives them by name.
 
-    Only the total's SQL is built each request: the other counts depend on the day, the scope
-    (and the user, for their own cases) and the dates the landlord's calendar gives, so their
-    SQL is compiled once per process for each (putright.performance.counting.compiled_once)."""
+    The other counts depend on the day, the scope (and the user, for their own cases) and the
+    dates the landlord's calendar gives, so their SQL is compiled once per process for each
+    (putright.performance.counting.compiled_once); the hazards' are bound to the moment now."""
     scope = data["cases"]
     soon = soon_until(today, cal)
     handler = user if scope == "mine" else None
@@ -309,7 +282,7 @@ def page_counts(user, data, cases, today, cal) -> Asked:
     fixed = compiled_once(("queue", Case.objects.db, scope, handler.pk if handler else None, today, soon), build)
     # With the revisions of the closure days and the filters' options, in the counts' snapshot:
     # the page checks the ones it was built with (putright.performance.revisions).
-    return ask(compile_counts({"total": kept_total(data, today, cal, user) or cases}), fixed, hazard_counts_compiled(),
+    return ask(total, fixed, hazard_counts_compiled(),
                revisions.counted(Case.objects.db))
 
 
@@ -331,6 +304,33 @@ def _scoped_data(request, form) -> dict:
     return data
 
 
+def _built(user, data, today, cal, found_by) -> queue_kept.Built:
+    """The page's queries for a calendar. Page through the ids only, and load the page's 25 cases
+    with their relations by them: an OFFSET then skips bare index entries, not whole joined rows
+    (page 400 of the overdue queue of a million cases: 190 ms of SQL down to 80 ms on SQLite). A
+    theme (and a stage, a handler) by deadline or date: paged and counted from the theme rows'
+    index; its total from its rows alone where they carry every filter (queue_themes)."""
+    planning = queue_reads.planning_for(data)
+    cases = filtered_cases(user, data, today, cal, generic=planning == GENERIC, searched=found_by)
+    themed = theme_rows(user, data)
+    paged = cases.values_list("pk", flat=True) if themed is None else themed.values_list("case_id", flat=True)
+    counted = queue_themes.counted_rows(user, data)
+    total = compile_counts({"total": kept_total(data, today, cal, user) or (cases if counted is None else counted)})
+    # A "Next"/"Previous" link's case, to read its sort values by (queue_keyset): the case, or the
+    # theme's row of it.
+    if found_by is not None:
+        # A search pages by the page number: its cases are its residents' few thousand at most,
+        # and SQLite read a range of the sort's index of every case for them instead
+        # (a postcode's Next page: 0.3 s at a million cases, by the page number 5 ms).
+        cursor = None
+    elif themed is None:
+        cursor = lambda pk: Case.objects.using(paged.db).filter(pk=pk)  # noqa: E731
+    else:
+        cursor = lambda pk: themed.model.objects.using(paged.db).filter(theme=data["theme"], case_id=pk)  # noqa: E731
+    order = ordering(query_sort(data, paged.db))
+    return queue_kept.Built(paged, total, order, cursor, planning, queue_jump.jump_for(data, today))
+
+
 @staff_view
 def queue(request):
     today = timezone.localdate()
@@ -344,33 +344,13 @@ def queue(request):
             return redirect("cases:detail", reference)
     # The residents a search names, looked up once for the page's rows and its total alike.
     found_by = search.searched(text) if text else None
+    # What the page builds, kept for the next request with the same inputs (queue_kept).
+    inputs = queue_kept.inputs(Case.objects.db, request.user, data, today, found_by)
 
     def build(cal) -> queue_reads.Reads:
-        # Page through the ids only, and load the page's 25 cases with their relations by them:
-        # an OFFSET then skips bare index entries, not whole joined rows (page 400 of the overdue
-        # queue of a million cases: 190 ms of SQL down to 80 ms on SQLite). A theme (and a stage,
-        # a handler) by deadline or date: paged and counted from the theme rows' index.
-        planning = queue_reads.planning_for(data)
-        cases = filtered_cases(request.user, data, today, cal, generic=planning == GENERIC, searched=found_by)
-        themed = theme_rows(request.user, data)
-        paged = cases.values_list("pk", flat=True) if themed is None else themed.values_list("case_id", flat=True)
-        # Every count the page shows in one query: the total, the deadline counts and the
-        # worklist banners (Ombudsman and reviews, hazards), each the same COUNT as on its own.
-        # A theme's total from its rows alone where they carry every filter (queue_themes).
-        counted = queue_themes.counted_rows(request.user, data)
-        counts = page_counts(request.user, data, cases if counted is None else counted, today, cal)
-        # A "Next"/"Previous" link's case, to read its sort values by (queue_keyset): the case,
-        # or the theme's row of it.
-        if text:
-            # A search pages by the page number: its cases are its residents' few thousand at most,
-            # and SQLite read a range of the sort's index of every case for them instead
-            # (a postcode's Next page: 0.3 s at a million cases, by the page number 5 ms).
-            cursor = None
-        elif themed is None:
-            cursor = lambda pk: Case.objects.using(paged.db).filter(pk=pk)  # noqa: E731
-        else:
-            cursor = lambda pk: themed.model.objects.using(paged.db).filter(theme=data["theme"], case_id=pk)  # noqa: E731
-        return queue_reads.Reads(counts, paged, ordering(query_sort(data, paged.db)), cursor, planning, queue_jump.jump_for(data, today))
+        made = queue_kept.built(inputs, cal, lambda: _built(request.user, data, today, cal, found_by))
+        counts = page_counts(request.user, data, made.total, today, cal)
+        return queue_reads.Reads(counts, made.paged, made.order, made.cursor, made.planning, made.jump, made.pages)
 
     # The closure days, the counts, the filters' options and the page's rows: one round trip on
     # PostgreSQL (putright.cases.views.queue_reads).

@@ -37,7 +37,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from putright.cases import calendar
-from putright.cases.views import queue_indexes, queue_jump, queue_keyset, queue_keyset_sql, queue_table
+from putright.cases.views import queue_indexes, queue_jump, queue_keyset, queue_keyset_sql, queue_kept, queue_table
 from putright.cases.views.queue_keyset_sql import Keyset
 from putright.operations import sessionguess
 from putright.performance import revisions
@@ -61,6 +61,9 @@ class Reads:
     planning: str = ""
     #: The queue and sort a page typed by its number starts at its month in (queue_jump.jump_for).
     jump: queue_jump.Jump | None = None
+    #: Where statements of pages read by their OFFSET are kept with the page's queries
+    #: (queue_kept.Built.pages); None: written every time.
+    pages: dict | None = None
 
 
 @dataclass
@@ -126,7 +129,15 @@ def _counts_call(reads: Reads) -> Read:
 
 
 def _page_call(reads: Reads, number: int, size: int, keyset: Keyset | None = None) -> Read:
-    read = queue_table.page_read(reads.paged, reads.order, (number - 1) * size, size, keyset)
+    offset = (number - 1) * size
+    if keyset is None and reads.pages is not None:
+        read = reads.pages.get((offset, size))
+        if read is None:
+            read = queue_table.page_read(reads.paged, reads.order, offset, size)
+            if read is not None and len(reads.pages) < queue_kept.PAGES:
+                reads.pages[(offset, size)] = read
+    else:
+        read = queue_table.page_read(reads.paged, reads.order, offset, size, keyset)
     if read is None:
         return _nothing(reads.paged.db)
     return replace(read, planning=reads.planning) if reads.planning else read

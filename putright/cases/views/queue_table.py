@@ -140,7 +140,7 @@ def _namespaces(rows: list[tuple]) -> list[SimpleNamespace]:
 
 def load(ids: list[int]) -> list[SimpleNamespace]:
     """The page's cases, in the order of `ids`, each a namespace of FIELDS, `extended` and
-    `complaint_raised` (as `mark_extended` sets them): one query.
+    `complaint_raised` (as the view once set them on models: test_queue_table.py): one query.
 
     Whether a case is extended is marked on it (`Case.extended_open`, kept by triggers);
     whether a complaint was raised from it is an EXISTS for the row's own id, a probe of the index
