@@ -20,7 +20,7 @@ counts are asked every request (`queue.page_counts`), with the moment now bound 
 "Next" link's page is written for its position each time (`queue_keyset_sql`); only a page read
 by its OFFSET (page 1, a page typed) keeps its statement, in `Built.pages`.
 
-The store holds `KEEP` builds, the least recently used dropped first. Tests forget it before each
+The store holds `KEEP` builds (about 14 KiB each), the least recently used dropped first. Tests forget it before each
 test (conftest.py), as a test may change how the queue builds its query.
 """
 
@@ -35,7 +35,7 @@ from putright.cases.views.queue_jump import Jump
 from putright.performance.compiled import Store
 from putright.performance.counting import Counts
 
-KEEP = 256
+KEEP = 512
 #: Statements of pages read by their OFFSET kept with a build: page 1 and a few typed.
 PAGES = 8
 
