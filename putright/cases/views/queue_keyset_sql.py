@@ -10,8 +10,8 @@ the position's values are empty (`queue_keyset.conditions` tests nothing else of
 values themselves are only parameters. So the branches are built from stand-ins of the values
 (`putright.performance.compiled.stand_in`) once per process for each such shape, their SQL kept
 (`compiled.once`), and each link's values bound in their place (`compiled.bind`). The key is the
-queue's own query as compiled for the request, its SQL and parameters, so anything that changes
-the query changes the key.
+queue's own query as compiled (once for each queryset a page keeps: `_compiled_query`), its SQL
+and parameters, so anything that changes the query changes the key.
 """
 
 from __future__ import annotations
