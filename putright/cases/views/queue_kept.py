@@ -15,13 +15,14 @@ sends and reads:
   residents are looked up again every request, so a new resident's cases are found at once.
 
 Nothing read from the cases is kept: no row, no count, no page of ids. `Built.paged` is the
-queue's queryset, never evaluated (only sliced and compiled, each time on a clone); the page's
+queue's queryset, never evaluated: only sliced and compiled (a page on a clone; for a "Next"
+page's key, itself, once: `queue_keyset_sql._compiled_query`); the page's
 counts are asked every request (`queue.page_counts`), with the moment now bound into them. A
 "Next" link's page is written for its position each time (`queue_keyset_sql`); only a page read
 by its OFFSET (page 1, a page typed) keeps its statement, in `Built.pages`.
 
-The store holds `KEEP` builds (about 14 KiB each), the least recently used dropped first. Tests forget it before each
-test (conftest.py), as a test may change how the queue builds its query.
+The store holds `KEEP` builds (about 14 KiB each), the least recently used dropped first. Tests
+forget it before each test (conftest.py), as a test may change how the queue builds its query.
 """
 
 from __future__ import annotations
