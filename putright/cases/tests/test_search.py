@@ -151,3 +151,26 @@ def test_part_of_a_name_is_matched_as_typed_not_as_a_pattern(client, handler, to
     assert references(client.get(QUEUE, {"q": "anna_smith"})) == {marked.reference}
     assert references(client.get(QUEUE, {"q": "a%s"})) == set()
     assert references(client.get(QUEUE, {"q": "anna"})) == {plain.reference, marked.reference}
+
+
+def test_a_search_s_total_comes_with_its_page_whichever_page_is_asked(client, handler, today):
+    """The page's rows carry the search's total (queue_table.page_read's `counted`): every page
+    says the same total, a page past the last shows the last (its total counted on its own), and
+    a search that finds nothing says 0."""
+    from putright.cases.views import queue
+
+    block = [Resident.objects.create(name=f"Tower Resident {n}", postcode="LS1 4AP") for n in range(queue.PAGE_SIZE + 2)]
+    found = {f.log_complaint(resident=r, handler=handler, today=today).reference for r in block}
+    f.log_complaint(resident=Resident.objects.create(name="Someone Else", postcode="LS2 9JT"), handler=handler, today=today)
+    client.force_login(handler)
+    seen = set()
+    for page, rows in (("1", queue.PAGE_SIZE), ("2", 2), ("9", 2)):
+        response = client.get(QUEUE, {"q": "LS1 4AP", "page": page})
+        assert response.context["page"].paginator.count == len(found) == queue.PAGE_SIZE + 2, page
+        assert response.context["page"].number == (1 if page == "1" else 2)
+        assert len(references(response)) == rows, page
+        assert f'<strong>{len(found)}</strong> cases found' in response.content.decode()
+        seen |= references(response)
+    assert seen == found
+    nothing = client.get(QUEUE, {"q": "LS9 9ZZ"})
+    assert nothing.context["page"].paginator.count == 0 and references(nothing) == set()

@@ -328,7 +328,10 @@ def _built(user, data, today, cal, found_by) -> queue_kept.Built:
     else:
         cursor = lambda pk: themed.model.objects.using(paged.db).filter(theme=data["theme"], case_id=pk)  # noqa: E731
     order = ordering(query_sort(data, paged.db))
-    return queue_kept.Built(paged, total, order, cursor, planning, queue_jump.jump_for(data, today))
+    # A search's total is counted by its page's rows as they are found (its residents' cases
+    # looked up once, not again to count them: decision 0031).
+    return queue_kept.Built(paged, total, order, cursor, planning, queue_jump.jump_for(data, today),
+                            total_with_rows=found_by is not None)
 
 
 @staff_view
@@ -349,8 +352,9 @@ def queue(request):
 
     def build(cal) -> queue_reads.Reads:
         made = queue_kept.built(inputs, cal, lambda: _built(request.user, data, today, cal, found_by))
-        counts = page_counts(request.user, data, made.total, today, cal)
-        return queue_reads.Reads(counts, made.paged, made.order, made.cursor, made.planning, made.jump, made.pages)
+        counts = page_counts(request.user, data, Counts(made.total.using) if made.total_with_rows else made.total, today, cal)
+        return queue_reads.Reads(counts, made.paged, made.order, made.cursor, made.planning, made.jump, made.pages,
+                                 made.total if made.total_with_rows else None)
 
     # The closure days, the counts, the filters' options and the page's rows: one round trip on
     # PostgreSQL (putright.cases.views.queue_reads).

@@ -55,6 +55,9 @@ class Built:
     jump: Jump | None
     #: (offset, size) -> the page's statement (queue_table.page_read), at most PAGES of them.
     pages: dict = field(default_factory=dict)
+    #: The page's rows count `total` as they are found (a search: queue_reads.Reads.total), and
+    #: the page's other counts leave it out.
+    total_with_rows: bool = False
 
 
 def inputs(using: str, user, data: dict, today, searched) -> tuple:

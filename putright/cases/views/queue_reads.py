@@ -42,7 +42,7 @@ from putright.cases.views.queue_keyset_sql import Keyset
 from putright.operations import sessionguess
 from putright.performance import revisions
 from putright.performance.compiled import GENERIC, Read, together
-from putright.performance.counting import Asked
+from putright.performance.counting import Asked, Counts, run
 from putright.rules.calendar import WorkingCalendar
 
 
@@ -64,6 +64,10 @@ class Reads:
     #: Where statements of pages read by their OFFSET are kept with the page's queries
     #: (queue_kept.Built.pages); None: written every time.
     pages: dict | None = None
+    #: The page's total, where the page's rows count it as they are found (a search:
+    #: queue_table.page_read's `counted`) and `counts` does not: asked on its own only for a page
+    #: past the last (no row to carry it). None: the total is one of `counts`.
+    total: Counts | None = None
 
 
 @dataclass
@@ -133,11 +137,11 @@ def _page_call(reads: Reads, number: int, size: int, keyset: Keyset | None = Non
     if keyset is None and reads.pages is not None:
         read = reads.pages.get((offset, size))
         if read is None:
-            read = queue_table.page_read(reads.paged, reads.order, offset, size)
+            read = queue_table.page_read(reads.paged, reads.order, offset, size, counted=reads.total is not None)
             if read is not None and len(reads.pages) < queue_kept.PAGES:
                 reads.pages[(offset, size)] = read
     else:
-        read = queue_table.page_read(reads.paged, reads.order, offset, size, keyset)
+        read = queue_table.page_read(reads.paged, reads.order, offset, size, keyset, counted=reads.total is not None and keyset is None)
     if read is None:
         return _nothing(reads.paged.db)
     return replace(read, planning=reads.planning) if reads.planning else read
@@ -219,7 +223,7 @@ def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, 
     if check:
         sessionguess.answer(answers.pop(0))
     rows, counts_rows = answers
-    counted = reads.counts.answer(counts_rows)
+    counted = _with_total(reads, reads.counts.answer(counts_rows), rows, asked)
     if days.token and not revisions.current(days, counted, revisions.CLOSURE_DAYS):
         # A closure day added or taken away since this process read them: again, with the days
         # read now (a revision unknown: the days were read just before, as the page used to).
@@ -227,7 +231,7 @@ def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, 
         cal = calendar.calendar_of(days.value)
         reads = build(cal)
         rows, counts_rows = together(_page_call(reads, asked, size, keyset), _counts_call(reads))
-        counted = reads.counts.answer(counts_rows)
+        counted = _with_total(reads, reads.counts.answer(counts_rows), rows, asked)
     if not revisions.current(chosen, counted, revisions.FILTER_OPTIONS):  # a service area, theme or handler changed
         chosen, _ = revisions.read(using, revisions.FILTER_OPTIONS, options)
     page = CountedPaginator(reads.paged, size, count=counted["total"]).get_page(number)
@@ -235,6 +239,16 @@ def read_page(build: Callable[[WorkingCalendar], Reads], options: Read, number, 
         rows = together(_page_call(reads, page.number, size))[0]
     page.object_list = rows
     return Answered(cal, counted, page, chosen.value)
+
+
+def _with_total(reads: Reads, counted: dict, rows: list, asked: int) -> dict:
+    """The counts with the page's total, where the rows carried it (`Reads.total`): none found
+    on page 1 is none at all; an empty page past it is counted on its own (a second round trip,
+    as for any page past the last)."""
+    if reads.total is not None:
+        total = getattr(rows, "total", None)
+        counted["total"] = total if total is not None else 0 if asked == 1 else run(reads.total)["total"]
+    return counted
 
 
 def _days(using: str) -> revisions.Kept:

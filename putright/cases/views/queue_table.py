@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from dataclasses import replace
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
 from django.db.models.expressions import RawSQL
 
 from putright.cases.models import Case, Stage
@@ -59,7 +59,8 @@ DISSATISFIED = '<br><strong class="govuk-tag govuk-tag--orange" title="Words: {}
 DUE = '<span>{} {} {}</span> <strong class="govuk-tag govuk-tag--{} putright-due">{}</strong>'
 
 
-def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queue_keyset_sql.Keyset | None = None) -> Read | None:
+def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queue_keyset_sql.Keyset | None = None,
+              *, counted: bool = False) -> Read | None:
     """A page of the queue in one statement: the cases whose ids `paged` (the queue's ordered ids)
     gives from `offset`, `size` of them, each a namespace as `load` makes it, in `paged`'s order.
     With `keyset` (a position: putright.cases.views.queue_keyset_sql), the `size` ids after (or
@@ -76,11 +77,19 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queu
     the queue's one round trip (putright.cases.views.queue_reads) and is prepared: its SQL is the
     same for a filter, a sort and a page number (the OFFSET is written into it; a keyset page's
     position is a parameter), and planning it cost the server 0.6-0.9 ms a request, more than
-    running it."""
+    running it.
+
+    `counted` (a page read by its OFFSET): the rows carry the total of `paged` too, counted as the
+    page's ids are found (`COUNT(*) OVER ()`), so the cases are looked for once, not again for the
+    total; the rows come back as `PageRows`, their `total` read from the first. For a search:
+    its residents' cases, looked up by a list of up to 1,000 residents, each in the resident
+    index (decision 0031)."""
     backwards = keyset is not None and keyset.way == queue_keyset.BEFORE
+    if counted and keyset is not None:
+        raise ValueError("page_read: a page counted with its rows is read by its OFFSET")
     try:
         if keyset is None:
-            ids = paged[offset : offset + size]
+            ids = (paged.annotate(putright_total=Window(Count("*"))) if counted else paged)[offset : offset + size]
             ids_sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
         elif keyset.nothing:
             return None  # nothing after (before) the position
@@ -91,7 +100,17 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queu
             ids_sql, ids_params = found
     except EmptyResultSet:
         return None
-    rows = _rows_read(queue_keyset.reversed_order(order) if backwards else order, paged.db, size)
+    rows = _rows_read(queue_keyset.reversed_order(order) if backwards else order, paged.db, size, counted)
+    if counted:
+        # The ids and their total once, as a common table expression the rows read twice (so
+        # both databases make it once: PostgreSQL and SQLite materialise a CTE used twice).
+        def with_total(fetched):
+            found = PageRows(_namespaces(rows.convert(fetched)))
+            found.total = fetched[0][-1] if fetched else None
+            return found
+
+        return replace(rows, sql=f"WITH {_COUNTED} AS ({ids_sql}) " + rows.sql.replace(_PAGE_IDS, f'SELECT "pk" FROM {_COUNTED}'),
+                       params=(*ids_params, *rows.params), convert=with_total)
     before, after = rows.sql.split(_PAGE_IDS)
     taken = before.count("%s")
 
@@ -104,17 +123,29 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queu
 
 #: Where the page's ids go in the rows' SQL (`_rows_read`).
 _PAGE_IDS = "SELECT putright_page_ids"
+#: The page's ids with their total (`page_read`'s `counted`): the CTE's name.
+_COUNTED = "putright_page"
 
 
-def _rows_read(order: list, using: str, size: int) -> Read:
+class PageRows(list):
+    """A page's rows (`_namespaces`) and the total counted with them: None if the statement had
+    no row to carry it (a page past the last)."""
+
+    total: int | None = None
+
+
+def _rows_read(order: list, using: str, size: int, counted: bool = False) -> Read:
     """The rows' statement with `_PAGE_IDS` where the page's ids go: written by the ORM once per
     process for each order (compiled.once), as it is the same for every filter and page;
-    compiling it cost more than the database spent on it."""
-    key = tuple(term if isinstance(term, str) else (repr(term), term.nulls_first, term.nulls_last) for term in order) + (size,)
+    compiling it cost more than the database spent on it. `counted`: each row ends with the
+    total, read from the `_COUNTED` expression (`page_read`)."""
+    key = tuple(term if isinstance(term, str) else (repr(term), term.nulls_first, term.nulls_last) for term in order) + (size, counted)
 
     def build() -> Read:
         rows = _rows(Case.objects.using(using).filter(pk__in=RawSQL(_PAGE_IDS, ())).order_by(*order))
-        return Read.of(rows.values_list(*FIELDS, "complaint_raised")[:size], prepare=True)
+        if counted:
+            rows = rows.annotate(putright_total=RawSQL(f"SELECT MAX(putright_total) FROM {_COUNTED}", ()))
+        return Read.of(rows.values_list(*FIELDS, "complaint_raised", *(["putright_total"] if counted else []))[:size], prepare=True)
 
     return compiled.once(("queue rows", using, key), build)
 
