@@ -55,7 +55,11 @@ class ReadEvent(models.Model):
         indexes = [
             models.Index(fields=["resident", "-at"]),
             models.Index(fields=["actor", "-at"]),
-            models.Index(fields=["case", "-at"]),
+            # A case's reads newest first, with what "Viewed by" shows of each (audit.views): its
+            # last 500 read from the index alone, in order (issue 19: a case read 3,371 times cost
+            # PostgreSQL 2.7 ms a case page reading and sorting them all; with it, 1.3).
+            models.Index(fields=["case", "-at", "-id", "actor", "actor_label"], name="readevent_case_newest",
+                         condition=models.Q(case__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections, router
@@ -40,9 +42,13 @@ def search(request):
 VIEWED_BY_MOST = 10  # people listed under "Viewed by"
 
 
+#: Before any read was recorded: the oldest of a case's last 500 reads when it has fewer.
+_BEFORE_ANY = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
 def _viewed_by(case_id: int):
-    from django.db.models import F, OuterRef, Subquery, Window
-    from django.db.models.functions import RowNumber
+    from django.db.models import DateTimeField, F, OuterRef, Subquery, Value, Window
+    from django.db.models.functions import Coalesce, RowNumber
 
     from putright.accounts.models import User
 
@@ -61,8 +67,14 @@ def _viewed_by(case_id: int):
     def reader(field: str):  # the reader's name, looked up for each of the (at most 10) rows shown
         return Subquery(User.objects.filter(pk=OuterRef("actor_id")).values(field)[:1])
 
+    # Their oldest's time, so the case's reads are read from there on (about 500 entries of
+    # `readevent_case_newest`), not every read of the case ever made: 3,371 of them cost PostgreSQL
+    # 1.3 ms of the page's SQL. A case read fewer than 500 times: from the start.
+    oldest = ReadEvent.objects.filter(case_id=case_id).order_by("-at", "-id").values("at")[499:500]
+    since = Coalesce(Subquery(oldest), Value(_BEFORE_ANY, output_field=DateTimeField()))
     return (
-        ReadEvent.objects.filter(case_id=case_id, pk__in=recent)  # the case too: else PostgreSQL may read the whole log
+        # The case too: else PostgreSQL may read the whole log.
+        ReadEvent.objects.filter(case_id=case_id, at__gte=since, pk__in=recent)
         .values_list("actor_id", "actor_label")
         .annotate(last=Max("at"), last_id=Max("id"), times=Count("id"))
         .annotate(first_name=reader("first_name"), last_name=reader("last_name"), username=reader("username"))

@@ -228,6 +228,35 @@ def test_viewed_by_reads_the_case_s_own_reads_not_the_whole_access_log(staff_cli
     assert "audit_readevent_at_" not in shown, shown
 
 
+def test_viewed_by_reads_the_case_s_last_reads_from_their_index_alone(staff_client, handler, other_handler):
+    """The case's reads newest first, with the reader, are in `readevent_case_newest` (audit
+    migration 0002): its last 500 are read from the index alone, not looked up in the log and
+    sorted, and no more of the case's reads than those (2.7 ms of PostgreSQL's time for a case
+    read 3,371 times; from the index, 1.4)."""
+    from putright.audit import record_read
+
+    case = f.log_complaint(handler=handler)
+    for reader in (handler, other_handler, handler):
+        record_read(reader, "case", case)
+    captured = captured_get(staff_client, f"/cases/{case.reference}/")
+    [(sql, params)] = captured.matching('FROM "audit_readevent"', "GROUP BY")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # a few rows: a bitmap of them is as cheap as anything
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+    shown = plan(sql, params)
+    # Three reads of the log, each a range of the index alone: the oldest of the last 500, the
+    # 500, and the case's reads from the oldest's time on.
+    if connection.vendor == "postgresql":
+        # With a few rows any index of the case's reads is as cheap for the last: PostgreSQL's
+        # statistics choose the new one at scale (benchmarks/queue.py, the case page).
+        reads = [line for line in shown.splitlines() if " on audit_readevent" in line]
+        assert len(reads) == 3 and sum("Index Only Scan using readevent_case_newest" in line for line in reads) >= 2, shown
+        assert all("readevent_case_newest" in line or "case_id" in line for line in reads), shown
+    else:
+        reads = [line for line in shown.splitlines() if line.startswith(("SEARCH", "SCAN")) and "INTEGER PRIMARY KEY" not in line]
+        assert len(reads) == 3 and all("COVERING INDEX readevent_case_newest" in line for line in reads), shown
+
+
 @pytest.mark.parametrize("url", ["/cases/?cases=all", "/cases/?cases=all&state=all", "/cases/?cases=all&due=overdue",
                                  "/cases/?cases=all&state=all&page=2"])
 def test_a_queue_page_is_read_in_deadline_order_from_an_index_not_sorted(url, staff_client, handler):
