@@ -88,11 +88,21 @@ def time_pages(runs: int, show_plans: bool) -> list[dict]:
     _, raw = create_key(name=f"bench-api-{ApiKey.objects.count() + 1}", role="handler")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     cursor = api.get("/api/v1/cases?due=overdue").json()["next_cursor"]
+    # A cursor half way through every case, as a data warehouse reading them all gets there: the
+    # last case of the page before, in the list's order (no deadline last, then received, id).
+    from types import SimpleNamespace
+
+    from putright.api.cases import _encode
+
+    halfway = (Case.objects.filter(next_deadline_by__isnull=True).order_by("received_on", "id")
+               .values("next_deadline_by", "received_on", "pk")[max(0, every // 2 - Case.objects.filter(next_deadline_by__isnull=False).count())])
+    deep = _encode(SimpleNamespace(**halfway))
     middle_event = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() // 2
     pages += [
         ("API: overdue, page 1", "/api/v1/cases?due=overdue"),
         ("API: overdue, next page", f"/api/v1/cases?due=overdue&cursor={cursor}"),
         ("API: all open, page 1", "/api/v1/cases"),
+        ("API: every case, half way (cursor)", f"/api/v1/cases?include_closed=true&cursor={deep}"),
         ("API: case", f"/api/v1/cases/{reference}"),
         ("API: events, 100 from the middle", f"/api/v1/events?after={middle_event}"),
     ]

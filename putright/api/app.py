@@ -26,13 +26,12 @@ class KeyAuth(HttpBearer):
     openapi_description = "An API key made with `putright api-key create --name NAME --role ROLE`."
 
     def authenticate(self, request, token):
-        key = keys.find_key(token)
+        now = timezone.now()
+        key = keys.find_key(token, now)
         if key is None:
             return None
-        now = timezone.now()
-        limited = keys.over_limit(key, now)
         request._api_use = keys.record_use(key, method=request.method, path=request.get_full_path(), now=now)
-        if limited:
+        if keys.over_limit(key):
             raise RateLimited()
         request.user = key.user
         return key

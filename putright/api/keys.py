@@ -8,11 +8,13 @@ import re
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import F, Func, OuterRef, Subquery
 from django.utils import timezone
 
 from putright.accounts.models import Role, User
 from putright.api.models import ApiKey, ApiKeyUse
+from putright.performance.compiled import Compiled, Read, Write, together
 from putright.rules.errors import RuleViolation
 
 KEY_PREFIX = "prk_"
@@ -61,11 +63,35 @@ def revoke_key(*, name: str) -> ApiKey:
     return key
 
 
-def find_key(raw: str) -> ApiKey | None:
-    """The active key for a raw key, or None."""
+def _active_key(key_hash: str, since: dt.datetime):
+    """The key with that hash if not revoked, its user, and how many uses it made after `since`
+    (`recent_uses`: the rate limit's count, an index range of `api_key_use_key_at`)."""
+    recent = (
+        ApiKeyUse.objects.filter(key=OuterRef("pk"), at__gt=since).order_by()
+        .annotate(n=Func(F("id"), function="COUNT")).values("n")
+    )
+    return (
+        ApiKey.objects.select_related("user").filter(key_hash=key_hash, revoked_at__isnull=True)
+        .annotate(recent_uses=Subquery(recent)).order_by()
+    )
+
+
+#: Every request asks it: written by the ORM once per process, prepared by PostgreSQL
+#: (putright.performance.compiled). Built and compiled on each request it cost more than the
+#: rest of the key's check.
+ACTIVE_KEY = Compiled(_active_key, str, dt.datetime)
+
+#: The rate limit's window.
+WINDOW = dt.timedelta(seconds=60)
+
+
+def find_key(raw: str, now: dt.datetime | None = None) -> ApiKey | None:
+    """The active key for a raw key, or None; its `recent_uses` counts its uses in the minute
+    before `now` (the rate limit's window)."""
     if not raw or not raw.startswith(KEY_PREFIX):
         return None
-    key = ApiKey.objects.select_related("user").filter(key_hash=hash_key(raw), revoked_at__isnull=True).first()
+    found = ACTIVE_KEY.models(hash_key(raw), (now or timezone.now()) - WINDOW)
+    key = found[0] if found else None
     if key is None or not key.user.is_active:
         return None
     return key
@@ -76,11 +102,10 @@ def rate_limit() -> int:
     return int(getattr(settings, "PUTRIGHT_API_RATE_LIMIT", 120))
 
 
-def over_limit(key: ApiKey, now: dt.datetime) -> bool:
-    """True when the key made its allowance of requests in the last minute. Counted from the
-    use log, so it holds across every web server process."""
-    since = now - dt.timedelta(seconds=60)
-    return ApiKeyUse.objects.filter(key=key, at__gt=since).count() >= rate_limit()
+def over_limit(key: ApiKey) -> bool:
+    """True when the key made its allowance of requests in the last minute (`find_key`'s
+    `recent_uses`). Counted from the use log, so it holds across every web server process."""
+    return key.recent_uses >= rate_limit()
 
 
 #: How stale a key's "last used" may be: `putright api-key list` shows it to the minute, and each
@@ -88,9 +113,30 @@ def over_limit(key: ApiKey, now: dt.datetime) -> bool:
 LAST_USED_WITHIN = dt.timedelta(seconds=60)
 
 
-def record_use(key: ApiKey, *, method: str, path: str, now: dt.datetime) -> ApiKeyUse:
-    """The use, written before the request does anything else. The key's "last used" is written
-    when it is a minute old or more, not on every request: one statement fewer a request."""
+def record_use(key: ApiKey, *, method: str, path: str, now: dt.datetime) -> int:
+    """The use, written before the request does anything else; returns its id. The key's "last
+    used" is written when it is a minute old or more, not on every request: one statement fewer
+    a request."""
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_WITHIN:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return ApiKeyUse.objects.create(key=key, at=now, method=method[:10], path=path[:500])
+    using = router.db_for_write(ApiKeyUse)
+    connection = connections[using]
+    at = ApiKeyUse._meta.get_field("at").get_db_prep_save(now, connection)
+    (row,) = together(Read(_use_sql(connection, "INSERT INTO {table} ({key}, {at}, {method}, {path}) VALUES (%s, %s, %s, %s) RETURNING {id}"),
+                           (key.pk, at, method[:10], path[:500]), using))
+    return row[0][0]
+
+
+def record_status(use_id: int, status: int) -> None:
+    """The answer's status, on the record of the request once it is known."""
+    using = router.db_for_write(ApiKeyUse)
+    together(Write(_use_sql(connections[using], "UPDATE {table} SET {status} = %s WHERE {id} = %s"), (status, use_id), using))
+
+
+def _use_sql(connection, template: str) -> str:
+    """`template` with ApiKeyUse's table and columns named as this database quotes them. Plain
+    SQL, the same on every request, so PostgreSQL prepares it once per connection: through the
+    ORM each statement was built and compiled on every request."""
+    meta, quote = ApiKeyUse._meta, connection.ops.quote_name
+    columns = {name: quote(meta.get_field(name).column) for name in ("id", "at", "method", "path", "status")}
+    return template.format(table=quote(meta.db_table), key=quote(meta.get_field("key").column), **columns)

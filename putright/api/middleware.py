@@ -1,3 +1,6 @@
+from putright.api.keys import record_status
+
+
 class ApiUseStatusMiddleware:
     """Writes the answer's status onto the record of an API request (`ApiKeyUse`), once known."""
 
@@ -6,7 +9,7 @@ class ApiUseStatusMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        use = getattr(request, "_api_use", None)
+        use = getattr(request, "_api_use", None)  # the use's id (putright.api.keys.record_use)
         if use is not None:
-            type(use).objects.filter(pk=use.pk).update(status=response.status_code)
+            record_status(use, response.status_code)
         return response

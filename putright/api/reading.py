@@ -9,7 +9,7 @@ which system read what.
 
 from __future__ import annotations
 
-from putright.audit import record_case_reads, record_reads
+from putright.audit import case_read_statement, record_case_reads, record_reads
 
 
 def record(request, what: str, objects) -> None:
@@ -21,3 +21,10 @@ def record_cases(request, cases) -> None:
     """The cases read, as (id, reference, resident id) rows: one ReadEvent each, as record()."""
     key = request.auth
     record_case_reads(key.user, list(cases), path=request.get_full_path(), via=f"API key {key.name}")
+
+
+def case_statement(request, case):
+    """The record of reading one case, as a statement to send with the reads that show it
+    (putright.performance.compiled.together): what record(request, "case", [case]) writes."""
+    key = request.auth
+    return case_read_statement(key.user, case, path=request.get_full_path(), via=f"API key {key.name}")

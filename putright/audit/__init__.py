@@ -30,9 +30,10 @@ def record_case_reads(actor, cases, *, path: str = "", via: str = "") -> int:
     return record(actor, cases, path=path, via=via)
 
 
-def case_read_statement(actor, case, *, path: str = ""):
-    """What record_read(actor, "case", case, path=path) writes, as a statement to send with a
-    page's own reads in one round trip (putright.performance.compiled.together): the case page."""
+def case_read_statement(actor, case, *, path: str = "", via: str = ""):
+    """What record_read(actor, "case", case, path=path) writes (record_reads(..., via=via) with
+    `via`), as a statement to send with a page's own reads in one round trip
+    (putright.performance.compiled.together): the case page, the API's case."""
     from putright.audit.recording import case_read_statement as statement
 
-    return statement(actor, case, path=path)
+    return statement(actor, case, path=path, via=via)

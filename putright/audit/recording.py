@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.db import connections, router, transaction
 from django.utils import timezone
 
 from putright.audit.models import ReadEvent, What
+from putright.performance.compiled import Write, together
 
 
 def _case_and_resident(what: str, obj):
@@ -74,11 +77,18 @@ def record_case_reads(actor, cases, *, path: str = "", via: str = "") -> int:
 _COLUMNS = ("at", "actor_id", "actor_label", "what", "object_id", "label", "case_id", "resident_id", "path")
 
 
-def _insert_sql(connection) -> str:
+def _insert_sql(connection, rows: int = 1) -> str:
+    """The INSERT of `rows` reads in one statement."""
     meta, quote = ReadEvent._meta, connection.ops.quote_name
-    return "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(meta.db_table), ", ".join(quote(meta.get_field(c).column) for c in _COLUMNS), ", ".join(["%s"] * len(_COLUMNS)),
+    values = "({})".format(", ".join(["%s"] * len(_COLUMNS)))
+    return "INSERT INTO {} ({}) VALUES {}".format(
+        quote(meta.db_table), ", ".join(quote(meta.get_field(c).column) for c in _COLUMNS), ", ".join([values] * rows),
     )
+
+
+#: Reads written by one statement at most: a page of the API's events feed (up to 1,000 events)
+#: names fewer cases than this; SQLite takes 32,766 values a statement, 9 a read.
+ROWS_A_STATEMENT = 1000
 
 
 def _shared(actor, what: str, via: str, connection) -> tuple:
@@ -89,28 +99,32 @@ def _shared(actor, what: str, via: str, connection) -> tuple:
 
 
 def _insert(actor, what: str, rows: list[tuple], *, path: str, via: str) -> int:
-    """The reads (object id, label, case id, resident id) in one statement run for each row, in
-    one transaction: a model and a bulk_create batch per row cost the events feed more than its
-    query. The same columns and values as `ReadEvent(...)` would save."""
+    """The reads (object id, label, case id, resident id) in one statement (one a thousand
+    rows): a model and a bulk_create batch per row cost the events feed more than its query, and
+    a statement run for each row in a transaction three round trips and a parse a row on
+    PostgreSQL. The same columns and values as `ReadEvent(...)` would save."""
     if not rows:
         return 0
     connection = connections[router.db_for_write(ReadEvent)]
     shared = _shared(actor, what, via, connection)
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.executemany(_insert_sql(connection), [(*shared, object_id, label[:300], case_id, resident_id, path[:300]) for object_id, label, case_id, resident_id in rows])
+    values = [(*shared, object_id, label[:300], case_id, resident_id, path[:300]) for object_id, label, case_id, resident_id in rows]
+    chunks = [values[i : i + ROWS_A_STATEMENT] for i in range(0, len(values), ROWS_A_STATEMENT)]
+    # Bound and prepared on the PostgreSQL server (a page's size of reads is the same statement
+    # each time); one statement is atomic on its own, more than one share a transaction.
+    with transaction.atomic(using=connection.alias) if len(chunks) > 1 else nullcontext():
+        together(*(Write(_insert_sql(connection, len(chunk)), tuple(value for row in chunk for value in row), connection.alias) for chunk in chunks))
     return len(rows)
 
 
-def case_read_statement(actor, case, *, path: str = ""):
+def case_read_statement(actor, case, *, path: str = "", via: str = ""):
     """The record that `actor` read `case` as a statement to send with the page's own queries
     (putright.performance.compiled.Write): the row `record(actor, "case", case, path=path)`
     saves, written in the same round trip as the reads that show the case, and committed with
-    them (the case page)."""
-    from putright.performance.compiled import Write
-
+    them (the case page); with `via`, the row `record_many(actor, "case", [case], via=via)`
+    saves (the API's case)."""
     using = router.db_for_write(ReadEvent)
     connection = connections[using]
-    actor_label = "" if getattr(actor, "is_authenticated", False) else (str(actor) if actor else "system")
+    actor_label = via or ("" if getattr(actor, "is_authenticated", False) else (str(actor) if actor else "system"))
     at, actor_id, _via, what = _shared(actor, What.CASE, actor_label, connection)
     row = (at, actor_id, actor_label[:200], what, str(case.pk), _label(What.CASE, case, case)[:300], case.pk, case.resident_id, path[:300])
     return Write(_insert_sql(connection), row, using)

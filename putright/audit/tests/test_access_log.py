@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone
 from django.core.management import call_command
 
-from putright.audit import record_read
+from putright.audit import case_read_statement, record_read
 from putright.audit.models import AppendOnlyReadError, ReadEvent
 from putright.cases import actions
 from putright.cases.tests.factories import log_complaint
+from putright.performance.compiled import together
 
 pytestmark = pytest.mark.django_db
 
@@ -134,12 +135,27 @@ def test_reads_recorded_from_rows_are_the_reads_recorded_from_cases(handler, cas
         start = ReadEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         assert record_reads(actor, "case", cases, path="/api/v1/events?after=1", via="API key x") == 3
         middle = ReadEvent.objects.order_by("-id").values_list("id", flat=True).first()
-        with django_assert_max_num_queries(3):  # the insert, within its own transaction at most
+        with django_assert_max_num_queries(1):  # one INSERT of every row
             assert record_case_reads(actor, [(c.pk, c.reference, c.resident_id) for c in cases], path="/api/v1/events?after=1", via="API key x") == 3
         by_model, by_row = written(start)[:3], written(middle)
         assert by_model == by_row
+        # The API's case: its record sent with the case's reads (case_read_statement), the same row.
+        last = ReadEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        together(case_read_statement(actor, case, path="/api/v1/events?after=1", via="API key x"))
+        assert written(last) == by_model[:1]
         assert [row[6] for row in by_row] == [case.resident_id, other.resident_id, None]
         assert by_row[0][:2] == ((handler.pk, "API key x") if actor else (None, "API key x"))
     latest = ReadEvent.objects.order_by("-id").first()
     assert timezone.is_aware(latest.at) and abs((latest.at - timezone.now()).total_seconds()) < 60  # stored as UTC, read back as now
     assert record_case_reads(handler, []) == 0
+
+
+def test_more_reads_than_one_statement_takes_are_all_written(handler, case):
+    """`recording.ROWS_A_STATEMENT` a statement, every statement in one transaction."""
+    from putright.audit import record_case_reads
+    from putright.audit.recording import ROWS_A_STATEMENT
+
+    start = ReadEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    rows = [(case.pk, case.reference, case.resident_id)] * (ROWS_A_STATEMENT + 3)
+    assert record_case_reads(handler, rows, path="/x") == ROWS_A_STATEMENT + 3
+    assert ReadEvent.objects.filter(id__gt=start, case=case, actor=handler, path="/x").count() == ROWS_A_STATEMENT + 3

@@ -159,18 +159,33 @@ def _keyset(reads: Reads, position: queue_keyset.Position | None, asked: int) ->
     values = queue_keyset.cursor_values(reads.cursor(position.pk), order_keys)
     if values is None:
         return None
-    how = _how(reads)
+    how = _how(reads.paged)
     found = queue_keyset_sql.readable(order_keys, values, position.way, **how)
     if found is queue_keyset_sql.NO_POSITION:
         return None
     return Keyset(position.way, order_keys, values, how, nothing=found == queue_keyset_sql.NOTHING)
 
 
-def _how(reads: Reads) -> dict:
+def _how(paged: QuerySet) -> dict:
     """How `queue_keyset.conditions` writes a position's branches for this database and query."""
-    sqlite = connections[reads.paged.db].vendor == "sqlite"
-    return {"empty_alone": sqlite, "id_alone": sqlite, "apart": queue_indexes.empty_apart(reads.paged),
-            "same_id": queue_keyset.joined_ids(reads.paged)}
+    sqlite = connections[paged.db].vendor == "sqlite"
+    return {"empty_alone": sqlite, "id_alone": sqlite, "apart": queue_indexes.empty_apart(paged),
+            "same_id": queue_keyset.joined_ids(paged)}
+
+
+def after_values(paged: QuerySet, values: dict) -> Keyset | None:
+    """The page after a position given by its sort values, by column (the API's cursor carries
+    them: no case is looked up), read as a "Next" link's page is; None when `paged`'s order is
+    not one a position can be read in, or `values` lack one of its columns."""
+    order_keys = queue_keyset.keys(list(paged.query.order_by))
+    if order_keys is None or any(key.name not in values for key in order_keys):
+        return None
+    values = {key.name: values[key.name] for key in order_keys}
+    how = _how(paged)
+    found = queue_keyset_sql.readable(order_keys, values, queue_keyset.AFTER, **how)
+    if found is queue_keyset_sql.NO_POSITION:
+        return None
+    return Keyset(queue_keyset.AFTER, order_keys, values, how, nothing=found == queue_keyset_sql.NOTHING)
 
 
 def _jump(reads: Reads, asked: int, size: int) -> Keyset | None:
@@ -182,7 +197,7 @@ def _jump(reads: Reads, asked: int, size: int) -> Keyset | None:
         return None
     values, skip = found
     values = {key.name: values[key.name] for key in order_keys}
-    how = _how(reads)
+    how = _how(reads.paged)
     if queue_keyset_sql.readable(order_keys, values, queue_keyset.AFTER, **how) is not True:
         return None
     return Keyset(queue_keyset.AFTER, order_keys, values, how, skip)

@@ -60,7 +60,7 @@ DUE = '<span>{} {} {}</span> <strong class="govuk-tag govuk-tag--{} putright-due
 
 
 def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queue_keyset_sql.Keyset | None = None,
-              *, counted: bool = False) -> Read | None:
+              *, counted: bool = False, fields: tuple = FIELDS) -> Read | None:
     """A page of the queue in one statement: the cases whose ids `paged` (the queue's ordered ids)
     gives from `offset`, `size` of them, each a namespace as `load` makes it, in `paged`'s order.
     With `keyset` (a position: putright.cases.views.queue_keyset_sql), the `size` ids after (or
@@ -83,7 +83,9 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queu
     page's ids are found (`COUNT(*) OVER ()`), so the cases are looked for once, not again for the
     total; the rows come back as `PageRows`, their `total` read from the first. For a search:
     its residents' cases, looked up by a list of up to 1,000 residents, each in the resident
-    index (decision 0031)."""
+    index (decision 0031).
+
+    `fields`: the columns each row's namespace has (the API's list reads its own)."""
     backwards = keyset is not None and keyset.way == queue_keyset.BEFORE
     if counted and keyset is not None:
         raise ValueError("page_read: a page counted with its rows is read by its OFFSET")
@@ -100,12 +102,13 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queu
             ids_sql, ids_params = found
     except EmptyResultSet:
         return None
-    rows = _rows_read(queue_keyset.reversed_order(order) if backwards else order, paged.db, size, counted)
+    rows = _rows_read(queue_keyset.reversed_order(order) if backwards else order, paged.db, size, counted, fields)
+    names = (*fields, "complaint_raised")
     if counted:
         # The ids and their total once, as a common table expression the rows read twice (so
         # both databases make it once: PostgreSQL and SQLite materialise a CTE used twice).
         def with_total(fetched):
-            found = PageRows(_namespaces(rows.convert(fetched)))
+            found = PageRows(_namespaces(rows.convert(fetched), names))
             found.total = fetched[0][-1] if fetched else None
             return found
 
@@ -115,7 +118,7 @@ def page_read(paged: QuerySet, order: list, offset: int, size: int, keyset: queu
     taken = before.count("%s")
 
     def convert(fetched):
-        found = _namespaces(rows.convert(fetched))
+        found = _namespaces(rows.convert(fetched), names)
         return found[::-1] if backwards else found
 
     return replace(rows, sql=before + ids_sql + after, params=(*rows.params[:taken], *ids_params, *rows.params[taken:]), convert=convert)
@@ -134,18 +137,18 @@ class PageRows(list):
     total: int | None = None
 
 
-def _rows_read(order: list, using: str, size: int, counted: bool = False) -> Read:
+def _rows_read(order: list, using: str, size: int, counted: bool = False, fields: tuple = FIELDS) -> Read:
     """The rows' statement with `_PAGE_IDS` where the page's ids go: written by the ORM once per
     process for each order (compiled.once), as it is the same for every filter and page;
     compiling it cost more than the database spent on it. `counted`: each row ends with the
     total, read from the `_COUNTED` expression (`page_read`)."""
-    key = tuple(term if isinstance(term, str) else (repr(term), term.nulls_first, term.nulls_last) for term in order) + (size, counted)
+    key = tuple(term if isinstance(term, str) else (repr(term), term.nulls_first, term.nulls_last) for term in order) + (size, counted, fields)
 
     def build() -> Read:
         rows = _rows(Case.objects.using(using).filter(pk__in=RawSQL(_PAGE_IDS, ())).order_by(*order))
         if counted:
             rows = rows.annotate(putright_total=RawSQL(f"SELECT MAX(putright_total) FROM {_COUNTED}", ()))
-        return Read.of(rows.values_list(*FIELDS, "complaint_raised", *(["putright_total"] if counted else []))[:size], prepare=True)
+        return Read.of(rows.values_list(*fields, "complaint_raised", *(["putright_total"] if counted else []))[:size], prepare=True)
 
     return compiled.once(("queue rows", using, key), build)
 
@@ -160,10 +163,10 @@ def _rows(cases: QuerySet) -> QuerySet:
 _NAMES = (*FIELDS, "complaint_raised")
 
 
-def _namespaces(rows: list[tuple]) -> list[SimpleNamespace]:
+def _namespaces(rows: list[tuple], names: tuple = _NAMES) -> list[SimpleNamespace]:
     out = []
     for row in rows:
-        case = SimpleNamespace(**dict(zip(_NAMES, row)))
+        case = SimpleNamespace(**dict(zip(names, row)))
         case.extended = bool(case.extended_open)
         out.append(case)
     return out
