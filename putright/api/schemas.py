@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel
 
 from putright.cases.models import Channel, Direction, PaymentMethod, RemedyKind
 from putright.residents.models import AdjustmentKind, ContactChannel, Format, Tenure
@@ -50,7 +50,13 @@ class Errors(Schema):
 # --- cases: what comes out ----------------------------------------------------------------------
 
 
-class ResidentRef(Schema):
+class Out(BaseModel):
+    """An answer made of plain values (dicts and lists): validated by pydantic alone. A ninja
+    `Schema` wraps every object it validates in a getter that can read a model's attributes, in
+    Python, once an object: for a page of 100 events half of the answer's time (issue 19)."""
+
+
+class ResidentRef(Out):
     id: int
     name: str
     tenancy_reference: str
@@ -88,7 +94,7 @@ class StageOut(Schema):
     points: list[Point]
 
 
-class CaseSummary(Schema):
+class CaseSummary(Out):
     reference: str
     kind: Kind
     state: State
@@ -115,7 +121,7 @@ class CaseDetail(CaseSummary):
     )
 
 
-class CasePage(Schema):
+class CasePage(Out):
     results: list[CaseSummary]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
@@ -244,7 +250,7 @@ class RaiseComplaintIn(Schema):
 # --- the events feed ----------------------------------------------------------------------------
 
 
-class EventOut(Schema):
+class EventOut(Out):
     id: int
     case: str = Field(description="The case's reference.")
     at: dt.datetime
@@ -254,7 +260,7 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
-class EventPage(Schema):
+class EventPage(Out):
     events: list[EventOut]
     next_cursor: int = Field(description="Pass as `after` to carry on from here; the same when nothing new has happened.")
 
