@@ -47,6 +47,28 @@ def test_a_cursor_pages_every_case_of_every_state_once_in_the_queue_s_order(api_
     assert [c["reference"] for c in after["results"]] == _queue_order(every)[-1:] and after["next_cursor"] is None
 
 
+def test_every_filter_pages_by_its_cursors_as_its_whole_list(api_handler, handler, other_handler):
+    """Each filter's query (a theme's rows, a handler's index, a stage, a state) gives its cases
+    page by page as it gives them all on one page."""
+    from putright.cases.models import CaseTheme, ServiceArea, Theme
+
+    theme, area = Theme.objects.create(name="Damp"), ServiceArea.objects.create(name="Repairs")
+    for i in range(8):
+        case = f.complaint_at(State.STAGE1_ACKNOWLEDGED if i % 2 else State.CLOSED, handler=handler if i % 3 else other_handler,
+                              received_on=f.RECEIVED - dt.timedelta(days=i % 3))
+        if i % 2 == 0 or i == 3:
+            case.themes.add(theme, through_defaults=CaseTheme.defaults_for(case))
+        if i % 3:
+            Case.objects.filter(pk=case.pk).update(service_area=area)
+    f.log_service_request()
+    for params in ({"theme": "Damp"}, {"theme": "Damp", "include_closed": True}, {"handler": handler.username},
+                   {"handler": handler.username, "include_closed": True}, {"service_area": "Repairs"}, {"stage": 1},
+                   {"kind": "complaint", "include_closed": True}, {"state": "closed", "theme": "Damp"}, {"due": "overdue"}):
+        whole = [c["reference"] for c in api_handler.get("/cases", {**params, "limit": 100}).json()["results"]]
+        assert _every(api_handler, params, 2) == whole, params
+        assert whole or params == {"due": "overdue"}, params
+
+
 def test_mine_lists_only_the_key_s_own_cases(api_handler, handler):
     """`mine`: the cases handled by the key's user (it listed everyone's until session 42)."""
     own = [f.complaint_at(State.STAGE1_ACKNOWLEDGED, handler=api_handler.key.user) for _ in range(2)]
