@@ -261,9 +261,3 @@ def discard_stale_drafts(now: dt.datetime | None = None) -> int:
         f.delete()
         count += 1
     return count
-
-
-def discard_files(journey: Journey) -> None:
-    for f in journey.files():
-        f.file.delete(save=False)
-        f.delete()

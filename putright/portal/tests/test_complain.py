@@ -79,6 +79,35 @@ def test_it_keeps_everything_when_sending_fails(client):
     assert Case.objects.count() == 1 and Attachment.objects.count() == 1
 
 
+def test_the_complaint_and_the_session_saying_it_was_sent_are_saved_together(client):
+    """A database failing after the complaint was logged but before the session was saved (a
+    restart: test_faults.py) left the answers in the session, and "Send" again sent the
+    complaint twice. Now neither is saved, the answers are kept, and sending again sends one."""
+    from putright.operations.sessions import SessionStore
+
+    walk_journey(client, files=[photo()])
+    real, failed = SessionStore.save, []
+
+    def fails_once(self, must_create=False):  # the database back for the response's own save
+        if not failed:
+            failed.append(True)
+            raise RuntimeError("the server closed the connection")
+        return real(self, must_create)
+
+    with mock.patch.object(SessionStore, "save", fails_once):
+        response = client.post("/complain/check-answers/")
+    assert failed
+    assert response.status_code == 200 and "your complaint was not sent" in response.content.decode()
+    assert not Case.objects.exists() and not Outbox.objects.exists()
+    assert DraftFile.objects.count() == 1  # the upload is kept with the answers
+    assert "The kitchen ceiling has leaked" in client.get("/complain/check-answers/").content.decode()
+    assert client.post("/complain/check-answers/")["Location"] == "/complain/sent/"
+    assert Case.objects.count() == 1 and Attachment.objects.count() == 1 and not DraftFile.objects.exists()
+    # Sending again finds the journey finished: nothing is sent twice.
+    assert client.post("/complain/check-answers/")["Location"] == "/complain/what-happened/"
+    assert Case.objects.count() == 1
+
+
 def test_it_asks_one_question_a_page_with_gov_uk_errors(client):
     response = post_step(client, "what-happened", {"what_happened": "  "})
     body = response.content.decode()

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils import timezone
 from putright.cases.calendar import landlord_calendar
 from putright.notifications.models import Outbox
 from putright.notifications.outbox import send_now
-from putright.portal.journey import BY_SLUG, SENT_KEY, STEPS, Journey, discard_files, discard_stale_drafts, submit
+from putright.portal.journey import BY_SLUG, SENT_KEY, STEPS, Journey, discard_stale_drafts, submit
 from putright.portal.models import DraftFile
 from putright.portal.views import page
 from putright.protect import throttle
@@ -181,7 +182,7 @@ def check_answers(request):
             error = "We have had several complaints from you in a short time, so this one was not sent. Your answers are saved: try again later, or call us."
             return page(request, "portal/check_answers.html", {"rows": _summary(journey), "error": error, "back": reverse("portal:question", args=[journey.applicable()[-1].slug])}, status=429)
         try:
-            case = submit(journey, today=today)
+            case, drafts = _send(request, journey, today)
         except RuleViolation as violation:
             error = str(violation)
         except Exception:  # nothing is saved (one transaction) and the answers are kept
@@ -191,16 +192,37 @@ def check_answers(request):
             throttle.count("complaint-address", address)
             for recipient in recipients:
                 throttle.count("complaint-recipient", recipient)
-            email = journey.answers.get("email", "")
-            discard_files(journey)
-            journey.clear()
-            # Nothing personal stays in the session once the complaint is sent: not the answers
-            # (cleared above), not the email address (docs/data-protection.md).
-            request.session[SENT_KEY] = {"reference": case.reference, "received_on": today.isoformat(), "emailed": bool(email)}
+            for draft in drafts:  # the uploads, now copied onto the case
+                draft.file.delete(save=False)
+                draft.delete()
             # The receipt was queued with the case; try to deliver it now, while they wait.
             send_now(list(Outbox.objects.filter(case=case, sent_at__isnull=True)))
             return redirect("portal:sent")
     return page(request, "portal/check_answers.html", {"rows": _summary(journey), "error": error, "back": reverse("portal:question", args=[journey.applicable()[-1].slug])})
+
+
+def _send(request, journey: Journey, today: dt.date):
+    """Log the complaint and save the session saying it was sent, committed together; returns the
+    case and the journey's uploads, to remove once it is. Saved apart, a database failing between
+    the two (a restart) left a sent complaint with its answers still in the session, and the
+    resident pressing "Send" again after the error page sent it twice (test_faults.py). If
+    anything fails, nothing is saved and the session is as it was: the answers kept."""
+    before = dict(request.session.items())
+    try:
+        with transaction.atomic():
+            case = submit(journey, today=today)
+            drafts = list(journey.files())
+            emailed = bool(journey.answers.get("email", ""))
+            journey.clear()
+            # Nothing personal stays in the session once the complaint is sent: not the answers
+            # (cleared above), not the email address (docs/data-protection.md).
+            request.session[SENT_KEY] = {"reference": case.reference, "received_on": today.isoformat(), "emailed": emailed}
+            request.session.save()
+    except Exception:
+        request.session.clear()
+        request.session.update(before)
+        raise
+    return case, drafts
 
 
 def sent(request):
