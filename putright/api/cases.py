@@ -8,6 +8,7 @@ import binascii
 import datetime as dt
 import json
 from dataclasses import replace
+from types import SimpleNamespace
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -39,22 +40,16 @@ MAX_PAGE = 100
 
 
 def _summary(case: Case) -> dict:
+    """What the list shows of a case (`_listed`), read from the case's model and its people."""
     resident = case.resident
-    return {
-        "reference": case.reference,
-        "kind": case.kind,
-        "state": case.state,
-        "channel": case.channel,
-        "received_on": case.received_on,
-        "is_open": case.is_open,
-        "next_deadline_by": case.next_deadline_by,
-        # Marked on the case by triggers (`Case.extended_open`: a stage awaits its response by a
-        # date an extension moved, the case open or not), as the queue's rows read it: no query.
-        "extended": bool(case.extended_open),
-        "handler": case.handler.username if case.handler else None,
-        "service_area": case.service_area.name if case.service_area else None,
-        "resident": {"id": resident.pk, "name": resident.name, "tenancy_reference": resident.tenancy_reference} if resident else None,
-    }
+    return _listed(SimpleNamespace(
+        reference=case.reference, kind=case.kind, state=case.state, channel=case.channel, received_on=case.received_on,
+        is_open=case.is_open, next_deadline_by=case.next_deadline_by, extended_open=case.extended_open,
+        handler__username=case.handler.username if case.handler else None,
+        service_area__name=case.service_area.name if case.service_area else None,
+        resident_id=case.resident_id, resident__name=resident.name if resident else None,
+        resident__tenancy_reference=resident.tenancy_reference if resident else None,
+    ))
 
 
 def _detail(case: Case, user) -> dict:
@@ -167,7 +162,7 @@ LISTED = (
 
 
 def _listed(row) -> dict:
-    """`_summary` of a case read as `LISTED`'s values."""
+    """A case in the list, from `LISTED`'s values (a case read alone: `_summary`)."""
     return {
         "reference": row.reference,
         "kind": row.kind,
@@ -176,6 +171,8 @@ def _listed(row) -> dict:
         "received_on": row.received_on,
         "is_open": row.is_open,
         "next_deadline_by": row.next_deadline_by,
+        # Marked on the case by triggers (`Case.extended_open`: a stage awaits its response by a
+        # date an extension moved, the case open or not), as the queue's rows read it: no query.
         "extended": bool(row.extended_open),
         "handler": row.handler__username,
         "service_area": row.service_area__name,
