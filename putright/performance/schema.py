@@ -1,4 +1,4 @@
-"""The indexes and triggers made with plain SQL on the cases app's tables, put back if missing.
+"""The indexes, statistics and triggers made with plain SQL on the cases app's tables, put back if missing.
 
 On SQLite, Django changes a column by making the table again (create, copy, drop, rename): the
 indexes and triggers made with plain SQL (the reports app's covering indexes, this app's indexes
@@ -59,6 +59,29 @@ def _existing_indexes(connection) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def _statistics() -> list[tuple[str, str, str, str]]:
+    """(name, kind, table, columns) of the columns' joint statistics on PostgreSQL."""
+    state_is_open = importlib.import_module("putright.performance.migrations.0015_open_orders_with_filters").STATISTICS
+    return [(state_is_open, "dependencies", "cases_case", "state, is_open"),
+            *importlib.import_module("putright.performance.migrations.0033_open_extended_statistics").STATISTICS]
+
+
+def _ensure_statistics(connection, tables: set[str]) -> list[str]:
+    """PostgreSQL: make the columns' joint statistics (performance migrations 0015 and 0033) that
+    are missing, and fill them; their names."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stxname FROM pg_statistic_ext WHERE stxnamespace = current_schema()::regnamespace")
+        existing = {row[0] for row in cursor.fetchall()}
+        made = [row for row in _statistics() if row[0] not in existing and row[2] in tables]
+        for name, kind, table, columns in made:
+            cursor.execute(f"CREATE STATISTICS IF NOT EXISTS {name} ({kind}) ON {columns} FROM {table}")
+        for table in sorted({row[2] for row in made}):
+            cursor.execute(f"ANALYZE {table}")
+    return [row[0] for row in made]
+
+
 def _existing_triggers(connection) -> set[str]:
     from putright.performance.triggers import existing
 
@@ -102,6 +125,7 @@ def ensure(connection, *, indexes: bool = True) -> dict:
         from putright.performance import names
 
         made += names.ensure(connection)  # the names' trigrams (a search by part of a name)
+    made += _ensure_statistics(connection, tables)
     stale = triggers.drop_unmakeable(connection)  # migrated back before their tables
     lost = missing_triggers(connection)
     if lost:
