@@ -92,11 +92,11 @@ def time_pages(runs: int, show_plans: bool) -> list[dict]:
     # last case of the page before, in the list's order (no deadline last, then received, id).
     from types import SimpleNamespace
 
-    from putright.api.cases import _encode
+    from putright.api.cases import cursor_after
 
     halfway = (Case.objects.filter(next_deadline_by__isnull=True).order_by("received_on", "id")
                .values("next_deadline_by", "received_on", "pk")[max(0, every // 2 - Case.objects.filter(next_deadline_by__isnull=False).count())])
-    deep = _encode(SimpleNamespace(**halfway))
+    deep = cursor_after(SimpleNamespace(**halfway))
     middle_event = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() // 2
     pages += [
         ("API: overdue, page 1", "/api/v1/cases?due=overdue"),

@@ -135,7 +135,9 @@ def _named(model, lookup: str, value: str | None, field: str):
     return found
 
 
-def _encode(row) -> str:
+def cursor_after(row) -> str:
+    """The list's cursor for the page after `row` (anything with `next_deadline_by`,
+    `received_on` and `pk`): its sort values, base64 JSON, as the list hands it out."""
     raw = json.dumps([row.next_deadline_by.isoformat() if row.next_deadline_by else None, row.received_on.isoformat(), row.pk])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -214,7 +216,7 @@ def list_cases(request, filters: Query[CaseFilters]):
     rows = rows[: filters.limit]
     # The access log: each case on the page (its resident's name is in it).
     reading.record_cases(request, [(row.pk, row.reference, row.resident_id) for row in rows])
-    return {"results": [_listed(row) for row in rows], "next_cursor": _encode(rows[-1]) if more else None}
+    return {"results": [_listed(row) for row in rows], "next_cursor": cursor_after(rows[-1]) if more else None}
 
 
 # --- logging and steps --------------------------------------------------------------------------

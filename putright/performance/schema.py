@@ -68,7 +68,7 @@ def _statistics() -> list[tuple[str, str, str, str]]:
 
 def _ensure_statistics(connection, tables: set[str]) -> list[str]:
     """PostgreSQL: make the columns' joint statistics (performance migrations 0015 and 0033) that
-    are missing, and fill them; their names."""
+    are missing, and fill them (a table with rows); their names."""
     if connection.vendor != "postgresql":
         return []
     with connection.cursor() as cursor:
@@ -78,7 +78,9 @@ def _ensure_statistics(connection, tables: set[str]) -> list[str]:
         for name, kind, table, columns in made:
             cursor.execute(f"CREATE STATISTICS IF NOT EXISTS {name} ({kind}) ON {columns} FROM {table}")
         for table in sorted({row[2] for row in made}):
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if cursor.fetchone()[0]:
+                cursor.execute(f"ANALYZE {table}")
     return [row[0] for row in made]
 
 
