@@ -105,8 +105,8 @@ def missing_triggers(connection) -> set[str]:
 
 
 def ensure(connection, *, indexes: bool = True) -> dict:
-    """Put back the plain-SQL indexes (unless not ``indexes``) and the tallies' triggers that are
-    missing."""
+    """Put back the plain-SQL indexes and PostgreSQL's joint statistics (unless not ``indexes``)
+    and the tallies' triggers that are missing."""
     from putright.performance import casecounts, copies, deadlinecounts, handlercopies, handlernames, handlerstates, stagemarks
     from putright.performance import receivedcounts, themecounts, triggers
     from putright.performance.models import TallyState
@@ -127,7 +127,8 @@ def ensure(connection, *, indexes: bool = True) -> dict:
         from putright.performance import names
 
         made += names.ensure(connection)  # the names' trigrams (a search by part of a name)
-    made += _ensure_statistics(connection, tables)
+    if indexes:  # statistics too: DDL, like an index
+        made += _ensure_statistics(connection, tables)
     stale = triggers.drop_unmakeable(connection)  # migrated back before their tables
     lost = missing_triggers(connection)
     if lost:

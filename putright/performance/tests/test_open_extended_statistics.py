@@ -83,6 +83,8 @@ def test_ensure_makes_them_again_when_a_migration_dropped_them(name):
     with connection.cursor() as cursor:
         cursor.execute(f"DROP STATISTICS {name}")
     assert name not in _statistics()
+    assert name not in schema.ensure(connection, indexes=False)["indexes"]  # the worker's call: DDL waits for migrate
+    assert name not in _statistics()
 
     done = schema.ensure(connection)
 
