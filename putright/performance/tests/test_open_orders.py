@@ -124,7 +124,7 @@ def test_every_filter_of_open_cases_gives_the_cases_the_query_gave_before_in_its
         if connection.vendor == "sqlite":
             index = queue_indexes.ORDERS[sort]
             one_handler = chosen.get("cases") == "mine" or chosen.get("handler")
-            if sort.lstrip("-") != "deadline" and (chosen.get("due") == "today" or (chosen.get("due") == "soon" and one_handler)):
+            if sort.lstrip("-") != "deadline" and (chosen.get("due") == "today" or (chosen.get("due") == "soon" and (one_handler or sort == "received"))):
                 index = "case_open_deadline_order"  # a few days' deadlines, one range, sorted
             elif sort == "deadline" and chosen.get("due") == "extended":
                 index = "case_open_extended_deadline"
